@@ -1,0 +1,192 @@
+/* mt-sdp.h: SDP offer/answer for MTAVIPClient
+ *
+ * Pure code over Sofia-SIP's SDP parser: no I/O, no GStreamer, no GObject
+ * signals. Plain structs with free functions so that RFC 3264/4317 tables
+ * become unit tests and the parser edge a fuzz target.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define MT_SDP_ERROR (mt_sdp_error_quark ())
+GQuark mt_sdp_error_quark (void);
+
+typedef enum {
+  MT_SDP_ERROR_PARSE,            /* not SDP at all, or a line the parser refuses */
+  MT_SDP_ERROR_INVALID,          /* parses, but breaks a rule (no c=, bad port, ...) */
+  MT_SDP_ERROR_NO_COMMON_CODEC,  /* nothing in the offer we can use: answer 488 */
+  MT_SDP_ERROR_MISMATCH,         /* answer does not fit our offer (m-line count, codecs) */
+} MtSdpError;
+
+typedef enum {
+  MT_SDP_MEDIA_AUDIO,
+  MT_SDP_MEDIA_VIDEO,
+  MT_SDP_MEDIA_OTHER,            /* e.g. application, text: always declined (port 0) */
+} MtSdpMediaKind;
+
+typedef enum {
+  MT_SDP_SENDRECV,
+  MT_SDP_SENDONLY,
+  MT_SDP_RECVONLY,
+  MT_SDP_INACTIVE,
+} MtSdpDirection;
+
+/* One payload format. Names are canonical: "opus", "G722", "PCMU", "PCMA",
+ * "telephone-event", "VP8", "H264" (case-insensitive when parsing). */
+typedef struct {
+  char  *name;
+  guint  pt;          /* payload type number, 0..127 */
+  guint  clock_rate;  /* Hz; G722 is 8000 in SDP by RFC 3551 */
+  guint  channels;    /* 1 unless stated (opus is 2) */
+  char  *fmtp;        /* a=fmtp parameters, or NULL */
+  /* rtcp-fb: only meaningful for video */
+  gboolean fb_nack;
+  gboolean fb_nack_pli;
+  gboolean fb_ccm_fir;
+} MtSdpCodec;
+
+MtSdpCodec *mt_sdp_codec_new  (const char *name, guint pt, guint clock_rate,
+                               guint channels, const char *fmtp);
+MtSdpCodec *mt_sdp_codec_copy (const MtSdpCodec *codec);
+void        mt_sdp_codec_free (MtSdpCodec *codec);
+/* "packetization-mode" for H264 fmtp, 0 when absent */
+guint       mt_sdp_codec_get_h264_packetization_mode (const MtSdpCodec *codec);
+/* TRUE when a and b are the same format (name, clock rate, channels and, for
+ * H264, the same packetization-mode); payload numbers are not compared */
+gboolean    mt_sdp_codec_matches (const MtSdpCodec *a, const MtSdpCodec *b);
+
+/* One m= line. */
+typedef struct {
+  MtSdpMediaKind kind;
+  char          *media;        /* the m= media token as written, e.g. "audio" */
+  char          *proto;        /* "RTP/AVP", "RTP/AVPF", ... */
+  guint          port;         /* 0: declined / disabled */
+  char          *address;      /* c= for this stream (media level, else session level) */
+  guint          rtcp_port;    /* a=rtcp port, else port + 1 (0 when port is 0) */
+  gboolean       rtcp_mux;     /* a=rtcp-mux present */
+  MtSdpDirection direction;    /* a=sendrecv/... (media level, else session, else sendrecv) */
+  GPtrArray     *codecs;       /* of MtSdpCodec*, in m= line order (preference order) */
+} MtSdpStream;
+
+MtSdpStream *mt_sdp_stream_new  (MtSdpMediaKind kind);
+void         mt_sdp_stream_free (MtSdpStream *stream);
+/* first codec that is not telephone-event, or NULL */
+const MtSdpCodec *mt_sdp_stream_get_primary_codec (const MtSdpStream *stream);
+/* the telephone-event codec, or NULL */
+const MtSdpCodec *mt_sdp_stream_get_dtmf_codec (const MtSdpStream *stream);
+
+/* A whole session description. */
+typedef struct {
+  char      *origin_user;      /* o= username, "-" by default */
+  guint64    session_id;
+  guint64    session_version;
+  char      *address;          /* o= and session-level c= address (IPv4 or IPv6) */
+  char      *session_name;     /* s=, "-" by default */
+  GPtrArray *streams;          /* of MtSdpStream*, in m= line order */
+} MtSdpSession;
+
+MtSdpSession *mt_sdp_session_new  (void);
+void          mt_sdp_session_free (MtSdpSession *session);
+MtSdpSession *mt_sdp_session_copy (const MtSdpSession *session);
+
+/* Parse text with Sofia's sdp_parse(). Refuses (MT_SDP_ERROR_PARSE or
+ * _INVALID, with a message a person can act on) anything without v=, o=, s=,
+ * a usable c= for each non-zero-port stream, or with a port > 65535. Unknown
+ * attributes are ignored. rtpmap-less static payloads (0 PCMU, 8 PCMA, 9 G722)
+ * get their RFC 3551 names. */
+MtSdpSession *mt_sdp_parse (const char *text, gsize len, GError **error);
+
+/* Serialise: v=0, o=, s=, c=, t=0 0, then per stream m=, (c= when it differs),
+ * a=rtpmap, a=fmtp, a=rtcp-fb (video), a=rtcp:PORT, a=rtcp-mux (when set),
+ * a=<direction>. CRLF line endings. */
+char *mt_sdp_session_to_string (const MtSdpSession *session);
+
+/* What this phone can do, used to build offers and answers. */
+typedef struct {
+  char      *address;          /* our media address, e.g. "127.0.0.1" */
+  guint      audio_port;       /* RTP port (RTCP is audio_rtcp_port) */
+  guint      audio_rtcp_port;
+  guint      video_port;       /* 0: no video offered/accepted */
+  guint      video_rtcp_port;
+  GPtrArray *audio_codecs;     /* of MtSdpCodec*, preference order, our payload numbers */
+  GPtrArray *video_codecs;     /* of MtSdpCodec*, empty/NULL: no video */
+  MtSdpDirection audio_direction; /* normally SENDRECV; SENDONLY for hold */
+  MtSdpDirection video_direction;
+} MtSdpLocal;
+
+MtSdpLocal *mt_sdp_local_new  (void);
+void        mt_sdp_local_free (MtSdpLocal *local);
+/* Fill audio_codecs/video_codecs with the default set, in preference order:
+ * audio opus/48000/2 (pt 111, fmtp "useinbandfec=1"), G722/8000 (9), PCMU/8000 (0),
+ * PCMA/8000 (8), telephone-event/8000 (101, fmtp "0-16");
+ * video VP8/90000 (96), H264/90000 (97, "profile-level-id=42e01f;packetization-mode=1"),
+ * H264/90000 (98, "profile-level-id=42e01f;packetization-mode=0"); all video
+ * codecs with nack, nack pli, ccm fir. Names in `audio_filter`/`video_filter`
+ * (comma-separated, case-insensitive, e.g. "opus,PCMU"; NULL = all) restrict
+ * and reorder the set; telephone-event is kept whenever any audio codec is. */
+void        mt_sdp_local_add_default_codecs (MtSdpLocal *local,
+                                             const char *audio_filter,
+                                             const char *video_filter);
+
+/* Build an offer: one audio m= line and, when video_port != 0 and there are
+ * video codecs, one video m= line. Session id/version from `session_id`. */
+MtSdpSession *mt_sdp_build_offer (const MtSdpLocal *local, guint64 session_id);
+
+/* Answer an offer (RFC 3264 section 6). One m= line per offered m= line, in
+ * the same order. For each offered audio/video stream we take the first
+ * offered codec we also support (offerer's preference), keep the OFFERER's
+ * payload numbers, plus telephone-event if both have it; direction is the
+ * RFC 3264 complement of the offer's direction intersected with ours; a=rtcp-mux
+ * is not echoed (we do not mux). Declined streams (unknown media, no common
+ * codec, a second audio/video stream, port 0 in the offer, or video when
+ * local->video_port == 0) are answered with port 0 and the first offered
+ * format. Fails with MT_SDP_ERROR_NO_COMMON_CODEC (message names what was
+ * offered, e.g. "The caller offered only G729 audio") when no audio AND no
+ * video stream could be accepted. */
+MtSdpSession *mt_sdp_build_answer (const MtSdpSession *offer,
+                                   const MtSdpLocal   *local,
+                                   guint64             session_id,
+                                   GError            **error);
+
+/* What we negotiated for one stream, ready for the media layer. */
+typedef struct {
+  MtSdpMediaKind kind;
+  gboolean       enabled;        /* FALSE: declined on either side */
+  char          *remote_address;
+  guint          remote_rtp_port;
+  guint          remote_rtcp_port;
+  MtSdpDirection direction;      /* from OUR point of view: SENDRECV, SENDONLY... */
+  MtSdpCodec    *send_codec;     /* with the payload number the peer expects (peer's SDP) */
+  MtSdpCodec    *recv_codec;     /* same format, with the payload number we receive (our SDP) */
+  guint          send_dtmf_pt;   /* 0 when no telephone-event */
+  guint          recv_dtmf_pt;
+} MtSdpNegotiated;
+
+void mt_sdp_negotiated_free (MtSdpNegotiated *n);
+
+/* Negotiate from our SDP and the peer's SDP (either role: `local_sdp` is the
+ * offer we sent and `remote_sdp` the answer, or `remote_sdp` is the offer and
+ * `local_sdp` the answer we built). Returns a GPtrArray of MtSdpNegotiated*
+ * (element free func set), one per m= line, or NULL with
+ * MT_SDP_ERROR_MISMATCH (answer has a different number of m= lines, or picks a
+ * codec we did not offer) / MT_SDP_ERROR_NO_COMMON_CODEC (every stream ended
+ * up disabled). `is_offerer` says whether local_sdp was the offer. */
+GPtrArray *mt_sdp_negotiate (const MtSdpSession *local_sdp,
+                             const MtSdpSession *remote_sdp,
+                             gboolean            is_offerer,
+                             GError            **error);
+
+const char    *mt_sdp_direction_to_string   (MtSdpDirection dir);
+MtSdpDirection mt_sdp_direction_reverse     (MtSdpDirection dir);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtSdpCodec, mt_sdp_codec_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtSdpStream, mt_sdp_stream_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtSdpSession, mt_sdp_session_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtSdpLocal, mt_sdp_local_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtSdpNegotiated, mt_sdp_negotiated_free)
+
+G_END_DECLS
