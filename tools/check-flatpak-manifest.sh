@@ -15,8 +15,12 @@ command -v flatpak-builder >/dev/null || { echo "check-flatpak-manifest: flatpak
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+case "$manifest" in /*) ;; *) manifest="$PWD/$manifest" ;; esac
+
+# Run in the temporary directory: flatpak-builder leaves a .flatpak-builder/ state
+# directory in its working directory.
 rc=0
-flatpak-builder --show-manifest "$manifest" > "$tmp/out" 2> "$tmp/err" || rc=$?
+( cd "$tmp" && flatpak-builder --show-manifest "$manifest" ) > "$tmp/out" 2> "$tmp/err" || rc=$?
 cat "$tmp/err" >&2
 if [ $rc -ne 0 ]; then
   echo "check-flatpak-manifest: flatpak-builder --show-manifest exited with $rc" >&2
