@@ -1,0 +1,56 @@
+/* mt-media-config.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mt-media-config"
+
+#include "mt-media-config.h"
+
+MtMediaConfig *
+mt_media_config_new (void)
+{
+  MtMediaConfig *config = g_new0 (MtMediaConfig, 1);
+
+  config->audio_source = g_strdup ("auto");
+  config->video_source = g_strdup ("auto");
+  config->audio_sink = g_strdup ("auto");
+  config->video_sink = g_strdup ("auto");
+  config->video = TRUE;
+  config->jitter_latency_ms = 40;
+  config->width = 640;
+  config->height = 480;
+  config->framerate = 30;
+  config->media_timeout_s = 8;
+  return config;
+}
+
+MtMediaConfig *
+mt_media_config_copy (const MtMediaConfig *config)
+{
+  MtMediaConfig *copy;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  copy = g_memdup2 (config, sizeof *config);
+  copy->audio_source = g_strdup (config->audio_source);
+  copy->video_source = g_strdup (config->video_source);
+  copy->audio_sink = g_strdup (config->audio_sink);
+  copy->video_sink = g_strdup (config->video_sink);
+  copy->audio_codecs = g_strdup (config->audio_codecs);
+  copy->video_codecs = g_strdup (config->video_codecs);
+  return copy;
+}
+
+void
+mt_media_config_free (MtMediaConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->audio_source);
+  g_free (config->video_source);
+  g_free (config->audio_sink);
+  g_free (config->video_sink);
+  g_free (config->audio_codecs);
+  g_free (config->video_codecs);
+  g_free (config);
+}

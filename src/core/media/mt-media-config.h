@@ -1,0 +1,33 @@
+/* mt-media-config.h: what a call's media uses (sources, sinks, codecs)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  /* each "auto", "test", "fake", or a gst-launch bin description */
+  char     *audio_source;
+  char     *video_source;
+  char     *audio_sink;
+  char     *video_sink;
+  gboolean  video;              /* offer/accept video at all */
+  char     *audio_codecs;       /* filter, e.g. "opus,PCMU"; NULL: all */
+  char     *video_codecs;       /* filter, e.g. "VP8"; NULL: all */
+  guint     jitter_latency_ms;  /* rtpbin latency */
+  guint     width;
+  guint     height;
+  guint     framerate;
+  guint     media_timeout_s;    /* no RTP for this long ends the call */
+} MtMediaConfig;
+
+MtMediaConfig *mt_media_config_new  (void);
+MtMediaConfig *mt_media_config_copy (const MtMediaConfig *config);
+void           mt_media_config_free (MtMediaConfig *config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtMediaConfig, mt_media_config_free)
+
+G_END_DECLS

@@ -1,0 +1,1087 @@
+/* mt-media-session.c: one GStreamer pipeline per call
+ *
+ * send  SRC -> convert -> encoder -> payloader -> rtpbin -> udpsink (our socket)
+ * recv  udpsrc (same socket) -> rtpbin (jitter buffer) -> depay -> decoder -> SINK
+ *
+ * The RTP and RTCP sockets are bound here, before the SDP is written, and
+ * shared by udpsrc and udpsink so that we send from the port we advertise
+ * (symmetric RTP). Streaming threads only touch atomic counters; everything
+ * else happens on the main context.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mt-media"
+
+#include <stdio.h>
+#include <string.h>
+#include <gio/gio.h>
+#include <gst/rtp/rtp.h>
+
+#include "mt-media-session.h"
+
+typedef struct {
+  MtMediaSession  *session;      /* unowned back pointer */
+  guint            id;           /* rtpbin session: 0 audio, 1 video */
+  MtSdpMediaKind   kind;
+  GSocket         *rtp_sock;
+  GSocket         *rtcp_sock;
+  guint            rtp_port;
+  guint            rtcp_port;
+  MtSdpNegotiated *neg;          /* copy of what was agreed, NULL before start */
+  gint             rx_packets;   /* atomic */
+  gint             rx_bytes;     /* atomic */
+  gint             tx_packets;   /* atomic */
+  gint             tx_bytes;     /* atomic */
+  gint             decoded;      /* atomic */
+  gint             width;        /* atomic */
+  gint             height;       /* atomic */
+  gint             last_rx;      /* main thread: rx_packets at the last tick */
+  gboolean         sink_used;    /* the custom video sink went to a decoder */
+} MtStream;
+
+struct _MtMediaSession
+{
+  GObject         parent_instance;
+
+  MtMediaConfig  *config;
+  char           *media_address;
+  char           *warning;
+  MtStream       *audio;
+  MtStream       *video;        /* NULL: no video */
+  GstElement     *pipeline;
+  GstElement     *rtpbin;
+  GstElement     *remote_video_sink;
+  GstElement     *self_view_sink;
+  guint           bus_watch;
+  guint           tick_id;
+  guint           silent_ticks;
+  gboolean        mic_muted;
+  gboolean        camera_off;
+  gboolean        have_final;   /* the pipeline is gone: report these */
+  MtStreamStats   final_audio;
+  MtStreamStats   final_video;
+};
+
+G_DEFINE_FINAL_TYPE (MtMediaSession, mt_media_session, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_MEDIA_TIMEOUT,
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+/* ---- codecs ---------------------------------------------------------- */
+
+typedef struct {
+  const char *name;
+  const char *encoding_name;
+  const char *raw_caps;   /* caps in front of the encoder */
+  const char *encoder;
+  const char *payloader;
+  const char *depayloader;
+  const char *decoder;
+  const char *need[4];    /* element factories that must exist */
+} CodecInfo;
+
+static const CodecInfo codec_table[] = {
+  { "opus", "OPUS", "audio/x-raw,rate=48000,channels=2",
+    "opusenc name=enc bitrate=32000 frame-size=20", "rtpopuspay mtu=1200",
+    "rtpopusdepay", "opusdec name=dec plc=true",
+    { "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay" } },
+  { "G722", "G722", "audio/x-raw,rate=16000,channels=1",
+    "avenc_g722 name=enc", "rtpg722pay mtu=1200",
+    "rtpg722depay", "avdec_g722 name=dec",
+    { "avenc_g722", "avdec_g722", "rtpg722pay", "rtpg722depay" } },
+  { "PCMU", "PCMU", "audio/x-raw,rate=8000,channels=1",
+    "mulawenc name=enc", "rtppcmupay mtu=1200",
+    "rtppcmudepay", "mulawdec name=dec",
+    { "mulawenc", "mulawdec", "rtppcmupay", "rtppcmudepay" } },
+  { "PCMA", "PCMA", "audio/x-raw,rate=8000,channels=1",
+    "alawenc name=enc", "rtppcmapay mtu=1200",
+    "rtppcmadepay", "alawdec name=dec",
+    { "alawenc", "alawdec", "rtppcmapay", "rtppcmadepay" } },
+  { "VP8", "VP8", NULL,
+    "vp8enc name=enc deadline=1 cpu-used=8 threads=2 end-usage=cbr target-bitrate=800000 "
+    "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default",
+    "rtpvp8pay picture-id-mode=15-bit mtu=1200",
+    "rtpvp8depay wait-for-keyframe=true", "vp8dec name=dec",
+    { "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay" } },
+  { "H264", "H264", NULL,
+    "x264enc name=enc tune=zerolatency speed-preset=ultrafast bitrate=800 key-int-max=60 "
+    "! video/x-h264,profile=constrained-baseline",
+    "rtph264pay config-interval=-1 mtu=1200 aggregate-mode=zero-latency",
+    "rtph264depay ! h264parse", "avdec_h264 name=dec",
+    { "x264enc", "avdec_h264", "rtph264pay", "h264parse" } },
+};
+
+static const CodecInfo *
+codec_info_lookup (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (codec_table); i++)
+    if (g_ascii_strcasecmp (codec_table[i].name, name) == 0)
+      return &codec_table[i];
+  return NULL;
+}
+
+static gboolean
+factory_exists (const char *name)
+{
+  g_autoptr(GstElementFactory) factory = gst_element_factory_find (name);
+
+  return factory != NULL;
+}
+
+static gboolean
+codec_available (const MtSdpCodec *codec)
+{
+  const CodecInfo *info;
+
+  if (g_ascii_strcasecmp (codec->name, "telephone-event") == 0)
+    return TRUE;
+  info = codec_info_lookup (codec->name);
+  if (info == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (info->need) && info->need[i]; i++)
+    if (!factory_exists (info->need[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+drop_unavailable_codecs (GPtrArray *codecs)
+{
+  for (guint i = 0; codecs && i < codecs->len;)
+    {
+      if (codec_available (g_ptr_array_index (codecs, i)))
+        i++;
+      else
+        g_ptr_array_remove_index (codecs, i);
+    }
+}
+
+/* ---- sockets --------------------------------------------------------- */
+
+static GSocket *
+bind_udp (GInetAddress *addr, guint port, GError **error)
+{
+  g_autoptr(GSocket) sock = NULL;
+  g_autoptr(GSocketAddress) sa = NULL;
+
+  sock = g_socket_new (g_inet_address_get_family (addr), G_SOCKET_TYPE_DATAGRAM,
+                       G_SOCKET_PROTOCOL_UDP, error);
+  if (sock == NULL)
+    return NULL;
+  sa = g_inet_socket_address_new (addr, port);
+  if (!g_socket_bind (sock, sa, FALSE, error))
+    return NULL;
+  return g_steal_pointer (&sock);
+}
+
+static gboolean
+stream_bind (MtStream *stream, const char *bind_address, GError **error)
+{
+  g_autoptr(GInetAddress) addr = g_inet_address_new_from_string (bind_address);
+
+  if (addr == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not an IP address to send media from", bind_address);
+      return FALSE;
+    }
+
+  for (guint attempt = 0; attempt < 200; attempt++)
+    {
+      guint port = 2 * g_random_int_range (10000, 30000);
+      g_autoptr(GSocket) rtp = bind_udp (addr, port, NULL);
+      g_autoptr(GSocket) rtcp = rtp ? bind_udp (addr, port + 1, NULL) : NULL;
+
+      if (rtp == NULL || rtcp == NULL)
+        continue;
+      stream->rtp_sock = g_steal_pointer (&rtp);
+      stream->rtcp_sock = g_steal_pointer (&rtcp);
+      stream->rtp_port = port;
+      stream->rtcp_port = port + 1;
+      return TRUE;
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+               "No free UDP port pair for media on %s", bind_address);
+  return FALSE;
+}
+
+static MtStream *
+stream_new (MtMediaSession *session, guint id, MtSdpMediaKind kind)
+{
+  MtStream *stream = g_new0 (MtStream, 1);
+
+  stream->session = session;
+  stream->id = id;
+  stream->kind = kind;
+  return stream;
+}
+
+static void
+stream_free (MtStream *stream)
+{
+  if (stream == NULL)
+    return;
+  if (stream->rtp_sock)
+    g_socket_close (stream->rtp_sock, NULL);
+  if (stream->rtcp_sock)
+    g_socket_close (stream->rtcp_sock, NULL);
+  g_clear_object (&stream->rtp_sock);
+  g_clear_object (&stream->rtcp_sock);
+  g_clear_pointer (&stream->neg, mt_sdp_negotiated_free);
+  g_free (stream);
+}
+
+/* ---- element descriptions ---------------------------------------------- */
+
+static gboolean
+have_camera (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/dev", 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    if (g_str_has_prefix (name, "video"))
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+source_description (const char *setting, MtSdpMediaKind kind)
+{
+  gboolean audio = kind == MT_SDP_MEDIA_AUDIO;
+
+  if (setting == NULL || g_str_equal (setting, "auto"))
+    return g_strdup (audio ? "autoaudiosrc" : "v4l2src");
+  if (g_str_equal (setting, "test"))
+    return g_strdup (audio ? "audiotestsrc is-live=true wave=sine freq=440 volume=0.2"
+                           : "videotestsrc is-live=true pattern=ball");
+  if (g_str_equal (setting, "fake"))
+    return g_strdup (audio ? "audiotestsrc is-live=true wave=silence"
+                           : "videotestsrc is-live=true pattern=black");
+  return g_strdup (setting);
+}
+
+static char *
+sink_description (const char *setting, MtSdpMediaKind kind)
+{
+  gboolean audio = kind == MT_SDP_MEDIA_AUDIO;
+
+  if (setting == NULL || g_str_equal (setting, "auto"))
+    return g_strdup (audio ? "autoaudiosink" : "autovideosink");
+  if (g_str_equal (setting, "test") || g_str_equal (setting, "fake"))
+    return g_strdup ("fakesink sync=false async=false");
+  return g_strdup (setting);
+}
+
+static GstElement *
+make_bin (const char *description, GError **error)
+{
+  return gst_parse_bin_from_description_full (description, TRUE, NULL,
+                                              GST_PARSE_FLAG_NO_SINGLE_ELEMENT_BINS, error);
+}
+
+static GstCaps *
+rtp_caps_for (MtSdpMediaKind kind, const MtSdpCodec *codec)
+{
+  const CodecInfo *info = codec_info_lookup (codec->name);
+  const char *encoding = info ? info->encoding_name : "TELEPHONE-EVENT";
+  GstCaps *caps;
+
+  caps = gst_caps_new_simple ("application/x-rtp",
+                              "media", G_TYPE_STRING, kind == MT_SDP_MEDIA_AUDIO ? "audio" : "video",
+                              "clock-rate", G_TYPE_INT, (int) codec->clock_rate,
+                              "encoding-name", G_TYPE_STRING, encoding,
+                              "payload", G_TYPE_INT, (int) codec->pt,
+                              NULL);
+  if (info && g_str_equal (info->name, "opus"))
+    gst_caps_set_simple (caps, "encoding-params", G_TYPE_STRING, "2", NULL);
+  return caps;
+}
+
+/* ---- probes (streaming threads: atomics only) -------------------------- */
+
+static GstPadProbeReturn
+count_packets_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  gint *counter = user_data;   /* packets; bytes follow it */
+  gint *bytes = counter + 1;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      g_atomic_int_inc (counter);
+      g_atomic_int_add (bytes, (gint) gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info)));
+    }
+  else if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    {
+      GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
+
+      g_atomic_int_add (counter, (gint) gst_buffer_list_length (list));
+      g_atomic_int_add (bytes, (gint) gst_buffer_list_calculate_size (list));
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+add_count_probe (GstElement *element, const char *pad_name, gint *counter)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (element, pad_name);
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     count_packets_cb, counter, NULL);
+}
+
+static GstPadProbeReturn
+decoded_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  MtStream *stream = user_data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      g_atomic_int_inc (&stream->decoded);
+    }
+  else if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
+    {
+      GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+      if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS)
+        {
+          GstCaps *caps;
+          GstStructure *s;
+          int w = 0, h = 0;
+
+          gst_event_parse_caps (event, &caps);
+          s = gst_caps_get_structure (caps, 0);
+          if (gst_structure_get_int (s, "width", &w) && gst_structure_get_int (s, "height", &h))
+            {
+              g_atomic_int_set (&stream->width, w);
+              g_atomic_int_set (&stream->height, h);
+            }
+        }
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+/* ---- send side ---------------------------------------------------------- */
+
+static char *
+send_chain_description (MtMediaSession *self, MtStream *stream, const CodecInfo *info)
+{
+  const MtSdpCodec *codec = stream->neg->send_codec;
+
+  if (stream->kind == MT_SDP_MEDIA_AUDIO)
+    return g_strdup_printf ("audioconvert ! audioresample ! %s ! volume name=mic mute=%s ! "
+                            "queue max-size-time=100000000 leaky=downstream ! %s ! %s pt=%u",
+                            info->raw_caps, self->mic_muted ? "true" : "false",
+                            info->encoder, info->payloader, codec->pt);
+
+  return g_strdup_printf ("videoconvert ! videoscale ! videorate ! "
+                          "video/x-raw,width=%u,height=%u,framerate=%u/1 ! tee name=t ! "
+                          "queue max-size-buffers=2 leaky=downstream ! valve name=camera drop=%s ! "
+                          "%s ! %s pt=%u",
+                          self->config->width, self->config->height, self->config->framerate,
+                          self->camera_off ? "true" : "false",
+                          info->encoder, info->payloader, codec->pt);
+}
+
+static gboolean
+link_to_rtpbin (GstElement *src, MtMediaSession *self, const char *rtpbin_pad, GError **error)
+{
+  if (!gst_element_link_pads (src, NULL, self->rtpbin, rtpbin_pad))
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                   "Could not link %s to rtpbin", GST_OBJECT_NAME (src));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+add_self_view (MtMediaSession *self, GstElement *chain)
+{
+  g_autoptr(GstElement) tee = gst_bin_get_by_name (GST_BIN (chain), "t");
+  GstElement *queue;
+
+  if (self->self_view_sink == NULL || tee == NULL)
+    return TRUE;
+  queue = gst_element_factory_make ("queue", NULL);
+  g_object_set (queue, "max-size-buffers", 2, "leaky", 2, NULL);
+  gst_bin_add_many (GST_BIN (self->pipeline), queue, g_object_ref (self->self_view_sink), NULL);
+  return gst_element_link_many (tee, queue, self->self_view_sink, NULL);
+}
+
+static gboolean
+build_send (MtMediaSession *self, MtStream *stream, GError **error)
+{
+  const CodecInfo *info = codec_info_lookup (stream->neg->send_codec->name);
+  g_autofree char *src_desc = NULL;
+  g_autofree char *chain_desc = NULL;
+  g_autofree char *pad = NULL;
+  GstElement *src, *chain;
+  gboolean audio = stream->kind == MT_SDP_MEDIA_AUDIO;
+
+  if (info == NULL)
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                   "No encoder for %s", stream->neg->send_codec->name);
+      return FALSE;
+    }
+
+  src_desc = source_description (audio ? self->config->audio_source : self->config->video_source,
+                                 stream->kind);
+  chain_desc = send_chain_description (self, stream, info);
+  g_debug ("send %u: %s ! %s", stream->id, src_desc, chain_desc);
+
+  if (!(src = make_bin (src_desc, error)))
+    return FALSE;
+  gst_bin_add (GST_BIN (self->pipeline), src);
+  if (!(chain = make_bin (chain_desc, error)))
+    return FALSE;
+  g_object_set (chain, "name", audio ? "audio-send" : "video-send", NULL);
+  gst_bin_add (GST_BIN (self->pipeline), chain);
+
+  if (!gst_element_link (src, chain))
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                   "The %s source does not fit the encoder", audio ? "audio" : "video");
+      return FALSE;
+    }
+  if (g_str_equal (info->name, "H264") &&
+      mt_sdp_codec_get_h264_packetization_mode (stream->neg->send_codec) == 0)
+    {
+      /* packetization-mode 0: every NAL unit must fit one packet */
+      g_autoptr(GstElement) enc = gst_bin_get_by_name (GST_BIN (chain), "enc");
+
+      g_object_set (enc, "option-string", "slice-max-size=1100", NULL);
+    }
+  if (!audio && !add_self_view (self, chain))
+    g_warning ("Could not show the self view");
+
+  pad = g_strdup_printf ("send_rtp_sink_%u", stream->id);
+  return link_to_rtpbin (chain, self, pad, error);
+}
+
+static GstElement *
+make_udpsink (GSocket *sock, const char *host, guint port)
+{
+  GstElement *sink = gst_element_factory_make ("udpsink", NULL);
+
+  g_object_set (sink, "socket", sock, "close-socket", FALSE, "host", host, "port", (int) port,
+                "sync", FALSE, "async", FALSE, NULL);
+  return sink;
+}
+
+static GstElement *
+make_udpsrc (GSocket *sock, GstCaps *caps)
+{
+  GstElement *src = gst_element_factory_make ("udpsrc", NULL);
+
+  g_object_set (src, "socket", sock, "close-socket", FALSE, NULL);
+  if (caps)
+    g_object_set (src, "caps", caps, NULL);
+  return src;
+}
+
+static gboolean
+link_if_present (GstElement *rtpbin, const char *pad_name, GstElement *sink)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (rtpbin, pad_name);
+
+  if (pad == NULL)
+    return TRUE;   /* we do not send on this stream */
+  return gst_element_link_pads (rtpbin, pad_name, sink, "sink");
+}
+
+static gboolean
+build_net (MtMediaSession *self, MtStream *stream, GError **error)
+{
+  MtSdpNegotiated *neg = stream->neg;
+  g_autoptr(GstCaps) caps = rtp_caps_for (stream->kind, neg->recv_codec);
+  g_autofree char *send_rtp = g_strdup_printf ("send_rtp_src_%u", stream->id);
+  g_autofree char *send_rtcp = g_strdup_printf ("send_rtcp_src_%u", stream->id);
+  g_autofree char *recv_rtp = g_strdup_printf ("recv_rtp_sink_%u", stream->id);
+  g_autofree char *recv_rtcp = g_strdup_printf ("recv_rtcp_sink_%u", stream->id);
+  GstElement *rtp_out = make_udpsink (stream->rtp_sock, neg->remote_address, neg->remote_rtp_port);
+  GstElement *rtcp_out = make_udpsink (stream->rtcp_sock,
+                                       neg->remote_rtcp_address ? neg->remote_rtcp_address
+                                                                : neg->remote_address,
+                                       neg->remote_rtcp_port);
+  GstElement *rtp_in = make_udpsrc (stream->rtp_sock, caps);
+  g_autoptr(GstCaps) rtcp_caps = gst_caps_new_empty_simple ("application/x-rtcp");
+  GstElement *rtcp_in = make_udpsrc (stream->rtcp_sock, rtcp_caps);
+
+  gst_bin_add_many (GST_BIN (self->pipeline), rtp_out, rtcp_out, rtp_in, rtcp_in, NULL);
+  add_count_probe (rtp_in, "src", &stream->rx_packets);
+  add_count_probe (rtp_out, "sink", &stream->tx_packets);
+
+  if (!link_if_present (self->rtpbin, send_rtp, rtp_out) ||
+      !gst_element_link_pads (self->rtpbin, send_rtcp, rtcp_out, "sink") ||
+      !gst_element_link_pads (rtp_in, "src", self->rtpbin, recv_rtp) ||
+      !gst_element_link_pads (rtcp_in, "src", self->rtpbin, recv_rtcp))
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                   "Could not connect the network elements of stream %u", stream->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- receive side ------------------------------------------------------- */
+
+static MtStream *
+stream_for_session (MtMediaSession *self, guint id)
+{
+  if (self->audio && self->audio->id == id)
+    return self->audio;
+  if (self->video && self->video->id == id)
+    return self->video;
+  return NULL;
+}
+
+static GstCaps *
+request_pt_map_cb (GstElement *rtpbin, guint session, guint pt, gpointer user_data)
+{
+  MtMediaSession *self = user_data;
+  MtStream *stream = stream_for_session (self, session);
+  g_autoptr(MtSdpCodec) dtmf = NULL;
+
+  if (stream == NULL || stream->neg == NULL)
+    return NULL;
+  if (pt == stream->neg->recv_codec->pt)
+    return rtp_caps_for (stream->kind, stream->neg->recv_codec);
+  if (stream->neg->recv_dtmf_pt && pt == stream->neg->recv_dtmf_pt)
+    {
+      dtmf = mt_sdp_codec_new ("telephone-event", pt, 8000, 1, NULL);
+      return rtp_caps_for (stream->kind, dtmf);
+    }
+  return NULL;
+}
+
+static GstElement *
+take_sink (MtMediaSession *self, MtStream *stream, GError **error)
+{
+  g_autofree char *desc = NULL;
+
+  if (stream->kind == MT_SDP_MEDIA_VIDEO && self->remote_video_sink && !stream->sink_used)
+    {
+      stream->sink_used = TRUE;
+      return g_object_ref (self->remote_video_sink);
+    }
+  if (stream->kind == MT_SDP_MEDIA_VIDEO && stream->sink_used)
+    desc = g_strdup ("fakesink sync=false async=false");
+  else
+    desc = sink_description (stream->kind == MT_SDP_MEDIA_AUDIO ? self->config->audio_sink
+                                                                : self->config->video_sink,
+                             stream->kind);
+  return make_bin (desc, error);
+}
+
+static void
+link_discard (MtMediaSession *self, GstPad *pad)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  g_autoptr(GstPad) sinkpad = gst_element_get_static_pad (sink, "sink");
+
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (self->pipeline), sink);
+  gst_element_sync_state_with_parent (sink);
+  gst_pad_link (pad, sinkpad);
+}
+
+static gboolean
+link_decoder (MtMediaSession *self, MtStream *stream, GstPad *pad, GError **error)
+{
+  const CodecInfo *info = codec_info_lookup (stream->neg->recv_codec->name);
+  g_autofree char *desc = NULL;
+  g_autoptr(GstElement) dec = NULL;
+  g_autoptr(GstPad) dec_src = NULL;
+  g_autoptr(GstPad) chain_sink = NULL;
+  GstElement *chain, *sink;
+
+  desc = g_strdup_printf (stream->kind == MT_SDP_MEDIA_AUDIO
+                          ? "%s ! %s ! audioconvert ! audioresample"
+                          : "%s ! %s ! videoconvert",
+                          info->depayloader, info->decoder);
+  if (!(chain = make_bin (desc, error)))
+    return FALSE;
+  if (!(sink = take_sink (self, stream, error)))
+    {
+      gst_object_unref (gst_object_ref_sink (chain));
+      return FALSE;
+    }
+  gst_bin_add_many (GST_BIN (self->pipeline), chain, sink, NULL);
+
+  dec = gst_bin_get_by_name (GST_BIN (chain), "dec");
+  dec_src = gst_element_get_static_pad (dec, "src");
+  gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                     decoded_cb, stream, NULL);
+
+  if (!gst_element_link (chain, sink))
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                   "The %s sink does not accept decoded media",
+                   stream->kind == MT_SDP_MEDIA_AUDIO ? "audio" : "video");
+      return FALSE;
+    }
+  gst_element_sync_state_with_parent (sink);
+  gst_element_sync_state_with_parent (chain);
+  chain_sink = gst_element_get_static_pad (chain, "sink");
+  return gst_pad_link (pad, chain_sink) == GST_PAD_LINK_OK;
+}
+
+static void
+pad_added_cb (GstElement *rtpbin, GstPad *pad, gpointer user_data)
+{
+  MtMediaSession *self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint session, ssrc, pt;
+  MtStream *stream;
+
+  if (sscanf (GST_PAD_NAME (pad), "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt) != 3)
+    return;
+
+  stream = stream_for_session (self, session);
+  if (stream == NULL || stream->neg == NULL || pt != stream->neg->recv_codec->pt)
+    {
+      link_discard (self, pad);
+      return;
+    }
+  if (!link_decoder (self, stream, pad, &error))
+    {
+      g_warning ("Could not decode stream %u: %s", session, error->message);
+      link_discard (self, pad);
+    }
+}
+
+/* ---- bus, timers -------------------------------------------------------- */
+
+static gboolean
+bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
+{
+  MtMediaSession *self = user_data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *debug = NULL;
+
+      gst_message_parse_error (message, &error, &debug);
+      g_debug ("media error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
+               error->message, debug ? debug : "");
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, error->message);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+expects_media (MtStream *stream)
+{
+  return stream && stream->neg && stream->neg->enabled &&
+         (stream->neg->direction == MT_SDP_SENDRECV || stream->neg->direction == MT_SDP_RECVONLY);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  MtMediaSession *self = user_data;
+  MtStream *streams[] = { self->audio, self->video };
+  gboolean expecting = FALSE, arrived = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    {
+      MtStream *stream = streams[i];
+      gint now;
+
+      if (!expects_media (stream))
+        continue;
+      expecting = TRUE;
+      now = g_atomic_int_get (&stream->rx_packets);
+      if (now != stream->last_rx)
+        arrived = TRUE;
+      stream->last_rx = now;
+    }
+
+  self->silent_ticks = (expecting && !arrived) ? self->silent_ticks + 1 : 0;
+  if (self->config->media_timeout_s > 0 && self->silent_ticks == self->config->media_timeout_s)
+    g_signal_emit (self, signals[SIGNAL_MEDIA_TIMEOUT], 0);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+MtMediaSession *
+mt_media_session_new (const MtMediaConfig *config,
+                      const char          *bind_address,
+                      const char          *media_address,
+                      GError             **error)
+{
+  g_autoptr(MtMediaSession) self = NULL;
+  gboolean want_video;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (bind_address != NULL, NULL);
+
+  self = g_object_new (MT_TYPE_MEDIA_SESSION, NULL);
+  self->config = mt_media_config_copy (config);
+  self->media_address = g_strdup (media_address ? media_address : bind_address);
+
+  want_video = config->video;
+  if (want_video && (config->video_source == NULL || g_str_equal (config->video_source, "auto"))
+      && !have_camera ())
+    {
+      want_video = FALSE;
+      self->warning = g_strdup ("No camera was found, so this call is audio only.");
+    }
+
+  self->audio = stream_new (self, 0, MT_SDP_MEDIA_AUDIO);
+  if (!stream_bind (self->audio, bind_address, error))
+    return NULL;
+  if (want_video)
+    {
+      self->video = stream_new (self, 1, MT_SDP_MEDIA_VIDEO);
+      if (!stream_bind (self->video, bind_address, error))
+        return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+MtSdpLocal *
+mt_media_session_dup_local (MtMediaSession *self)
+{
+  MtSdpLocal *local;
+
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), NULL);
+
+  local = mt_sdp_local_new ();
+  g_free (local->address);
+  local->address = g_strdup (self->media_address);
+  mt_sdp_local_add_default_codecs (local, self->config->audio_codecs, self->config->video_codecs);
+  drop_unavailable_codecs (local->audio_codecs);
+  drop_unavailable_codecs (local->video_codecs);
+  local->audio_port = self->audio->rtp_port;
+  local->audio_rtcp_port = self->audio->rtcp_port;
+  if (self->video && local->video_codecs && local->video_codecs->len > 0)
+    {
+      local->video_port = self->video->rtp_port;
+      local->video_rtcp_port = self->video->rtcp_port;
+    }
+  return local;
+}
+
+gboolean
+mt_media_session_has_video (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return self->video != NULL;
+}
+
+const char *
+mt_media_session_get_warning (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), NULL);
+  return self->warning;
+}
+
+void
+mt_media_session_set_video_sinks (MtMediaSession *self,
+                                  GstElement     *remote_sink,
+                                  GstElement     *self_view_sink)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+  g_return_if_fail (self->pipeline == NULL);
+
+  g_set_object (&self->remote_video_sink, remote_sink);
+  g_set_object (&self->self_view_sink, self_view_sink);
+  if (remote_sink)
+    gst_object_ref_sink (remote_sink), gst_object_unref (remote_sink);
+  if (self_view_sink)
+    gst_object_ref_sink (self_view_sink), gst_object_unref (self_view_sink);
+}
+
+static gboolean
+sends (MtSdpDirection dir)
+{
+  return dir == MT_SDP_SENDRECV || dir == MT_SDP_SENDONLY;
+}
+
+static MtSdpNegotiated *
+negotiated_copy (const MtSdpNegotiated *neg)
+{
+  MtSdpNegotiated *copy = g_memdup2 (neg, sizeof *neg);
+
+  copy->remote_address = g_strdup (neg->remote_address);
+  copy->remote_rtcp_address = g_strdup (neg->remote_rtcp_address);
+  copy->send_codec = mt_sdp_codec_copy (neg->send_codec);
+  copy->recv_codec = mt_sdp_codec_copy (neg->recv_codec);
+  return copy;
+}
+
+static gboolean
+start_stream (MtMediaSession *self, MtStream *stream, MtSdpNegotiated *neg, GError **error)
+{
+  if (stream == NULL || neg == NULL || !neg->enabled)
+    return TRUE;
+  if (codec_info_lookup (neg->recv_codec->name) == NULL)
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                   "No decoder for %s", neg->recv_codec->name);
+      return FALSE;
+    }
+  stream->neg = negotiated_copy (neg);
+
+  /* the send chain first: requesting send_rtp_sink_N makes send_rtp_src_N */
+  if (sends (neg->direction) && !build_send (self, stream, error))
+    return FALSE;
+  return build_net (self, stream, error);
+}
+
+static MtSdpNegotiated *
+find_negotiated (GPtrArray *negotiated, MtSdpMediaKind kind)
+{
+  for (guint i = 0; i < negotiated->len; i++)
+    {
+      MtSdpNegotiated *n = g_ptr_array_index (negotiated, i);
+
+      if (n->kind == kind && n->enabled)
+        return n;
+    }
+  return NULL;
+}
+
+gboolean
+mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **error)
+{
+  g_autoptr(GstBus) bus = NULL;
+
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  g_return_val_if_fail (negotiated != NULL, FALSE);
+  g_return_val_if_fail (self->pipeline == NULL, FALSE);
+
+  self->pipeline = gst_pipeline_new ("call");
+  self->rtpbin = gst_element_factory_make ("rtpbin", "rtpbin");
+  if (self->rtpbin == NULL)
+    {
+      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+                           "GStreamer's rtpbin is missing (gstreamer1.0-plugins-good)");
+      return FALSE;
+    }
+  g_object_set (self->rtpbin, "latency", self->config->jitter_latency_ms,
+                "drop-on-latency", TRUE, NULL);
+  gst_bin_add (GST_BIN (self->pipeline), self->rtpbin);
+  g_signal_connect (self->rtpbin, "pad-added", G_CALLBACK (pad_added_cb), self);
+  g_signal_connect (self->rtpbin, "request-pt-map", G_CALLBACK (request_pt_map_cb), self);
+
+  if (!start_stream (self, self->audio, find_negotiated (negotiated, MT_SDP_MEDIA_AUDIO), error) ||
+      !start_stream (self, self->video, find_negotiated (negotiated, MT_SDP_MEDIA_VIDEO), error))
+    {
+      mt_media_session_stop (self);
+      return FALSE;
+    }
+
+  bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  self->bus_watch = gst_bus_add_watch (bus, bus_cb, self);
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
+                           "The media pipeline could not start (is a device missing or busy?)");
+      mt_media_session_stop (self);
+      return FALSE;
+    }
+  self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+  return TRUE;
+}
+
+void
+mt_media_session_stop (MtMediaSession *self)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->bus_watch, g_source_remove);
+  if (self->pipeline)
+    {
+      mt_media_session_get_stats (self, &self->final_audio, &self->final_video);
+      self->have_final = TRUE;
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+    }
+  g_clear_object (&self->pipeline);
+  self->rtpbin = NULL;
+}
+
+gboolean
+mt_media_session_is_running (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return self->pipeline != NULL;
+}
+
+static void
+set_child_property (MtMediaSession *self, const char *bin, const char *child,
+                    const char *property, gboolean value)
+{
+  g_autoptr(GstElement) chain = NULL;
+  g_autoptr(GstElement) element = NULL;
+
+  if (self->pipeline == NULL)
+    return;
+  chain = gst_bin_get_by_name (GST_BIN (self->pipeline), bin);
+  if (chain)
+    element = gst_bin_get_by_name (GST_BIN (chain), child);
+  if (element)
+    g_object_set (element, property, value, NULL);
+}
+
+void
+mt_media_session_set_mic_muted (MtMediaSession *self, gboolean muted)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+  self->mic_muted = !!muted;
+  set_child_property (self, "audio-send", "mic", "mute", self->mic_muted);
+}
+
+gboolean
+mt_media_session_get_mic_muted (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return self->mic_muted;
+}
+
+void
+mt_media_session_set_camera_off (MtMediaSession *self, gboolean off)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+  self->camera_off = !!off;
+  set_child_property (self, "video-send", "camera", "drop", self->camera_off);
+}
+
+gboolean
+mt_media_session_get_camera_off (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return self->camera_off;
+}
+
+static void
+remote_source_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
+{
+  g_autoptr(GObject) session = NULL;
+  GValueArray *sources = NULL;
+  guint clock_rate = stream->neg ? stream->neg->recv_codec->clock_rate : 0;
+
+  if (self->rtpbin == NULL)
+    return;
+  g_signal_emit_by_name (self->rtpbin, "get-internal-session", stream->id, &session);
+  if (session == NULL)
+    return;
+  g_object_get (session, "sources", &sources, NULL);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  for (guint i = 0; sources && i < sources->n_values; i++)
+    {
+      GObject *source = g_value_get_object (g_value_array_get_nth (sources, i));
+      g_autoptr(GstStructure) s = NULL;
+      gboolean internal = TRUE;
+      int lost = 0;
+      guint jitter = 0;
+
+      g_object_get (source, "stats", &s, NULL);
+      if (s == NULL || !gst_structure_get_boolean (s, "internal", &internal) || internal)
+        continue;
+      if (gst_structure_get_int (s, "packets-lost", &lost))
+        out->rx_lost += MAX (lost, 0);
+      if (gst_structure_get_uint (s, "jitter", &jitter) && clock_rate > 0)
+        out->jitter_ms = MAX (out->jitter_ms, 1000.0 * jitter / clock_rate);
+    }
+  if (sources)
+    g_value_array_free (sources);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+static void
+fill_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
+{
+  memset (out, 0, sizeof *out);
+  if (stream == NULL || stream->neg == NULL)
+    return;
+  out->enabled = TRUE;
+  g_strlcpy (out->codec, stream->neg->send_codec->name, sizeof out->codec);
+  out->tx_packets = (guint) g_atomic_int_get (&stream->tx_packets);
+  out->tx_bytes = (guint) g_atomic_int_get (&stream->tx_bytes);
+  out->rx_packets = (guint) g_atomic_int_get (&stream->rx_packets);
+  out->rx_bytes = (guint) g_atomic_int_get (&stream->rx_bytes);
+  out->decoded = (guint) g_atomic_int_get (&stream->decoded);
+  out->width = (guint) g_atomic_int_get (&stream->width);
+  out->height = (guint) g_atomic_int_get (&stream->height);
+  remote_source_stats (self, stream, out);
+}
+
+void
+mt_media_session_get_stats (MtMediaSession *self, MtStreamStats *audio, MtStreamStats *video)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+
+  if (self->pipeline == NULL && self->have_final)
+    {
+      if (audio)
+        *audio = self->final_audio;
+      if (video)
+        *video = self->final_video;
+      return;
+    }
+  if (audio)
+    fill_stats (self, self->audio, audio);
+  if (video)
+    fill_stats (self, self->video, video);
+}
+
+/* ---- GObject ------------------------------------------------------------ */
+
+static void
+mt_media_session_dispose (GObject *object)
+{
+  MtMediaSession *self = MT_MEDIA_SESSION (object);
+
+  mt_media_session_stop (self);
+  g_clear_object (&self->remote_video_sink);
+  g_clear_object (&self->self_view_sink);
+  G_OBJECT_CLASS (mt_media_session_parent_class)->dispose (object);
+}
+
+static void
+mt_media_session_finalize (GObject *object)
+{
+  MtMediaSession *self = MT_MEDIA_SESSION (object);
+
+  g_clear_pointer (&self->audio, stream_free);
+  g_clear_pointer (&self->video, stream_free);
+  g_clear_pointer (&self->config, mt_media_config_free);
+  g_free (self->media_address);
+  g_free (self->warning);
+  G_OBJECT_CLASS (mt_media_session_parent_class)->finalize (object);
+}
+
+static void
+mt_media_session_class_init (MtMediaSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = mt_media_session_dispose;
+  object_class->finalize = mt_media_session_finalize;
+
+  /* No RTP arrived for the configured time on any stream that should receive. */
+  signals[SIGNAL_MEDIA_TIMEOUT] =
+    g_signal_new ("media-timeout", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A GStreamer error, as a sentence */
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+mt_media_session_init (MtMediaSession *self)
+{
+}

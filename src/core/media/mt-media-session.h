@@ -1,0 +1,69 @@
+/* mt-media-session.h: one GStreamer pipeline per call
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+#include "mt-media-config.h"
+#include "mt-sdp.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gboolean enabled;
+  char     codec[32];
+  guint64  tx_packets;
+  guint64  tx_bytes;
+  guint64  rx_packets;
+  guint64  rx_bytes;
+  gint64   rx_lost;
+  double   jitter_ms;
+  guint64  decoded;       /* audio buffers or video frames out of the decoder */
+  guint    width;         /* video only */
+  guint    height;
+} MtStreamStats;
+
+#define MT_TYPE_MEDIA_SESSION (mt_media_session_get_type ())
+G_DECLARE_FINAL_TYPE (MtMediaSession, mt_media_session, MT, MEDIA_SESSION, GObject)
+
+/* Reserves RTP/RTCP ports on `bind_address` ("127.0.0.1", "0.0.0.0", ...).
+ * `media_address` is what goes into SDP. Fails when no port can be had. */
+MtMediaSession *mt_media_session_new (const MtMediaConfig *config,
+                                      const char          *bind_address,
+                                      const char          *media_address,
+                                      GError             **error);
+
+/* What we can do, for SDP: ports, codecs (only those whose GStreamer elements
+ * exist), directions. Video is absent when the config says so or there is no
+ * camera (see the "warning" property). */
+MtSdpLocal *mt_media_session_dup_local (MtMediaSession *self);
+gboolean    mt_media_session_has_video (MtMediaSession *self);
+/* A sentence for a person when something was left out (no camera), or NULL */
+const char *mt_media_session_get_warning (MtMediaSession *self);
+
+/* For the GUI: sinks it owns the other end of; call before _start().
+ * NULL keeps the configured sink / no self view. */
+void        mt_media_session_set_video_sinks (MtMediaSession *self,
+                                              GstElement     *remote_sink,
+                                              GstElement     *self_view_sink);
+
+/* Build and start the pipeline for what was negotiated (array of
+ * MtSdpNegotiated*, see mt_sdp_negotiate()). */
+gboolean    mt_media_session_start (MtMediaSession *self,
+                                    GPtrArray      *negotiated,
+                                    GError        **error);
+void        mt_media_session_stop  (MtMediaSession *self);
+gboolean    mt_media_session_is_running (MtMediaSession *self);
+
+void        mt_media_session_set_mic_muted   (MtMediaSession *self, gboolean muted);
+gboolean    mt_media_session_get_mic_muted   (MtMediaSession *self);
+void        mt_media_session_set_camera_off  (MtMediaSession *self, gboolean off);
+gboolean    mt_media_session_get_camera_off  (MtMediaSession *self);
+
+void        mt_media_session_get_stats (MtMediaSession *self,
+                                        MtStreamStats  *audio,
+                                        MtStreamStats  *video);
+
+G_END_DECLS

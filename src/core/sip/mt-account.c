@@ -1,0 +1,892 @@
+/* mt-account.c: one SIP identity: a nua instance, its registration and calls
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mt-account"
+
+#include "config.h"
+
+#include <string.h>
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_tag_io.h>
+#include <sofia-sip/url.h>
+
+#include "mt-call-private.h"
+#include "mt-sip-stack.h"
+#include "mt-sip-uri.h"
+
+#define UNREGISTER_TIMEOUT_MS 2000
+#define SHUTDOWN_TIMEOUT_MS   3000
+
+struct _MtAccount
+{
+  GObject              parent_instance;
+
+  MtSipStack          *stack;
+  nua_t               *nua;
+  nua_handle_t        *reg_nh;
+  char                *listen;       /* as given: HOST:PORT */
+  char                *listen_host;
+  guint                listen_port;
+  char                *aor;
+  char                *user;
+  char                *registrar;
+  char                *contact_uri;
+  char                *password;
+  MtTransport          transport;
+  MtMediaConfig       *media_config;
+  guint                expires;
+  gboolean             single_call;
+
+  MtRegistrationState  reg_state;
+  MtEndReason          reg_reason;
+  gboolean             reg_auth_tried;
+
+  GHashTable          *calls;        /* id -> MtCall (owned) */
+  GTask               *shutdown_task;
+  guint                shutdown_timer;
+  gboolean             nua_shut_down;
+};
+
+static void mt_account_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MtAccount, mt_account, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      mt_account_initable_iface_init))
+
+G_DEFINE_QUARK (mt-account-error-quark, mt_account_error)
+
+enum {
+  PROP_0,
+  PROP_LISTEN,
+  PROP_AOR,
+  PROP_REGISTRAR,
+  PROP_TRANSPORT,
+  PROP_CONTACT_URI,
+  PROP_REGISTRATION_STATE,
+  PROP_REGISTRATION_REASON,
+  N_PROPS
+};
+static GParamSpec *props[N_PROPS];
+
+enum {
+  SIGNAL_CALL_ADDED,
+  SIGNAL_INCOMING_CALL,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static guint next_call_id = 1;
+
+/* ---- registration state: the one place ---------------------------------- */
+
+static void
+set_registration (MtAccount *self, MtRegistrationState state, MtEndReason reason)
+{
+  gboolean reason_changed = self->reg_reason != reason;
+
+  if (self->reg_state == state && !reason_changed)
+    return;
+  g_debug ("registration: %s (%s)", mt_registration_state_to_string (state),
+           mt_end_reason_to_string (reason));
+  g_object_freeze_notify (G_OBJECT (self));
+  self->reg_reason = reason;
+  if (reason_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REGISTRATION_REASON]);
+  if (self->reg_state != state)
+    {
+      self->reg_state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REGISTRATION_STATE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static gboolean
+parse_listen (MtAccount *self, const char *listen, GError **error)
+{
+  const char *colon;
+  g_autofree char *host = NULL;
+  gint64 port = 5060;
+
+  if (listen == NULL || *listen == '\0')
+    listen = "0.0.0.0:5060";
+  if (listen[0] == '[')
+    {
+      const char *end = strchr (listen, ']');
+
+      if (end == NULL)
+        goto bad;
+      host = g_strndup (listen + 1, end - listen - 1);
+      colon = end[1] == ':' ? end + 1 : NULL;
+    }
+  else
+    {
+      colon = strrchr (listen, ':');
+      host = colon ? g_strndup (listen, colon - listen) : g_strdup (listen);
+    }
+  if (colon && !g_ascii_string_to_signed (colon + 1, 10, 1, 65535, &port, NULL))
+    goto bad;
+  if (*host == '\0')
+    goto bad;
+
+  self->listen_host = g_steal_pointer (&host);
+  self->listen_port = (guint) port;
+  return TRUE;
+
+bad:
+  g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
+               "“%s” is not a listening address; write HOST:PORT, e.g. 127.0.0.1:5070", listen);
+  return FALSE;
+}
+
+static char *
+host_for_uri (const char *host)
+{
+  return strchr (host, ':') ? g_strdup_printf ("[%s]", host) : g_strdup (host);
+}
+
+static char *
+with_transport (MtAccount *self, const char *uri)
+{
+  g_autofree char *param = mt_sip_uri_get_param (uri, "transport");
+
+  if (self->transport != MT_TRANSPORT_TCP || param != NULL)
+    return g_strdup (uri);
+  return g_strdup_printf ("%s;transport=tcp", uri);
+}
+
+static gboolean
+is_any_address (const char *host)
+{
+  return g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::");
+}
+
+/* The address that reaches `peer_host` from here (no packet is sent) */
+static char *
+route_address_to (const char *peer_host)
+{
+  g_autoptr(GInetAddress) peer = peer_host ? g_inet_address_new_from_string (peer_host) : NULL;
+  g_autoptr(GSocket) sock = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+
+  if (peer == NULL)
+    return g_strdup ("127.0.0.1");
+  sock = g_socket_new (g_inet_address_get_family (peer), G_SOCKET_TYPE_DATAGRAM,
+                       G_SOCKET_PROTOCOL_UDP, NULL);
+  remote = g_inet_socket_address_new (peer, 9);
+  if (sock == NULL || !g_socket_connect (sock, remote, NULL, NULL) ||
+      !(local = g_socket_get_local_address (sock, NULL)))
+    return g_strdup ("127.0.0.1");
+  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+}
+
+static MtMediaSession *
+new_media_session (MtAccount *self, const char *peer_host, gboolean video, GError **error)
+{
+  g_autoptr(MtMediaConfig) config = mt_media_config_copy (self->media_config);
+  g_autofree char *media_address = NULL;
+  const char *bind = self->listen_host;
+
+  config->video = config->video && video;
+  if (is_any_address (bind))
+    media_address = route_address_to (peer_host);
+  else
+    media_address = g_strdup (bind);
+  return mt_media_session_new (config, bind, media_address, error);
+}
+
+static guint
+active_calls (MtAccount *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (mt_call_get_state (value) != MT_CALL_STATE_ENDED)
+      n++;
+  return n;
+}
+
+static void
+forget_call_if_done (MtAccount *self, MtCall *call)
+{
+  if (mt_call_get_state (call) == MT_CALL_STATE_ENDED && mt_call_is_released (call))
+    g_hash_table_remove (self->calls, mt_call_get_id (call));
+}
+
+/* ---- incoming calls -------------------------------------------------------- */
+
+static void
+incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtMediaSession) media = NULL;
+  g_autofree char *id = NULL;
+  const char *peer = sip && sip->sip_via ? sip->sip_via->v_host : NULL;
+  MtCall *call;
+
+  if (self->shutdown_task || (self->single_call && active_calls (self) > 0))
+    {
+      nua_respond (nh, SIP_486_BUSY_HERE, TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+  if (sip == NULL || sip->sip_payload == NULL)
+    {
+      nua_respond (nh, SIP_488_NOT_ACCEPTABLE,
+                   SIPTAG_WARNING_STR ("399 mtavipclient \"An INVITE without an offer is not supported\""),
+                   TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+  media = new_media_session (self, peer, TRUE, &error);
+  if (media == NULL)
+    {
+      g_warning ("Cannot take a call: %s", error->message);
+      nua_respond (nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+
+  id = g_strdup_printf ("%u", next_call_id++);
+  call = mt_call_new_incoming (self, id, nh, sip, media);
+  g_hash_table_insert (self->calls, g_strdup (id), call);
+  g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
+  if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
+    g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
+  forget_call_if_done (self, call);
+}
+
+/* ---- registration ------------------------------------------------------------ */
+
+static MtEndReason
+registration_failure (int status, const sip_t *sip)
+{
+  gboolean from_peer = sip != NULL && sip->sip_via != NULL;
+
+  if (status == 401 || status == 403 || status == 407 || status == 904)
+    return MT_END_REASON_AUTH_FAILED;
+  if (status == 404)
+    return MT_END_REASON_NOT_FOUND;
+  if (!from_peer && (status == 408 || status >= 500))
+    return MT_END_REASON_UNREACHABLE;
+  return MT_END_REASON_NETWORK_ERROR;
+}
+
+static void
+registration_response (MtAccount *self, nua_event_t event, int status, const sip_t *sip)
+{
+  gboolean unregistering = event == nua_r_unregister;
+
+  if (status < 200)
+    return;
+  if (status == 401 || status == 407)
+    {
+      g_autofree char *credentials = self->reg_auth_tried ? NULL
+                                     : mt_account_dup_credentials (self, sip);
+
+      if (credentials)
+        {
+          self->reg_auth_tried = TRUE;
+          nua_authenticate (self->reg_nh, NUTAG_AUTH (credentials), TAG_END ());
+          return;
+        }
+    }
+  if (status < 300)
+    {
+      self->reg_auth_tried = FALSE;
+      set_registration (self, unregistering ? MT_REGISTRATION_UNREGISTERED
+                                            : MT_REGISTRATION_REGISTERED, MT_END_REASON_NONE);
+    }
+  else if (unregistering)
+    {
+      set_registration (self, MT_REGISTRATION_UNREGISTERED, registration_failure (status, sip));
+    }
+  else
+    {
+      g_message ("registration failed: %d", status);
+      set_registration (self, MT_REGISTRATION_FAILED, registration_failure (status, sip));
+    }
+
+  if (unregistering && self->shutdown_task)
+    {
+      g_clear_handle_id (&self->shutdown_timer, g_source_remove);
+      nua_shutdown (self->nua);
+    }
+}
+
+/* ---- shutdown ------------------------------------------------------------------- */
+
+static void
+finish_shutdown (MtAccount *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->shutdown_task);
+
+  g_clear_handle_id (&self->shutdown_timer, g_source_remove);
+  if (task)
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+shutdown_timeout_cb (gpointer user_data)
+{
+  MtAccount *self = user_data;
+
+  self->shutdown_timer = 0;
+  if (self->reg_state == MT_REGISTRATION_REGISTERED || self->reg_state == MT_REGISTRATION_REGISTERING)
+    {
+      /* the registrar did not answer the un-REGISTER; stop anyway */
+      set_registration (self, MT_REGISTRATION_UNREGISTERED, MT_END_REASON_UNREACHABLE);
+      nua_shutdown (self->nua);
+      self->shutdown_timer = g_timeout_add (SHUTDOWN_TIMEOUT_MS, shutdown_timeout_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+  g_message ("SIP stack did not stop in time");
+  finish_shutdown (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- the nua callback ------------------------------------------------------------ */
+
+static void
+nua_callback (nua_event_t   event,
+              int           status,
+              char const   *phrase,
+              nua_t        *nua,
+              MtAccount    *self,
+              nua_handle_t *nh,
+              MtCall       *call,
+              sip_t const  *sip,
+              tagi_t        tags[])
+{
+  g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
+
+  if (call != NULL)
+    {
+      g_object_ref (call);
+      mt_call_handle_event (call, event, status, phrase, sip, tags);
+      forget_call_if_done (self, call);
+      g_object_unref (call);
+      return;
+    }
+
+  switch (event)
+    {
+    case nua_i_invite:
+      incoming_invite (self, nh, sip);
+      break;
+    case nua_r_register:
+    case nua_r_unregister:
+      if (nh == self->reg_nh)
+        registration_response (self, event, status, sip);
+      break;
+    case nua_r_shutdown:
+      if (status >= 200)
+        {
+          self->nua_shut_down = TRUE;
+          finish_shutdown (self);
+        }
+      break;
+    case nua_i_terminated:
+    case nua_i_state:
+      break;
+    default:
+      break;
+    }
+}
+
+/* ---- GInitable --------------------------------------------------------------------- */
+
+static gboolean
+mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError **error)
+{
+  MtAccount *self = MT_ACCOUNT (initable);
+  g_autofree char *host = NULL;
+  g_autofree char *bind_url = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *proxy = NULL;
+
+  if (!parse_listen (self, self->listen, error))
+    return FALSE;
+  host = host_for_uri (self->listen_host);
+  bind_url = g_strdup_printf ("sip:%s:%u", host, self->listen_port);
+
+  if (self->aor)
+    {
+      g_autofree char *normalized = mt_sip_uri_normalize (self->aor, NULL, error);
+
+      if (normalized == NULL)
+        return FALSE;
+      g_free (self->aor);
+      self->aor = g_steal_pointer (&normalized);
+      self->user = mt_sip_uri_get_user (self->aor);
+      if (self->user == NULL)
+        {
+          g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
+                       "The account address %s has no user name before the @", self->aor);
+          return FALSE;
+        }
+      if (self->registrar == NULL)
+        {
+          g_autofree char *domain = mt_sip_uri_get_host (self->aor);
+          guint port = mt_sip_uri_get_port (self->aor);
+
+          self->registrar = port ? g_strdup_printf ("sip:%s:%u", domain, port)
+                                 : g_strdup_printf ("sip:%s", domain);
+        }
+      else
+        {
+          g_autofree char *registrar = mt_sip_uri_normalize (self->registrar, NULL, error);
+
+          if (registrar == NULL)
+            return FALSE;
+          g_free (self->registrar);
+          self->registrar = g_steal_pointer (&registrar);
+        }
+      proxy = with_transport (self, self->registrar);
+      from = g_strdup (self->aor);
+    }
+  else
+    {
+      self->user = g_strdup ("mtavip");
+      from = g_strdup_printf ("sip:%s@%s:%u", self->user,
+                              is_any_address (self->listen_host) ? "127.0.0.1" : host,
+                              self->listen_port);
+    }
+  self->contact_uri = g_strdup_printf ("sip:%s@%s:%u", self->user, host, self->listen_port);
+
+  self->stack = mt_sip_stack_dup_default ();
+  self->nua = nua_create (mt_sip_stack_get_root (self->stack), nua_callback, self,
+                          NUTAG_URL (bind_url),
+                          TAG_END ());
+  if (self->nua == NULL)
+    {
+      g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_LISTEN,
+                   "Cannot listen for SIP on %s:%u: the port is in use or the address is not on this machine",
+                   self->listen_host, self->listen_port);
+      return FALSE;
+    }
+  nua_set_params (self->nua,
+                  NUTAG_MEDIA_ENABLE (0),
+                  NUTAG_AUTOALERT (0),
+                  NUTAG_AUTOANSWER (0),
+                  NUTAG_AUTOACK (1),
+                  NUTAG_ENABLEINVITE (1),
+                  NUTAG_OUTBOUND ("no-options-keepalive no-validate no-natify"),
+                  NUTAG_USER_AGENT ("MTAVIPClient/" PACKAGE_VERSION),
+                  SIPTAG_FROM_STR (from),
+                  TAG_IF (proxy, NUTAG_PROXY (proxy)),
+                  TAG_END ());
+  return TRUE;
+}
+
+static void
+mt_account_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = mt_account_initable_init;
+}
+
+/* ---- public --------------------------------------------------------------------------- */
+
+MtAccount *
+mt_account_new (const char  *listen,
+                const char  *aor,
+                const char  *registrar,
+                MtTransport  transport,
+                GError     **error)
+{
+  return g_initable_new (MT_TYPE_ACCOUNT, NULL, error,
+                         "listen", listen,
+                         "aor", aor,
+                         "registrar", registrar,
+                         "transport", transport,
+                         NULL);
+}
+
+const char *
+mt_account_get_aor (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
+  return self->aor;
+}
+
+const char *
+mt_account_get_contact_uri (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
+  return self->contact_uri;
+}
+
+MtTransport
+mt_account_get_transport (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), MT_TRANSPORT_UDP);
+  return self->transport;
+}
+
+MtRegistrationState
+mt_account_get_registration_state (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), MT_REGISTRATION_NONE);
+  return self->reg_state;
+}
+
+MtEndReason
+mt_account_get_registration_reason (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), MT_END_REASON_NONE);
+  return self->reg_reason;
+}
+
+void
+mt_account_set_password (MtAccount *self, const char *password)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  g_free (self->password);
+  self->password = g_strdup (password);
+}
+
+void
+mt_account_set_media_config (MtAccount *self, const MtMediaConfig *config)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  g_return_if_fail (config != NULL);
+  g_clear_pointer (&self->media_config, mt_media_config_free);
+  self->media_config = mt_media_config_copy (config);
+}
+
+const MtMediaConfig *
+mt_account_get_media_config (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
+  return self->media_config;
+}
+
+void
+mt_account_set_expires (MtAccount *self, guint seconds)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  self->expires = seconds;
+}
+
+void
+mt_account_set_single_call (MtAccount *self, gboolean single)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  self->single_call = !!single;
+}
+
+void
+mt_account_register (MtAccount *self)
+{
+  g_autofree char *registrar = NULL;
+  g_autofree char *expires = NULL;
+
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  g_return_if_fail (self->aor != NULL);
+
+  registrar = with_transport (self, self->registrar);
+  expires = g_strdup_printf ("%u", self->expires);
+  if (self->reg_nh == NULL)
+    self->reg_nh = nua_handle (self->nua, NULL, SIPTAG_TO_STR (self->aor), TAG_END ());
+  self->reg_auth_tried = FALSE;
+  set_registration (self, MT_REGISTRATION_REGISTERING, MT_END_REASON_NONE);
+  nua_register (self->reg_nh,
+                NUTAG_REGISTRAR (registrar),
+                NUTAG_M_USERNAME (self->user),
+                TAG_IF (self->transport == MT_TRANSPORT_TCP, NUTAG_M_PARAMS ("transport=tcp")),
+                SIPTAG_EXPIRES_STR (expires),
+                TAG_END ());
+}
+
+void
+mt_account_unregister (MtAccount *self)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+
+  if (self->reg_nh == NULL)
+    return;
+  self->reg_auth_tried = FALSE;
+  nua_unregister (self->reg_nh, TAG_END ());
+}
+
+MtCall *
+mt_account_call (MtAccount *self, const char *target, gboolean video, GError **error)
+{
+  g_autofree char *domain = NULL;
+  g_autofree char *normalized = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *peer_host = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(MtMediaSession) media = NULL;
+  MtCall *call;
+
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  if (self->single_call && active_calls (self) > 0)
+    {
+      g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_BUSY,
+                           "Hang up the current call before making another one.");
+      return NULL;
+    }
+  domain = self->aor ? mt_sip_uri_get_host (self->aor) : NULL;
+  if (!(normalized = mt_sip_uri_normalize (target, domain, error)))
+    return NULL;
+  uri = with_transport (self, normalized);
+  peer_host = mt_sip_uri_get_host (self->aor ? self->registrar : uri);
+  if (!(media = new_media_session (self, peer_host, video, error)))
+    return NULL;
+
+  id = g_strdup_printf ("%u", next_call_id++);
+  call = mt_call_new_outgoing (self, id, uri, media, error);
+  if (call == NULL)
+    return NULL;
+  g_hash_table_insert (self->calls, g_strdup (id), call);
+  g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
+  return call;
+}
+
+MtCall *
+mt_account_find_call (MtAccount *self, const char *id)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
+  return id ? g_hash_table_lookup (self->calls, id) : NULL;
+}
+
+GList *
+mt_account_list_calls (MtAccount *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  GList *list = NULL;
+
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (mt_call_get_state (value) != MT_CALL_STATE_ENDED)
+      list = g_list_prepend (list, value);
+  return list;
+}
+
+void
+mt_account_shutdown_async (MtAccount           *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GList) calls = NULL;
+
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  g_return_if_fail (self->shutdown_task == NULL);
+
+  self->shutdown_task = g_task_new (self, cancellable, callback, user_data);
+  calls = mt_account_list_calls (self);
+  for (GList *l = calls; l; l = l->next)
+    mt_call_hangup (l->data);
+
+  if (self->reg_nh && self->reg_state == MT_REGISTRATION_REGISTERED)
+    {
+      mt_account_unregister (self);
+      self->shutdown_timer = g_timeout_add (UNREGISTER_TIMEOUT_MS, shutdown_timeout_cb, self);
+      return;
+    }
+  nua_shutdown (self->nua);
+  self->shutdown_timer = g_timeout_add (SHUTDOWN_TIMEOUT_MS, shutdown_timeout_cb, self);
+}
+
+gboolean
+mt_account_shutdown_finish (MtAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- private, for MtCall ---------------------------------------------------------------- */
+
+nua_t *
+mt_account_get_nua (MtAccount *self)
+{
+  return self->nua;
+}
+
+static const char *
+challenge_realm (const sip_t *sip, char **out)
+{
+  const msg_auth_t *au = NULL;
+  const char *realm;
+
+  if (sip && sip->sip_www_authenticate)
+    au = sip->sip_www_authenticate;
+  else if (sip && sip->sip_proxy_authenticate)
+    au = sip->sip_proxy_authenticate;
+  if (au == NULL || au->au_params == NULL)
+    return NULL;
+  realm = msg_params_find (au->au_params, "realm=");
+  *out = realm ? g_strdup (realm) : NULL;
+  return *out;
+}
+
+char *
+mt_account_dup_credentials (MtAccount *self, const sip_t *challenge)
+{
+  g_autofree char *realm = NULL;
+
+  if (self->password == NULL || self->user == NULL)
+    return NULL;
+  if (challenge_realm (challenge, &realm) == NULL)
+    return NULL;
+  if (realm[0] != '"')
+    {
+      g_autofree char *bare = g_steal_pointer (&realm);
+
+      realm = g_strdup_printf ("\"%s\"", bare);
+    }
+  return g_strdup_printf ("Digest:%s:%s:%s", realm, self->user, self->password);
+}
+
+void
+mt_account_call_finished (MtAccount *self, MtCall *call)
+{
+  /* the call stays in the table until nua lets go of its handle */
+}
+
+/* ---- GObject ------------------------------------------------------------------------------ */
+
+static void
+mt_account_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  MtAccount *self = MT_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_LISTEN:
+      self->listen = g_value_dup_string (value);
+      break;
+    case PROP_AOR:
+      self->aor = g_value_dup_string (value);
+      break;
+    case PROP_REGISTRAR:
+      self->registrar = g_value_dup_string (value);
+      break;
+    case PROP_TRANSPORT:
+      self->transport = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mt_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  MtAccount *self = MT_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_AOR: g_value_set_string (value, self->aor); break;
+    case PROP_REGISTRAR: g_value_set_string (value, self->registrar); break;
+    case PROP_TRANSPORT: g_value_set_enum (value, self->transport); break;
+    case PROP_CONTACT_URI: g_value_set_string (value, self->contact_uri); break;
+    case PROP_REGISTRATION_STATE: g_value_set_enum (value, self->reg_state); break;
+    case PROP_REGISTRATION_REASON: g_value_set_enum (value, self->reg_reason); break;
+    case PROP_LISTEN:
+      g_value_take_string (value, g_strdup_printf ("%s:%u", self->listen_host, self->listen_port));
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mt_account_dispose (GObject *object)
+{
+  MtAccount *self = MT_ACCOUNT (object);
+
+  if (self->calls)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->calls);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        mt_call_release_handle (value);
+      g_clear_pointer (&self->calls, g_hash_table_unref);
+    }
+  g_clear_handle_id (&self->shutdown_timer, g_source_remove);
+  if (self->reg_nh)
+    {
+      nua_handle_destroy (self->reg_nh);
+      self->reg_nh = NULL;
+    }
+  if (self->nua && self->nua_shut_down)
+    nua_destroy (self->nua);
+  self->nua = NULL;
+  g_clear_object (&self->stack);
+  G_OBJECT_CLASS (mt_account_parent_class)->dispose (object);
+}
+
+static void
+mt_account_finalize (GObject *object)
+{
+  MtAccount *self = MT_ACCOUNT (object);
+
+  g_free (self->listen);
+  g_free (self->listen_host);
+  g_free (self->aor);
+  g_free (self->user);
+  g_free (self->registrar);
+  g_free (self->contact_uri);
+  g_free (self->password);
+  g_clear_pointer (&self->media_config, mt_media_config_free);
+  G_OBJECT_CLASS (mt_account_parent_class)->finalize (object);
+}
+
+static void
+mt_account_class_init (MtAccountClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->set_property = mt_account_set_property;
+  object_class->get_property = mt_account_get_property;
+  object_class->dispose = mt_account_dispose;
+  object_class->finalize = mt_account_finalize;
+
+  props[PROP_LISTEN] = g_param_spec_string ("listen", NULL, NULL, NULL, co);
+  props[PROP_AOR] = g_param_spec_string ("aor", NULL, NULL, NULL, co);
+  props[PROP_REGISTRAR] = g_param_spec_string ("registrar", NULL, NULL, NULL, co);
+  props[PROP_TRANSPORT] = g_param_spec_enum ("transport", NULL, NULL, MT_TYPE_TRANSPORT,
+                                             MT_TRANSPORT_UDP, co);
+  props[PROP_CONTACT_URI] = g_param_spec_string ("contact-uri", NULL, NULL, NULL, ro);
+  props[PROP_REGISTRATION_STATE] =
+    g_param_spec_enum ("registration-state", NULL, NULL, MT_TYPE_REGISTRATION_STATE,
+                       MT_REGISTRATION_NONE, ro);
+  props[PROP_REGISTRATION_REASON] =
+    g_param_spec_enum ("registration-reason", NULL, NULL, MT_TYPE_END_REASON,
+                       MT_END_REASON_NONE, ro);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  signals[SIGNAL_CALL_ADDED] =
+    g_signal_new ("call-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, MT_TYPE_CALL);
+  signals[SIGNAL_INCOMING_CALL] =
+    g_signal_new ("incoming-call", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, MT_TYPE_CALL);
+}
+
+static void
+mt_account_init (MtAccount *self)
+{
+  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->media_config = mt_media_config_new ();
+  self->expires = 3600;
+  self->single_call = TRUE;
+}

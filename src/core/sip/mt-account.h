@@ -1,0 +1,74 @@
+/* mt-account.h: one SIP identity: a nua instance, its registration and calls
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mt-call.h"
+#include "mt-enums.h"
+#include "mt-media-config.h"
+
+G_BEGIN_DECLS
+
+#define MT_TYPE_ACCOUNT (mt_account_get_type ())
+G_DECLARE_FINAL_TYPE (MtAccount, mt_account, MT, ACCOUNT, GObject)
+
+#define MT_ACCOUNT_ERROR (mt_account_error_quark ())
+GQuark mt_account_error_quark (void);
+
+typedef enum {
+  MT_ACCOUNT_ERROR_LISTEN,     /* the SIP address/port cannot be used */
+  MT_ACCOUNT_ERROR_INVALID,    /* a setting is malformed */
+  MT_ACCOUNT_ERROR_BUSY,       /* a call is already going on */
+} MtAccountError;
+
+/* listen: "127.0.0.1:5070", "0.0.0.0:5060", "[::1]:5070" (port 0: any).
+ * aor: "sip:alice@example.org", or NULL for direct mode (no registrar).
+ * registrar: "sip:example.org:5060", NULL: the aor's host. */
+MtAccount *mt_account_new (const char  *listen,
+                           const char  *aor,
+                           const char  *registrar,
+                           MtTransport  transport,
+                           GError     **error);
+
+const char          *mt_account_get_aor                 (MtAccount *self);
+/* the address people can call us at, e.g. sip:alice@127.0.0.1:5070 */
+const char          *mt_account_get_contact_uri         (MtAccount *self);
+MtTransport          mt_account_get_transport           (MtAccount *self);
+MtRegistrationState  mt_account_get_registration_state  (MtAccount *self);
+/* why registration failed: auth-failed, unreachable, network-error, ... */
+MtEndReason          mt_account_get_registration_reason (MtAccount *self);
+
+void                 mt_account_set_password     (MtAccount *self, const char *password);
+void                 mt_account_set_media_config (MtAccount *self, const MtMediaConfig *config);
+const MtMediaConfig *mt_account_get_media_config (MtAccount *self);
+/* registration lifetime we ask for, seconds (default 3600) */
+void                 mt_account_set_expires      (MtAccount *self, guint seconds);
+/* Incoming calls while a call is going on get 486 Busy Here (default TRUE) */
+void                 mt_account_set_single_call  (MtAccount *self, gboolean single);
+
+void                 mt_account_register   (MtAccount *self);
+void                 mt_account_unregister (MtAccount *self);
+
+/* Place a call. `target` is what a person typed (see mt_sip_uri_normalize());
+ * `video` FALSE for an audio-only call. */
+MtCall              *mt_account_call (MtAccount   *self,
+                                      const char  *target,
+                                      gboolean     video,
+                                      GError     **error);
+MtCall              *mt_account_find_call (MtAccount *self, const char *id);
+/* calls not yet ended */
+GList               *mt_account_list_calls (MtAccount *self);
+
+/* Hang up every call, un-REGISTER, stop the SIP stack. */
+void                 mt_account_shutdown_async  (MtAccount           *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean             mt_account_shutdown_finish (MtAccount     *self,
+                                                 GAsyncResult  *result,
+                                                 GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,180 @@
+/* mt-sip-uri.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mt-sip-uri"
+
+#include <string.h>
+#include <gio/gio.h>
+#include <sofia-sip/su_alloc.h>
+#include <sofia-sip/url.h>
+
+#include "mt-sip-uri.h"
+
+G_DEFINE_QUARK (mt-sip-uri-error-quark, mt_sip_uri_error)
+
+static gboolean
+valid_host (const char *host)
+{
+  g_autoptr(GInetAddress) addr = NULL;
+
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (host[0] == '[')
+    {
+      g_autofree char *inner = g_strndup (host + 1, strlen (host) - 2);
+
+      addr = g_inet_address_new_from_string (inner);
+      return addr != NULL && host[strlen (host) - 1] == ']';
+    }
+  for (const char *p = host; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+      return FALSE;
+  return host[0] != '.' && host[0] != '-';
+}
+
+/* RFC 3966 visual separators are not part of the number */
+static char *
+strip_visual_separators (char *number)
+{
+  char *out = number;
+
+  for (const char *in = number; *in; in++)
+    if (!strchr (" -.()", *in))
+      *out++ = *in;
+  *out = '\0';
+  return number;
+}
+
+static char *
+add_scheme (const char *input, const char *default_domain, GError **error)
+{
+  if (g_str_has_prefix (input, "sip:") || g_str_has_prefix (input, "sips:"))
+    return g_strdup (input);
+  if (g_str_has_prefix (input, "tel:"))
+    {
+      g_autofree char *number = g_strdup (input + 4);
+
+      if (default_domain == NULL || *default_domain == '\0')
+        {
+          g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_HOST,
+                       "To call the phone number %s, set up a SIP account first.", number);
+          return NULL;
+        }
+      return g_strdup_printf ("sip:%s@%s;user=phone", strip_visual_separators (number),
+                              default_domain);
+    }
+  if (strchr (input, ':') && !strchr (input, '@') && !g_ascii_isdigit (input[0]) &&
+      !strchr (input, '.'))
+    {
+      g_autofree char *scheme = g_strndup (input, strcspn (input, ":"));
+
+      g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_SCHEME,
+                   "“%s:” addresses cannot be called; use a SIP address like bob@example.org.",
+                   scheme);
+      return NULL;
+    }
+  if (strchr (input, '@') == NULL && !valid_host (input) && strchr (input, ':') == NULL &&
+      default_domain && *default_domain)
+    return g_strdup_printf ("sip:%s@%s", input, default_domain);
+  return g_strdup_printf ("sip:%s", input);
+}
+
+char *
+mt_sip_uri_normalize (const char *input, const char *default_domain, GError **error)
+{
+  g_autofree char *trimmed = NULL;
+  g_autofree char *uri = NULL;
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  url_t *url;
+  char *result = NULL;
+
+  g_return_val_if_fail (input != NULL, NULL);
+
+  trimmed = g_strstrip (g_strdup (input));
+  if (*trimmed == '\0')
+    {
+      g_set_error_literal (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_EMPTY,
+                           "Type an address to call, like bob@example.org.");
+      return NULL;
+    }
+  if (strpbrk (trimmed, " \t\r\n<>\""))
+    {
+      g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_SYNTAX,
+                   "“%s” contains spaces or brackets; a SIP address looks like bob@example.org.",
+                   trimmed);
+      return NULL;
+    }
+  if (!(uri = add_scheme (trimmed, default_domain, error)))
+    return NULL;
+
+  url = url_make (home, uri);
+  if (url == NULL || (url->url_type != url_sip && url->url_type != url_sips))
+    g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_SYNTAX,
+                 "“%s” is not a SIP address; it should look like bob@example.org.", trimmed);
+  else if (!valid_host (url->url_host))
+    g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_HOST,
+                 "“%s” has no valid host name after the @.", trimmed);
+  else if (url->url_port && (atoi (url->url_port) <= 0 || atoi (url->url_port) > 65535 ||
+                             strspn (url->url_port, "0123456789") != strlen (url->url_port)))
+    g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_PORT,
+                 "“%s” has a port that is not a number from 1 to 65535.", trimmed);
+  else
+    result = g_steal_pointer (&uri);
+
+  su_home_deinit (home);
+  return result;
+}
+
+static url_t *
+parse (su_home_t *home, const char *uri)
+{
+  return uri ? url_make (home, uri) : NULL;
+}
+
+char *
+mt_sip_uri_get_user (const char *uri)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  url_t *url = parse (home, uri);
+  char *user = url && url->url_user ? g_strdup (url->url_user) : NULL;
+
+  su_home_deinit (home);
+  return user;
+}
+
+char *
+mt_sip_uri_get_host (const char *uri)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  url_t *url = parse (home, uri);
+  char *host = url && url->url_host ? g_strdup (url->url_host) : NULL;
+
+  su_home_deinit (home);
+  return host;
+}
+
+guint
+mt_sip_uri_get_port (const char *uri)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  url_t *url = parse (home, uri);
+  guint port = url && url->url_port ? (guint) atoi (url->url_port) : 0;
+
+  su_home_deinit (home);
+  return port;
+}
+
+char *
+mt_sip_uri_get_param (const char *uri, const char *name)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  url_t *url = parse (home, uri);
+  char buf[256];
+  char *value = NULL;
+
+  if (url && url->url_params && url_param (url->url_params, name, buf, sizeof buf) > 0)
+    value = g_strdup (buf);
+  su_home_deinit (home);
+  return value;
+}
