@@ -97,8 +97,11 @@ class CliPhone:
     def _read(self):
         for raw in self.proc.proc.stdout:
             line = raw.decode("utf-8", "replace").strip()
-            self._stdout_copy.write(line + "\n")
-            self._stdout_copy.flush()
+            try:
+                self._stdout_copy.write(line + "\n")
+                self._stdout_copy.flush()
+            except ValueError:
+                pass
             if not line:
                 continue
             try:
@@ -116,6 +119,13 @@ class CliPhone:
     def stop(self):
         if self.proc is not None:
             self.proc.stop()
+        copy = getattr(self, "_stdout_copy", None)
+        if copy is not None:
+            time.sleep(0.1)  # let the reader thread see EOF
+            try:
+                copy.close()
+            except (OSError, ValueError):
+                pass
 
     def interrupt(self):
         """SIGINT: the CLI hangs up / cancels, un-REGISTERs and exits."""
