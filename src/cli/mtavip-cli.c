@@ -30,6 +30,7 @@ typedef struct {
   char     *transport;
   char     *call;
   gboolean  auto_answer;
+  gboolean  auto_decline;
   int       hangup_after;
   gboolean  exit_after_call;
   gboolean  no_video;
@@ -373,11 +374,23 @@ auto_answer_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+auto_decline_cb (gpointer user_data)
+{
+  g_autoptr(MtCall) call = user_data;
+
+  mt_call_decline (call);
+  return G_SOURCE_REMOVE;
+}
+
+/* a moment of ringing first, as a person would */
 static void
 incoming_call_cb (MtAccount *account, MtCall *call, Cli *cli)
 {
   if (cli->auto_answer)
     g_timeout_add (200, auto_answer_cb, g_object_ref (call));
+  else if (cli->auto_decline)
+    g_timeout_add (200, auto_decline_cb, g_object_ref (call));
 }
 
 static void
@@ -513,6 +526,8 @@ check_options (Cli *cli)
       if (uri == NULL)
         return usage_error ("--registrar: %s", error->message);
     }
+  if (cli->auto_answer && cli->auto_decline)
+    return usage_error ("--auto-answer and --auto-decline exclude each other");
   if (cli->hangup_after < 0)
     return usage_error ("--hangup-after must be a number of seconds");
   if (cli->video_size && (sscanf (cli->video_size, "%ux%u", &w, &h) != 2 || w < 16 || h < 16 ||
@@ -535,6 +550,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, "udp or tcp", "udp|tcp" },
     { "call", 'c', 0, G_OPTION_ARG_STRING, &cli->call, "Call this address", "SIP-URI" },
     { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, "Answer incoming calls", NULL },
+    { "auto-decline", 0, 0, G_OPTION_ARG_NONE, &cli->auto_decline, "Decline incoming calls (603)", NULL },
     { "hangup-after", 0, 0, G_OPTION_ARG_INT, &cli->hangup_after, "Hang up SECONDS after the call is answered", "SECONDS" },
     { "exit-after-call", 0, 0, G_OPTION_ARG_NONE, &cli->exit_after_call, "Exit when the first call ends", NULL },
     { "no-video", 0, 0, G_OPTION_ARG_NONE, &cli->no_video, "Audio only", NULL },

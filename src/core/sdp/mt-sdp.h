@@ -69,7 +69,10 @@ typedef struct {
   guint          rtcp_port;    /* a=rtcp port, else port + 1 (0 when port is 0) */
   gboolean       rtcp_mux;     /* a=rtcp-mux present */
   MtSdpDirection direction;    /* a=sendrecv/... (media level, else session, else sendrecv) */
-  GPtrArray     *codecs;       /* of MtSdpCodec*, in m= line order (preference order) */
+  GPtrArray     *codecs;       /* of MtSdpCodec*, in m= line order (preference order).
+                                * For a non-RTP proto (e.g. "udptl") each entry's
+                                * name is the m= format token as written, pt 0. */
+  char          *rtcp_address; /* address from a=rtcp:PORT IN IP4 ADDR, or NULL */
 } MtSdpStream;
 
 MtSdpStream *mt_sdp_stream_new  (MtSdpMediaKind kind);
@@ -93,7 +96,9 @@ MtSdpSession *mt_sdp_session_new  (void);
 void          mt_sdp_session_free (MtSdpSession *session);
 MtSdpSession *mt_sdp_session_copy (const MtSdpSession *session);
 
-/* Parse text with Sofia's sdp_parse(). Refuses (MT_SDP_ERROR_PARSE or
+/* Parse text with Sofia's sdp_parse(). `len` may be (gsize) -1 when text is
+ * NUL-terminated; input containing a NUL byte or larger than 256 KiB, or
+ * with more than 32 m= lines, is refused. Refuses (MT_SDP_ERROR_PARSE or
  * _INVALID, with a message a person can act on) anything without v=, o=, s=,
  * a usable c= for each non-zero-port stream, or with a port > 65535. Unknown
  * attributes are ignored. rtpmap-less static payloads (0 PCMU, 8 PCMA, 9 G722)
@@ -159,12 +164,14 @@ typedef struct {
   char          *remote_address;
   guint          remote_rtp_port;
   guint          remote_rtcp_port;
+  char          *remote_rtcp_address; /* a=rtcp address if given, else remote_address */
   MtSdpDirection direction;      /* from OUR point of view: SENDRECV, SENDONLY... */
   MtSdpCodec    *send_codec;     /* with the payload number the peer expects (peer's SDP) */
   MtSdpCodec    *recv_codec;     /* same format, with the payload number we receive (our SDP) */
   guint          send_dtmf_pt;   /* 0 when no telephone-event */
   guint          recv_dtmf_pt;
 } MtSdpNegotiated;
+/* When `enabled` is FALSE, send_codec/recv_codec/remote_* may be NULL/0. */
 
 void mt_sdp_negotiated_free (MtSdpNegotiated *n);
 

@@ -11,6 +11,7 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/url.h>
+#include <sofia-sip/nta_tag.h>
 
 #include "mt-call-private.h"
 #include "mt-sip-stack.h"
@@ -268,7 +269,8 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
 static MtEndReason
 registration_failure (int status, const sip_t *sip)
 {
-  gboolean from_peer = sip != NULL && sip->sip_via != NULL;
+  /* nta's own responses (timeouts, transport errors) name no server */
+  gboolean from_peer = sip != NULL && (sip->sip_server != NULL || sip->sip_user_agent != NULL);
 
   if (status == 401 || status == 403 || status == 407 || status == 904)
     return MT_END_REASON_AUTH_FAILED;
@@ -480,6 +482,9 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                   NUTAG_ENABLEINVITE (1),
                   NUTAG_OUTBOUND ("no-options-keepalive no-validate no-natify"),
                   NUTAG_USER_AGENT ("MTAVIPClient/" PACKAGE_VERSION),
+                  /* keep UDP for big INVITEs (video SDP): peers and proxies
+                   * reached over UDP do not all listen on TCP */
+                  NTATAG_UDP_MTU (65535),
                   SIPTAG_FROM_STR (from),
                   TAG_IF (proxy, NUTAG_PROXY (proxy)),
                   TAG_END ());
@@ -594,7 +599,11 @@ mt_account_register (MtAccount *self)
   registrar = with_transport (self, self->registrar);
   expires = g_strdup_printf ("%u", self->expires);
   if (self->reg_nh == NULL)
-    self->reg_nh = nua_handle (self->nua, NULL, SIPTAG_TO_STR (self->aor), TAG_END ());
+    {
+      g_autofree char *to = g_strdup_printf ("<%s>", self->aor);
+
+      self->reg_nh = nua_handle (self->nua, NULL, SIPTAG_TO_STR (to), TAG_END ());
+    }
   self->reg_auth_tried = FALSE;
   set_registration (self, MT_REGISTRATION_REGISTERING, MT_END_REASON_NONE);
   nua_register (self->reg_nh,

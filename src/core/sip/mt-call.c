@@ -163,10 +163,18 @@ local_sdp_string (MtCall *self)
 
 /* ---- status codes -> reasons ---------------------------------------------- */
 
+/* Responses that nta makes up itself (transport errors, timeouts) look like
+ * real ones, To tag included, but name no server: peers and proxies do. */
+static gboolean
+response_from_peer (const sip_t *sip)
+{
+  return sip != NULL && (sip->sip_server != NULL || sip->sip_user_agent != NULL);
+}
+
 static MtEndReason
 reason_for_status (int status, const sip_t *sip)
 {
-  gboolean from_peer = sip != NULL && sip->sip_via != NULL;
+  gboolean from_peer = response_from_peer (sip);
 
   switch (status)
     {
@@ -418,14 +426,16 @@ mt_call_new_outgoing (MtAccount      *account,
   g_autoptr(MtCall) self = call_new (account, id, MT_CALL_DIRECTION_OUTGOING, media);
   g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (media);
   g_autofree char *sdp = NULL;
+  g_autofree char *to = NULL;
 
   self->remote_uri = g_strdup (uri);
   self->local_sdp = mt_sdp_build_offer (local, (guint64) g_get_real_time ());
   self->has_video = local->video_port != 0;
   sdp = local_sdp_string (self);
 
+  to = g_strdup_printf ("<%s>", uri);
   self->nh = nua_handle (mt_account_get_nua (account), self,
-                         SIPTAG_TO_STR (uri), TAG_END ());
+                         NUTAG_URL (uri), SIPTAG_TO_STR (to), TAG_END ());
   if (self->nh == NULL)
     {
       g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,

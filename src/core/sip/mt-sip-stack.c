@@ -12,6 +12,8 @@
 
 /* exported by libsofia-sip-ua, not declared in its public headers */
 extern su_log_t tport_log[];
+extern su_log_t nta_log[];
+extern su_log_t nua_log[];
 
 struct _MtSipStack
 {
@@ -62,8 +64,16 @@ static void
 mt_sip_stack_init (MtSipStack *self)
 {
   su_init ();
+  /* Sofia's own chatter (bind errors, transport errors) is reported to the
+   * user through our errors and end reasons; --sip-trace shows it. */
+  su_log_redirect (su_log_default, quiet_logger, NULL);
+  su_log_redirect (nta_log, quiet_logger, NULL);
+  su_log_redirect (nua_log, quiet_logger, NULL);
   su_log_redirect (tport_log, quiet_logger, NULL);
   self->root = su_glib_root_create (NULL);
+  /* nua would otherwise run its stack in a thread of its own: keep it on
+   * the main context, with every other core object */
+  su_root_threading (self->root, 0);
   self->source = g_source_ref (su_glib_root_gsource (self->root));
   g_source_attach (self->source, g_main_context_get_thread_default ());
 }
@@ -91,6 +101,8 @@ mt_sip_stack_set_trace (MtSipStack *self, gboolean trace)
   g_return_if_fail (MT_IS_SIP_STACK (self));
   self->trace = !!trace;
   su_log_redirect (tport_log, self->trace ? trace_logger : quiet_logger, NULL);
+  su_log_redirect (nta_log, self->trace ? trace_logger : quiet_logger, NULL);
+  su_log_redirect (nua_log, self->trace ? trace_logger : quiet_logger, NULL);
   if (self->trace)
     su_log_set_level (tport_log, 3);
 }

@@ -1,0 +1,1594 @@
+/* mt-sdp.c: SDP offer/answer for MTAVIPClient
+ *
+ * Parsing goes through Sofia-SIP's sdp_parse(); everything after that
+ * (validation, offer/answer decisions, serialisation) is our own code.
+ *
+ * Note on Sofia 1.12.11 (Debian 12): its parser only knows "RTP/AVP" and
+ * "RTP/SAVP" as RTP profiles. For those it turns the format list into
+ * m_rtpmaps and swallows a=rtpmap/a=fmtp; for any other profile (RTP/AVPF,
+ * UDP/TLS/RTP/SAVPF, ...) formats stay in m_format and a=rtpmap/a=fmtp stay
+ * ordinary attributes. We read both shapes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mt-sdp"
+
+#include "mt-sdp.h"
+
+#include <string.h>
+#include <sofia-sip/sdp.h>
+#include <sofia-sip/su_alloc.h>
+
+#define MAX_SDP_SIZE     (256 * 1024)
+#define MAX_STREAMS      32
+#define MAX_PORT         65535
+#define MAX_PT           127
+#define DTMF_NAME        "telephone-event"
+
+G_DEFINE_QUARK (mt-sdp-error-quark, mt_sdp_error)
+
+/* ------------------------------------------------------------------------
+ * Codecs
+ */
+
+typedef struct {
+  const char     *name;
+  MtSdpMediaKind  kind;
+  guint           clock_rate;
+  guint           channels;
+} KnownCodec;
+
+/* Formats this phone can handle, with their canonical spelling. */
+static const KnownCodec known_codecs[] = {
+  { "opus",     MT_SDP_MEDIA_AUDIO, 48000, 2 },
+  { "G722",     MT_SDP_MEDIA_AUDIO, 8000,  1 },
+  { "PCMU",     MT_SDP_MEDIA_AUDIO, 8000,  1 },
+  { "PCMA",     MT_SDP_MEDIA_AUDIO, 8000,  1 },
+  { DTMF_NAME,  MT_SDP_MEDIA_AUDIO, 8000,  1 },
+  { "VP8",      MT_SDP_MEDIA_VIDEO, 90000, 1 },
+  { "H264",     MT_SDP_MEDIA_VIDEO, 90000, 1 },
+};
+
+static const KnownCodec *
+find_known_codec (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (known_codecs); i++)
+    if (g_ascii_strcasecmp (known_codecs[i].name, name) == 0)
+      return &known_codecs[i];
+  return NULL;
+}
+
+static gboolean
+codec_is_dtmf (const MtSdpCodec *codec)
+{
+  return codec->name != NULL && g_ascii_strcasecmp (codec->name, DTMF_NAME) == 0;
+}
+
+MtSdpCodec *
+mt_sdp_codec_new (const char *name,
+                  guint       pt,
+                  guint       clock_rate,
+                  guint       channels,
+                  const char *fmtp)
+{
+  MtSdpCodec *codec;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (pt <= MAX_PT, NULL);
+
+  codec = g_new0 (MtSdpCodec, 1);
+  codec->name = g_strdup (name);
+  codec->pt = pt;
+  codec->clock_rate = clock_rate;
+  codec->channels = channels > 0 ? channels : 1;
+  codec->fmtp = (fmtp != NULL && *fmtp != '\0') ? g_strdup (fmtp) : NULL;
+
+  return codec;
+}
+
+MtSdpCodec *
+mt_sdp_codec_copy (const MtSdpCodec *codec)
+{
+  MtSdpCodec *copy;
+
+  g_return_val_if_fail (codec != NULL, NULL);
+
+  copy = g_new0 (MtSdpCodec, 1);
+  *copy = *codec;
+  copy->name = g_strdup (codec->name);
+  copy->fmtp = g_strdup (codec->fmtp);
+
+  return copy;
+}
+
+void
+mt_sdp_codec_free (MtSdpCodec *codec)
+{
+  if (codec == NULL)
+    return;
+
+  g_free (codec->name);
+  g_free (codec->fmtp);
+  g_free (codec);
+}
+
+/* Looks up `key` in an fmtp string such as "a=1; b=2" (case-insensitive
+ * key). Returns the value as a newly allocated string, or NULL. */
+static char *
+fmtp_get_param (const char *fmtp,
+                const char *key)
+{
+  g_auto (GStrv) params = NULL;
+
+  if (fmtp == NULL)
+    return NULL;
+
+  params = g_strsplit (fmtp, ";", -1);
+  for (guint i = 0; params[i] != NULL; i++) {
+    char *param = g_strstrip (params[i]);
+    char *eq = strchr (param, '=');
+
+    if (eq == NULL)
+      continue;
+    *eq = '\0';
+    if (g_ascii_strcasecmp (g_strstrip (param), key) == 0)
+      return g_strdup (g_strstrip (eq + 1));
+  }
+
+  return NULL;
+}
+
+guint
+mt_sdp_codec_get_h264_packetization_mode (const MtSdpCodec *codec)
+{
+  g_autofree char *value = NULL;
+  guint64 mode = 0;
+
+  g_return_val_if_fail (codec != NULL, 0);
+
+  value = fmtp_get_param (codec->fmtp, "packetization-mode");
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT, &mode, NULL))
+    return 0;
+
+  return (guint) mode;
+}
+
+gboolean
+mt_sdp_codec_matches (const MtSdpCodec *a,
+                      const MtSdpCodec *b)
+{
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (b != NULL, FALSE);
+
+  if (a->name == NULL || b->name == NULL || *a->name == '\0')
+    return FALSE;
+  if (g_ascii_strcasecmp (a->name, b->name) != 0)
+    return FALSE;
+  if (a->clock_rate != b->clock_rate || a->channels != b->channels)
+    return FALSE;
+  if (g_ascii_strcasecmp (a->name, "H264") == 0)
+    return mt_sdp_codec_get_h264_packetization_mode (a) ==
+           mt_sdp_codec_get_h264_packetization_mode (b);
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------
+ * Streams and sessions
+ */
+
+static const char *
+media_kind_to_string (MtSdpMediaKind kind)
+{
+  switch (kind) {
+  case MT_SDP_MEDIA_AUDIO:
+    return "audio";
+  case MT_SDP_MEDIA_VIDEO:
+    return "video";
+  case MT_SDP_MEDIA_OTHER:
+  default:
+    return "application";
+  }
+}
+
+MtSdpStream *
+mt_sdp_stream_new (MtSdpMediaKind kind)
+{
+  MtSdpStream *stream = g_new0 (MtSdpStream, 1);
+
+  stream->kind = kind;
+  stream->media = g_strdup (media_kind_to_string (kind));
+  stream->proto = g_strdup ("RTP/AVP");
+  stream->direction = MT_SDP_SENDRECV;
+  stream->codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_codec_free);
+
+  return stream;
+}
+
+void
+mt_sdp_stream_free (MtSdpStream *stream)
+{
+  if (stream == NULL)
+    return;
+
+  g_free (stream->media);
+  g_free (stream->proto);
+  g_free (stream->address);
+  g_free (stream->rtcp_address);
+  g_clear_pointer (&stream->codecs, g_ptr_array_unref);
+  g_free (stream);
+}
+
+static MtSdpStream *
+stream_copy (const MtSdpStream *stream)
+{
+  MtSdpStream *copy = mt_sdp_stream_new (stream->kind);
+
+  g_free (copy->media);
+  g_free (copy->proto);
+  copy->media = g_strdup (stream->media);
+  copy->proto = g_strdup (stream->proto);
+  copy->port = stream->port;
+  copy->address = g_strdup (stream->address);
+  copy->rtcp_port = stream->rtcp_port;
+  copy->rtcp_address = g_strdup (stream->rtcp_address);
+  copy->rtcp_mux = stream->rtcp_mux;
+  copy->direction = stream->direction;
+  for (guint i = 0; stream->codecs != NULL && i < stream->codecs->len; i++)
+    g_ptr_array_add (copy->codecs, mt_sdp_codec_copy (g_ptr_array_index (stream->codecs, i)));
+
+  return copy;
+}
+
+const MtSdpCodec *
+mt_sdp_stream_get_primary_codec (const MtSdpStream *stream)
+{
+  g_return_val_if_fail (stream != NULL, NULL);
+
+  for (guint i = 0; stream->codecs != NULL && i < stream->codecs->len; i++) {
+    const MtSdpCodec *codec = g_ptr_array_index (stream->codecs, i);
+
+    if (!codec_is_dtmf (codec))
+      return codec;
+  }
+
+  return NULL;
+}
+
+const MtSdpCodec *
+mt_sdp_stream_get_dtmf_codec (const MtSdpStream *stream)
+{
+  g_return_val_if_fail (stream != NULL, NULL);
+
+  for (guint i = 0; stream->codecs != NULL && i < stream->codecs->len; i++) {
+    const MtSdpCodec *codec = g_ptr_array_index (stream->codecs, i);
+
+    if (codec_is_dtmf (codec))
+      return codec;
+  }
+
+  return NULL;
+}
+
+MtSdpSession *
+mt_sdp_session_new (void)
+{
+  MtSdpSession *session = g_new0 (MtSdpSession, 1);
+
+  session->origin_user = g_strdup ("-");
+  session->session_name = g_strdup ("-");
+  session->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_stream_free);
+
+  return session;
+}
+
+void
+mt_sdp_session_free (MtSdpSession *session)
+{
+  if (session == NULL)
+    return;
+
+  g_free (session->origin_user);
+  g_free (session->address);
+  g_free (session->session_name);
+  g_clear_pointer (&session->streams, g_ptr_array_unref);
+  g_free (session);
+}
+
+MtSdpSession *
+mt_sdp_session_copy (const MtSdpSession *session)
+{
+  MtSdpSession *copy;
+
+  g_return_val_if_fail (session != NULL, NULL);
+
+  copy = mt_sdp_session_new ();
+  g_free (copy->origin_user);
+  g_free (copy->session_name);
+  copy->origin_user = g_strdup (session->origin_user);
+  copy->session_id = session->session_id;
+  copy->session_version = session->session_version;
+  copy->address = g_strdup (session->address);
+  copy->session_name = g_strdup (session->session_name);
+  for (guint i = 0; session->streams != NULL && i < session->streams->len; i++)
+    g_ptr_array_add (copy->streams, stream_copy (g_ptr_array_index (session->streams, i)));
+
+  return copy;
+}
+
+/* ------------------------------------------------------------------------
+ * Directions
+ */
+
+#define DIR_SEND 1u
+#define DIR_RECV 2u
+
+static guint
+direction_to_bits (MtSdpDirection dir)
+{
+  switch (dir) {
+  case MT_SDP_SENDONLY:
+    return DIR_SEND;
+  case MT_SDP_RECVONLY:
+    return DIR_RECV;
+  case MT_SDP_INACTIVE:
+    return 0;
+  case MT_SDP_SENDRECV:
+  default:
+    return DIR_SEND | DIR_RECV;
+  }
+}
+
+static MtSdpDirection
+direction_from_bits (guint bits)
+{
+  switch (bits & (DIR_SEND | DIR_RECV)) {
+  case DIR_SEND:
+    return MT_SDP_SENDONLY;
+  case DIR_RECV:
+    return MT_SDP_RECVONLY;
+  case 0:
+    return MT_SDP_INACTIVE;
+  default:
+    return MT_SDP_SENDRECV;
+  }
+}
+
+const char *
+mt_sdp_direction_to_string (MtSdpDirection dir)
+{
+  switch (dir) {
+  case MT_SDP_SENDONLY:
+    return "sendonly";
+  case MT_SDP_RECVONLY:
+    return "recvonly";
+  case MT_SDP_INACTIVE:
+    return "inactive";
+  case MT_SDP_SENDRECV:
+  default:
+    return "sendrecv";
+  }
+}
+
+MtSdpDirection
+mt_sdp_direction_reverse (MtSdpDirection dir)
+{
+  switch (dir) {
+  case MT_SDP_SENDONLY:
+    return MT_SDP_RECVONLY;
+  case MT_SDP_RECVONLY:
+    return MT_SDP_SENDONLY;
+  case MT_SDP_INACTIVE:
+    return MT_SDP_INACTIVE;
+  case MT_SDP_SENDRECV:
+  default:
+    return MT_SDP_SENDRECV;
+  }
+}
+
+/* What we may do given what the peer said (from the peer's point of view)
+ * and what we want (from ours). */
+static MtSdpDirection
+direction_intersect_peer (MtSdpDirection ours,
+                          MtSdpDirection peers)
+{
+  return direction_from_bits (direction_to_bits (ours) &
+                              direction_to_bits (mt_sdp_direction_reverse (peers)));
+}
+
+/* ------------------------------------------------------------------------
+ * Parsing: from Sofia's tree to ours
+ */
+
+static gboolean
+proto_is_rtp (const char *proto)
+{
+  return proto != NULL &&
+         (g_str_has_prefix (proto, "RTP/") || strstr (proto, "/RTP/") != NULL);
+}
+
+static gboolean
+parse_uint (const char *text,
+            guint64     max,
+            guint64    *out,
+            const char **end)
+{
+  guint64 value = 0;
+  const char *p = text;
+
+  if (p == NULL || !g_ascii_isdigit (*p))
+    return FALSE;
+  for (; g_ascii_isdigit (*p); p++) {
+    value = value * 10 + (guint64) (*p - '0');
+    if (value > max)
+      return FALSE;
+  }
+  *out = value;
+  if (end != NULL)
+    *end = p;
+  return TRUE;
+}
+
+static const char *
+skip_space (const char *p)
+{
+  while (*p == ' ' || *p == '\t')
+    p++;
+  return p;
+}
+
+static gboolean
+is_token_char (char c)
+{
+  return g_ascii_isalnum (c) || strchr ("-!#$%&'*+.^_`{|}~", c) != NULL;
+}
+
+/* Fill name/clock rate/channels from an rtpmap (or the RFC 3551 table),
+ * normalising the spellings and quirks of the formats we support. */
+static void
+codec_set_format (MtSdpCodec     *codec,
+                  MtSdpMediaKind  kind,
+                  const char     *encoding,
+                  guint64         rate,
+                  const char     *params)
+{
+  const KnownCodec *known = find_known_codec (encoding);
+  guint64 channels = 1;
+
+  g_free (codec->name);
+  codec->name = g_strdup (known != NULL ? known->name : encoding);
+  codec->clock_rate = rate <= G_MAXUINT ? (guint) rate : 0;
+
+  if (kind == MT_SDP_MEDIA_AUDIO && params != NULL && *params != '\0' &&
+      !parse_uint (params, 255, &channels, NULL))
+    channels = 1;
+  codec->channels = channels > 0 ? (guint) channels : 1;
+
+  /* RFC 7587: opus is always written as opus/48000/2 */
+  if (known != NULL && g_str_equal (known->name, "opus"))
+    codec->channels = 2;
+  /* RFC 3551: G722 is 8000 in SDP; some peers write its real 16000 */
+  if (known != NULL && g_str_equal (known->name, "G722") && rate == 16000)
+    codec->clock_rate = 8000;
+}
+
+static MtSdpCodec *
+codec_for_pt (MtSdpMediaKind kind,
+              guint          pt)
+{
+  const sdp_rtpmap_t *well_known = sdp_rtpmap_well_known[pt];
+  MtSdpCodec *codec = g_new0 (MtSdpCodec, 1);
+
+  codec->pt = pt;
+  codec->channels = 1;
+  if (well_known != NULL && well_known->rm_encoding != NULL)
+    codec_set_format (codec, kind, well_known->rm_encoding, well_known->rm_rate,
+                      well_known->rm_params);
+  else
+    codec->name = g_strdup ("");
+
+  return codec;
+}
+
+static MtSdpCodec *
+find_codec_by_pt (GPtrArray *codecs,
+                  guint      pt)
+{
+  for (guint i = 0; i < codecs->len; i++) {
+    MtSdpCodec *codec = g_ptr_array_index (codecs, i);
+
+    if (codec->pt == pt)
+      return codec;
+  }
+  return NULL;
+}
+
+/* Format list parsed by Sofia (RTP/AVP, RTP/SAVP). */
+static void
+codecs_from_rtpmaps (MtSdpStream        *stream,
+                     const sdp_rtpmap_t *rm)
+{
+  for (; rm != NULL; rm = rm->rm_next) {
+    MtSdpCodec *codec = codec_for_pt (stream->kind, rm->rm_pt);
+
+    if (rm->rm_encoding != NULL && *rm->rm_encoding != '\0')
+      codec_set_format (codec, stream->kind, rm->rm_encoding, rm->rm_rate, rm->rm_params);
+    if (rm->rm_fmtp != NULL && *rm->rm_fmtp != '\0')
+      codec->fmtp = g_strdup (rm->rm_fmtp);
+    g_ptr_array_add (stream->codecs, codec);
+  }
+}
+
+/* Format list Sofia left as text: RTP payload numbers for other RTP
+ * profiles, free tokens for non-RTP protocols. */
+static gboolean
+codecs_from_format_list (MtSdpStream      *stream,
+                         const sdp_list_t *list,
+                         guint             index,
+                         GError          **error)
+{
+  gboolean rtp = proto_is_rtp (stream->proto);
+
+  for (; list != NULL; list = list->l_next) {
+    const char *text = list->l_text != NULL ? list->l_text : "";
+    guint64 pt = 0;
+    const char *end = NULL;
+
+    if (!rtp) {
+      MtSdpCodec *codec = g_new0 (MtSdpCodec, 1);
+
+      codec->name = g_strdup (text);
+      codec->channels = 1;
+      g_ptr_array_add (stream->codecs, codec);
+      continue;
+    }
+    if (!parse_uint (text, MAX_PT, &pt, &end) || *end != '\0') {
+      g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_INVALID,
+                   "Media stream %u (%s) lists an invalid RTP payload type.",
+                   index, stream->media);
+      return FALSE;
+    }
+    g_ptr_array_add (stream->codecs, codec_for_pt (stream->kind, (guint) pt));
+  }
+
+  return TRUE;
+}
+
+/* a=rtpmap:PT name/rate[/params], for profiles Sofia does not parse */
+static void
+apply_rtpmap_attribute (MtSdpStream *stream,
+                        const char  *value)
+{
+  g_autofree char *encoding = NULL;
+  MtSdpCodec *codec;
+  const char *p, *name_start;
+  guint64 pt, rate;
+
+  if (!parse_uint (skip_space (value), MAX_PT, &pt, &p))
+    return;
+  codec = find_codec_by_pt (stream->codecs, (guint) pt);
+  if (codec == NULL)
+    return;
+
+  name_start = p = skip_space (p);
+  while (is_token_char (*p))
+    p++;
+  if (p == name_start || *p != '/')
+    return;
+  encoding = g_strndup (name_start, (gsize) (p - name_start));
+  if (!parse_uint (p + 1, G_MAXUINT, &rate, &p))
+    return;
+
+  codec_set_format (codec, stream->kind, encoding, rate, *p == '/' ? p + 1 : NULL);
+}
+
+/* a=fmtp:PT params, for profiles Sofia does not parse */
+static void
+apply_fmtp_attribute (MtSdpStream *stream,
+                      const char  *value)
+{
+  MtSdpCodec *codec;
+  const char *p;
+  guint64 pt;
+
+  if (!parse_uint (skip_space (value), MAX_PT, &pt, &p))
+    return;
+  codec = find_codec_by_pt (stream->codecs, (guint) pt);
+  if (codec == NULL)
+    return;
+
+  p = skip_space (p);
+  g_free (codec->fmtp);
+  codec->fmtp = *p != '\0' ? g_strdup (p) : NULL;
+}
+
+static void
+codec_apply_feedback (MtSdpCodec  *codec,
+                      const char  *type,
+                      const char  *subtype)
+{
+  if (g_ascii_strcasecmp (type, "nack") == 0 && subtype == NULL)
+    codec->fb_nack = TRUE;
+  else if (g_ascii_strcasecmp (type, "nack") == 0 && g_ascii_strcasecmp (subtype, "pli") == 0)
+    codec->fb_nack_pli = TRUE;
+  else if (g_ascii_strcasecmp (type, "ccm") == 0 && subtype != NULL &&
+           g_ascii_strcasecmp (subtype, "fir") == 0)
+    codec->fb_ccm_fir = TRUE;
+}
+
+/* a=rtcp-fb:PT|* type [subtype] */
+static void
+apply_rtcp_fb_attribute (MtSdpStream *stream,
+                         const char  *value)
+{
+  g_auto (GStrv) words = NULL;
+  const char *target, *type, *subtype;
+  guint64 pt = 0;
+  gboolean any;
+  guint n = 0;
+
+  words = g_strsplit_set (value, " \t", 8);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      words[n++] = words[i];
+    else
+      g_free (words[i]);
+  words[n] = NULL;
+
+  if (n < 2)
+    return;
+  target = words[0];
+  type = words[1];
+  subtype = n > 2 ? words[2] : NULL;
+  any = g_str_equal (target, "*");
+  if (!any && !parse_uint (target, MAX_PT, &pt, NULL))
+    return;
+
+  for (guint i = 0; i < stream->codecs->len; i++) {
+    MtSdpCodec *codec = g_ptr_array_index (stream->codecs, i);
+
+    if (any || codec->pt == pt)
+      codec_apply_feedback (codec, type, subtype);
+  }
+}
+
+/* a=rtcp:PORT [IN IP4 ADDR] (RFC 3605) */
+static gboolean
+apply_rtcp_attribute (MtSdpStream *stream,
+                      const char  *value,
+                      guint        index,
+                      GError     **error)
+{
+  g_auto (GStrv) words = NULL;
+  const char *p;
+  guint64 port;
+
+  if (!parse_uint (skip_space (value), G_MAXUINT32, &port, &p))
+    return TRUE;   /* unreadable: fall back to port + 1 */
+  if (port == 0 || port > MAX_PORT) {
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_INVALID,
+                 "Media stream %u (%s) has an invalid RTCP port number (%" G_GUINT64_FORMAT ").",
+                 index, stream->media, port);
+    return FALSE;
+  }
+  stream->rtcp_port = (guint) port;
+
+  words = g_strsplit_set (skip_space (p), " \t", 4);
+  if (g_strv_length (words) >= 3 && g_ascii_strcasecmp (words[0], "IN") == 0 && *words[2] != '\0') {
+    g_free (stream->rtcp_address);
+    stream->rtcp_address = g_strdup (words[2]);
+  }
+
+  return TRUE;
+}
+
+static gboolean
+apply_media_attributes (MtSdpStream           *stream,
+                        const sdp_attribute_t *a,
+                        guint                  index,
+                        GError               **error)
+{
+  for (; a != NULL; a = a->a_next) {
+    const char *name = a->a_name, *value = a->a_value;
+
+    if (name == NULL)
+      continue;
+    if (g_ascii_strcasecmp (name, "rtcp-mux") == 0)
+      stream->rtcp_mux = TRUE;
+    if (value == NULL)
+      continue;
+
+    if (g_ascii_strcasecmp (name, "rtcp") == 0) {
+      if (!apply_rtcp_attribute (stream, value, index, error))
+        return FALSE;
+    } else if (g_ascii_strcasecmp (name, "rtcp-fb") == 0) {
+      apply_rtcp_fb_attribute (stream, value);
+    } else if (g_ascii_strcasecmp (name, "rtpmap") == 0 && proto_is_rtp (stream->proto)) {
+      apply_rtpmap_attribute (stream, value);
+    } else if (g_ascii_strcasecmp (name, "fmtp") == 0 && proto_is_rtp (stream->proto)) {
+      apply_fmtp_attribute (stream, value);
+    }
+  }
+
+  return TRUE;
+}
+
+static MtSdpMediaKind
+media_kind_from_sofia (const sdp_media_t *m)
+{
+  switch (m->m_type) {
+  case sdp_media_audio:
+    return MT_SDP_MEDIA_AUDIO;
+  case sdp_media_video:
+    return MT_SDP_MEDIA_VIDEO;
+  default:
+    return MT_SDP_MEDIA_OTHER;
+  }
+}
+
+static MtSdpDirection
+direction_from_sofia (unsigned mode)
+{
+  guint bits = 0;
+
+  if (mode & sdp_sendonly)
+    bits |= DIR_SEND;
+  if (mode & sdp_recvonly)
+    bits |= DIR_RECV;
+  return direction_from_bits (bits);
+}
+
+static const char *
+connection_address (const sdp_connection_t *c)
+{
+  if (c == NULL || c->c_address == NULL || *c->c_address == '\0')
+    return NULL;
+  return c->c_address;
+}
+
+static gboolean
+stream_read_codecs (MtSdpStream       *stream,
+                    const sdp_media_t *m,
+                    guint              index,
+                    GError           **error)
+{
+  if (m->m_rtpmaps != NULL && sdp_media_has_rtp (m))
+    codecs_from_rtpmaps (stream, m->m_rtpmaps);
+  else if (!codecs_from_format_list (stream, m->m_format, index, error))
+    return FALSE;
+
+  if (stream->codecs->len == 0) {
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_INVALID,
+                 "Media stream %u (%s) lists no formats.", index, stream->media);
+    return FALSE;
+  }
+
+  return TRUE;
+}
+
+static MtSdpStream *
+stream_from_sofia (const sdp_session_t *sdp,
+                   const sdp_media_t   *m,
+                   guint                index,
+                   GError             **error)
+{
+  g_autoptr (MtSdpStream) stream = mt_sdp_stream_new (media_kind_from_sofia (m));
+  const char *address;
+
+  g_free (stream->media);
+  g_free (stream->proto);
+  stream->media = g_strdup (m->m_type_name != NULL ? m->m_type_name : "unknown");
+  stream->proto = g_strdup (m->m_proto_name != NULL ? m->m_proto_name : "");
+
+  if (m->m_port > MAX_PORT) {
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_INVALID,
+                 "Media stream %u (%s) has an invalid port number (%lu).",
+                 index, stream->media, m->m_port);
+    return NULL;
+  }
+  stream->port = (guint) m->m_port;
+  stream->direction = stream->port != 0 ? direction_from_sofia (m->m_mode) : MT_SDP_INACTIVE;
+
+  address = connection_address (m->m_connections);
+  if (address == NULL)
+    address = connection_address (sdp->sdp_connection);
+  if (address == NULL && stream->port != 0) {
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_INVALID,
+                 "Media stream %u (%s) has no connection address (c= line).",
+                 index, stream->media);
+    return NULL;
+  }
+  stream->address = g_strdup (address);
+
+  if (!stream_read_codecs (stream, m, index, error) ||
+      !apply_media_attributes (stream, m->m_attributes, index, error))
+    return NULL;
+
+  if (stream->port == 0)
+    stream->rtcp_port = 0;
+  else if (stream->rtcp_port == 0)
+    stream->rtcp_port = stream->port < MAX_PORT ? stream->port + 1 : 0;
+
+  return g_steal_pointer (&stream);
+}
+
+static MtSdpSession *
+session_from_sofia (const sdp_session_t *sdp,
+                    GError             **error)
+{
+  g_autoptr (MtSdpSession) session = mt_sdp_session_new ();
+  const char *address;
+  guint index = 0;
+
+  if (sdp->sdp_origin == NULL) {
+    g_set_error_literal (error, MT_SDP_ERROR, MT_SDP_ERROR_PARSE,
+                         "The session description has no origin (o= line).");
+    return NULL;
+  }
+  if (sdp->sdp_subject == NULL) {
+    g_set_error_literal (error, MT_SDP_ERROR, MT_SDP_ERROR_PARSE,
+                         "The session description has no session name (s= line).");
+    return NULL;
+  }
+
+  g_free (session->origin_user);
+  g_free (session->session_name);
+  session->origin_user = g_strdup (sdp->sdp_origin->o_username != NULL ?
+                                   sdp->sdp_origin->o_username : "-");
+  session->session_id = sdp->sdp_origin->o_id;
+  session->session_version = sdp->sdp_origin->o_version;
+  session->session_name = g_strdup (sdp->sdp_subject);
+
+  address = connection_address (sdp->sdp_connection);
+  if (address == NULL)
+    address = connection_address (sdp->sdp_origin->o_address);
+  session->address = g_strdup (address);
+
+  for (const sdp_media_t *m = sdp->sdp_media; m != NULL; m = m->m_next) {
+    MtSdpStream *stream;
+
+    if (++index > MAX_STREAMS) {
+      g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_INVALID,
+                   "The session description has more than %u media streams.", MAX_STREAMS);
+      return NULL;
+    }
+    stream = stream_from_sofia (sdp, m, index, error);
+    if (stream == NULL)
+      return NULL;
+    g_ptr_array_add (session->streams, stream);
+  }
+
+  return g_steal_pointer (&session);
+}
+
+static gboolean
+check_raw_text (const char *text,
+                gsize       len,
+                GError    **error)
+{
+  if (len == 0) {
+    g_set_error_literal (error, MT_SDP_ERROR, MT_SDP_ERROR_PARSE,
+                         "The session description is empty.");
+    return FALSE;
+  }
+  if (len > MAX_SDP_SIZE) {
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_PARSE,
+                 "The session description is too large (%" G_GSIZE_FORMAT " bytes).", len);
+    return FALSE;
+  }
+  if (memchr (text, '\0', len) != NULL) {
+    g_set_error_literal (error, MT_SDP_ERROR, MT_SDP_ERROR_PARSE,
+                         "The session description contains a NUL byte.");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+MtSdpSession *
+mt_sdp_parse (const char *text,
+              gsize       len,
+              GError    **error)
+{
+  MtSdpSession *session = NULL;
+  sdp_parser_t *parser;
+  sdp_session_t *sdp;
+  su_home_t *home;
+
+  g_return_val_if_fail (text != NULL || len == 0 || len == (gsize) -1, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (text == NULL)
+    len = 0;
+  else if (len == (gsize) -1)
+    len = strlen (text);
+  if (!check_raw_text (text, len, error))
+    return NULL;
+
+  home = su_home_new (sizeof (su_home_t));
+  if (home == NULL) {
+    g_set_error_literal (error, MT_SDP_ERROR, MT_SDP_ERROR_PARSE,
+                         "Out of memory while parsing the session description.");
+    return NULL;
+  }
+
+  /* Lenient parsing (real peers are sloppy); we check c= ourselves so that
+   * a missing one is reported as MT_SDP_ERROR_INVALID. */
+  parser = sdp_parse (home, text, (issize_t) len, sdp_f_c_missing);
+  sdp = sdp_session (parser);
+  if (sdp == NULL) {
+    const char *why = sdp_parsing_error (parser);
+
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_PARSE,
+                 "The session description could not be parsed (%s).",
+                 why != NULL ? why : "unknown error");
+  } else {
+    session = session_from_sofia (sdp, error);
+  }
+
+  sdp_parser_free (parser);
+  su_home_unref (home);
+
+  return session;
+}
+
+/* ------------------------------------------------------------------------
+ * Serialisation
+ */
+
+static const char *
+address_type (const char *address)
+{
+  return address != NULL && strchr (address, ':') != NULL ? "IP6" : "IP4";
+}
+
+static void
+append_codec_attributes (GString           *out,
+                         const MtSdpStream *stream,
+                         const MtSdpCodec  *codec)
+{
+  if (codec->name != NULL && *codec->name != '\0' && codec->clock_rate != 0) {
+    g_string_append_printf (out, "a=rtpmap:%u %s/%u", codec->pt, codec->name, codec->clock_rate);
+    if (stream->kind == MT_SDP_MEDIA_AUDIO && codec->channels > 1)
+      g_string_append_printf (out, "/%u", codec->channels);
+    g_string_append (out, "\r\n");
+  }
+  if (codec->fmtp != NULL)
+    g_string_append_printf (out, "a=fmtp:%u %s\r\n", codec->pt, codec->fmtp);
+  if (stream->kind != MT_SDP_MEDIA_VIDEO)
+    return;
+  if (codec->fb_nack)
+    g_string_append_printf (out, "a=rtcp-fb:%u nack\r\n", codec->pt);
+  if (codec->fb_nack_pli)
+    g_string_append_printf (out, "a=rtcp-fb:%u nack pli\r\n", codec->pt);
+  if (codec->fb_ccm_fir)
+    g_string_append_printf (out, "a=rtcp-fb:%u ccm fir\r\n", codec->pt);
+}
+
+static void
+append_stream (GString            *out,
+               const MtSdpSession *session,
+               const MtSdpStream  *stream)
+{
+  gboolean rtp = proto_is_rtp (stream->proto);
+
+  g_string_append_printf (out, "m=%s %u %s",
+                          stream->media != NULL ? stream->media : media_kind_to_string (stream->kind),
+                          stream->port,
+                          stream->proto != NULL ? stream->proto : "RTP/AVP");
+  for (guint i = 0; stream->codecs != NULL && i < stream->codecs->len; i++) {
+    const MtSdpCodec *codec = g_ptr_array_index (stream->codecs, i);
+
+    if (rtp || codec->name == NULL || *codec->name == '\0')
+      g_string_append_printf (out, " %u", codec->pt);
+    else
+      g_string_append_printf (out, " %s", codec->name);
+  }
+  g_string_append (out, "\r\n");
+
+  /* A declined stream is just its m= line */
+  if (stream->port == 0)
+    return;
+
+  if (stream->address != NULL && g_strcmp0 (stream->address, session->address) != 0)
+    g_string_append_printf (out, "c=IN %s %s\r\n", address_type (stream->address), stream->address);
+
+  for (guint i = 0; rtp && stream->codecs != NULL && i < stream->codecs->len; i++)
+    append_codec_attributes (out, stream, g_ptr_array_index (stream->codecs, i));
+
+  if (stream->rtcp_port != 0) {
+    g_string_append_printf (out, "a=rtcp:%u", stream->rtcp_port);
+    if (stream->rtcp_address != NULL)
+      g_string_append_printf (out, " IN %s %s", address_type (stream->rtcp_address),
+                              stream->rtcp_address);
+    g_string_append (out, "\r\n");
+  }
+  if (stream->rtcp_mux)
+    g_string_append (out, "a=rtcp-mux\r\n");
+  g_string_append_printf (out, "a=%s\r\n", mt_sdp_direction_to_string (stream->direction));
+}
+
+char *
+mt_sdp_session_to_string (const MtSdpSession *session)
+{
+  GString *out;
+  const char *address;
+
+  g_return_val_if_fail (session != NULL, NULL);
+
+  address = session->address != NULL ? session->address : "0.0.0.0";
+  out = g_string_new ("v=0\r\n");
+  g_string_append_printf (out, "o=%s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " IN %s %s\r\n",
+                          session->origin_user != NULL && *session->origin_user != '\0' ?
+                            session->origin_user : "-",
+                          session->session_id, session->session_version,
+                          address_type (address), address);
+  g_string_append_printf (out, "s=%s\r\n",
+                          session->session_name != NULL && *session->session_name != '\0' ?
+                            session->session_name : "-");
+  g_string_append_printf (out, "c=IN %s %s\r\n", address_type (address), address);
+  g_string_append (out, "t=0 0\r\n");
+
+  for (guint i = 0; session->streams != NULL && i < session->streams->len; i++)
+    append_stream (out, session, g_ptr_array_index (session->streams, i));
+
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------------------------
+ * Local capabilities
+ */
+
+MtSdpLocal *
+mt_sdp_local_new (void)
+{
+  MtSdpLocal *local = g_new0 (MtSdpLocal, 1);
+
+  local->audio_codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_codec_free);
+  local->video_codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_codec_free);
+  local->audio_direction = MT_SDP_SENDRECV;
+  local->video_direction = MT_SDP_SENDRECV;
+
+  return local;
+}
+
+void
+mt_sdp_local_free (MtSdpLocal *local)
+{
+  if (local == NULL)
+    return;
+
+  g_free (local->address);
+  g_clear_pointer (&local->audio_codecs, g_ptr_array_unref);
+  g_clear_pointer (&local->video_codecs, g_ptr_array_unref);
+  g_free (local);
+}
+
+typedef struct {
+  const char *name;
+  guint       pt;
+  guint       clock_rate;
+  guint       channels;
+  const char *fmtp;
+} DefaultCodec;
+
+static const DefaultCodec default_audio[] = {
+  { "opus", 111, 48000, 2, "useinbandfec=1" },
+  { "G722", 9, 8000, 1, NULL },
+  { "PCMU", 0, 8000, 1, NULL },
+  { "PCMA", 8, 8000, 1, NULL },
+  { DTMF_NAME, 101, 8000, 1, "0-16" },
+};
+
+static const DefaultCodec default_video[] = {
+  { "VP8", 96, 90000, 1, NULL },
+  { "H264", 97, 90000, 1, "profile-level-id=42e01f;packetization-mode=1" },
+  { "H264", 98, 90000, 1, "profile-level-id=42e01f;packetization-mode=0" },
+};
+
+static MtSdpCodec *
+default_codec_new (const DefaultCodec *def,
+                   gboolean            video)
+{
+  MtSdpCodec *codec = mt_sdp_codec_new (def->name, def->pt, def->clock_rate,
+                                        def->channels, def->fmtp);
+
+  codec->fb_nack = codec->fb_nack_pli = codec->fb_ccm_fir = video;
+  return codec;
+}
+
+static void
+add_defaults_by_name (GPtrArray          *codecs,
+                      const DefaultCodec *defs,
+                      gsize               n_defs,
+                      const char         *name,
+                      gboolean            video)
+{
+  for (gsize i = 0; i < n_defs; i++) {
+    if (g_ascii_strcasecmp (defs[i].name, name) != 0)
+      continue;
+    if (find_codec_by_pt (codecs, defs[i].pt) != NULL)
+      continue;   /* listed twice in the filter */
+    g_ptr_array_add (codecs, default_codec_new (&defs[i], video));
+  }
+}
+
+static void
+fill_codecs (GPtrArray          *codecs,
+             const DefaultCodec *defs,
+             gsize               n_defs,
+             const char         *filter,
+             gboolean            video)
+{
+  g_auto (GStrv) names = NULL;
+
+  g_ptr_array_set_size (codecs, 0);
+
+  if (filter == NULL || *filter == '\0') {
+    for (gsize i = 0; i < n_defs; i++)
+      g_ptr_array_add (codecs, default_codec_new (&defs[i], video));
+    return;
+  }
+
+  names = g_strsplit (filter, ",", -1);
+  for (guint i = 0; names[i] != NULL; i++) {
+    const char *name = g_strstrip (names[i]);
+
+    if (*name != '\0' && g_ascii_strcasecmp (name, DTMF_NAME) != 0)
+      add_defaults_by_name (codecs, defs, n_defs, name, video);
+  }
+}
+
+void
+mt_sdp_local_add_default_codecs (MtSdpLocal *local,
+                                 const char *audio_filter,
+                                 const char *video_filter)
+{
+  g_return_if_fail (local != NULL);
+
+  if (local->audio_codecs == NULL)
+    local->audio_codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_codec_free);
+  if (local->video_codecs == NULL)
+    local->video_codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_codec_free);
+
+  fill_codecs (local->audio_codecs, default_audio, G_N_ELEMENTS (default_audio),
+               audio_filter, FALSE);
+  fill_codecs (local->video_codecs, default_video, G_N_ELEMENTS (default_video),
+               video_filter, TRUE);
+
+  /* telephone-event rides along with any audio codec (it is last in the
+   * default table, so the unfiltered set already has it) */
+  if (local->audio_codecs->len > 0 && mt_sdp_stream_get_dtmf_codec (&(MtSdpStream) {
+        .codecs = local->audio_codecs }) == NULL)
+    add_defaults_by_name (local->audio_codecs, default_audio, G_N_ELEMENTS (default_audio),
+                          DTMF_NAME, FALSE);
+}
+
+/* ------------------------------------------------------------------------
+ * Offer
+ */
+
+static MtSdpSession *
+session_for_local (const MtSdpLocal *local,
+                   guint64           session_id)
+{
+  MtSdpSession *session = mt_sdp_session_new ();
+
+  session->session_id = session_id;
+  session->session_version = session_id;
+  session->address = g_strdup (local->address);
+
+  return session;
+}
+
+static MtSdpStream *
+offer_stream (MtSdpMediaKind   kind,
+              const MtSdpLocal *local,
+              guint            port,
+              guint            rtcp_port,
+              GPtrArray       *codecs,
+              MtSdpDirection   direction)
+{
+  MtSdpStream *stream = mt_sdp_stream_new (kind);
+
+  stream->port = port;
+  stream->rtcp_port = rtcp_port != 0 ? rtcp_port : port + 1;
+  stream->address = g_strdup (local->address);
+  stream->direction = direction;
+  for (guint i = 0; i < codecs->len; i++)
+    g_ptr_array_add (stream->codecs, mt_sdp_codec_copy (g_ptr_array_index (codecs, i)));
+
+  return stream;
+}
+
+static gboolean
+local_has_audio (const MtSdpLocal *local)
+{
+  return local->audio_port != 0 && local->audio_codecs != NULL &&
+         mt_sdp_stream_get_primary_codec (&(MtSdpStream) { .codecs = local->audio_codecs }) != NULL;
+}
+
+static gboolean
+local_has_video (const MtSdpLocal *local)
+{
+  return local->video_port != 0 && local->video_codecs != NULL && local->video_codecs->len > 0;
+}
+
+MtSdpSession *
+mt_sdp_build_offer (const MtSdpLocal *local,
+                    guint64           session_id)
+{
+  MtSdpSession *session;
+
+  g_return_val_if_fail (local != NULL, NULL);
+  g_return_val_if_fail (local->address != NULL, NULL);
+  g_return_val_if_fail (local->audio_port <= MAX_PORT && local->video_port <= MAX_PORT, NULL);
+
+  session = session_for_local (local, session_id);
+  if (local_has_audio (local))
+    g_ptr_array_add (session->streams,
+                     offer_stream (MT_SDP_MEDIA_AUDIO, local, local->audio_port,
+                                   local->audio_rtcp_port, local->audio_codecs,
+                                   local->audio_direction));
+  if (local_has_video (local))
+    g_ptr_array_add (session->streams,
+                     offer_stream (MT_SDP_MEDIA_VIDEO, local, local->video_port,
+                                   local->video_rtcp_port, local->video_codecs,
+                                   local->video_direction));
+
+  return session;
+}
+
+/* ------------------------------------------------------------------------
+ * Answer
+ */
+
+static const MtSdpCodec *
+find_matching_codec (GPtrArray        *codecs,
+                     const MtSdpCodec *wanted)
+{
+  for (guint i = 0; codecs != NULL && i < codecs->len; i++) {
+    const MtSdpCodec *codec = g_ptr_array_index (codecs, i);
+
+    if (mt_sdp_codec_matches (codec, wanted))
+      return codec;
+  }
+  return NULL;
+}
+
+/* The offered codec to use (offerer's preference, offerer's numbers), with
+ * rtcp-fb narrowed to what we do too. */
+static MtSdpCodec *
+pick_codec (const MtSdpStream *offered,
+            GPtrArray         *ours,
+            gboolean           dtmf)
+{
+  for (guint i = 0; i < offered->codecs->len; i++) {
+    const MtSdpCodec *theirs = g_ptr_array_index (offered->codecs, i);
+    const MtSdpCodec *mine;
+    MtSdpCodec *picked;
+
+    if (codec_is_dtmf (theirs) != dtmf)
+      continue;
+    mine = find_matching_codec (ours, theirs);
+    if (mine == NULL)
+      continue;
+
+    picked = mt_sdp_codec_copy (theirs);
+    picked->fb_nack = theirs->fb_nack && mine->fb_nack;
+    picked->fb_nack_pli = theirs->fb_nack_pli && mine->fb_nack_pli;
+    picked->fb_ccm_fir = theirs->fb_ccm_fir && mine->fb_ccm_fir;
+    return picked;
+  }
+  return NULL;
+}
+
+static gboolean
+proto_is_plain_rtp (const char *proto)
+{
+  return proto != NULL &&
+         (g_ascii_strcasecmp (proto, "RTP/AVP") == 0 || g_ascii_strcasecmp (proto, "RTP/AVPF") == 0);
+}
+
+static MtSdpStream *
+declined_stream (const MtSdpStream *offered,
+                 const MtSdpLocal  *local)
+{
+  MtSdpStream *stream = mt_sdp_stream_new (offered->kind);
+
+  g_free (stream->media);
+  g_free (stream->proto);
+  stream->media = g_strdup (offered->media);
+  stream->proto = g_strdup (offered->proto);
+  stream->address = g_strdup (local->address);
+  stream->direction = MT_SDP_INACTIVE;
+  if (offered->codecs->len > 0)
+    g_ptr_array_add (stream->codecs, mt_sdp_codec_copy (g_ptr_array_index (offered->codecs, 0)));
+
+  return stream;
+}
+
+/* NULL when we cannot take this stream. */
+static MtSdpStream *
+accept_stream (const MtSdpStream *offered,
+               const MtSdpLocal  *local)
+{
+  gboolean video = offered->kind == MT_SDP_MEDIA_VIDEO;
+  GPtrArray *ours = video ? local->video_codecs : local->audio_codecs;
+  MtSdpDirection our_dir = video ? local->video_direction : local->audio_direction;
+  guint port = video ? local->video_port : local->audio_port;
+  guint rtcp_port = video ? local->video_rtcp_port : local->audio_rtcp_port;
+  MtSdpCodec *codec;
+  MtSdpStream *stream;
+
+  if (offered->port == 0 || !proto_is_plain_rtp (offered->proto))
+    return NULL;
+  if (video ? !local_has_video (local) : !local_has_audio (local))
+    return NULL;
+  codec = pick_codec (offered, ours, FALSE);
+  if (codec == NULL)
+    return NULL;
+
+  stream = declined_stream (offered, local);
+  g_ptr_array_set_size (stream->codecs, 0);
+  g_ptr_array_add (stream->codecs, codec);
+  if (!video && (codec = pick_codec (offered, ours, TRUE)) != NULL)
+    g_ptr_array_add (stream->codecs, codec);
+
+  stream->port = port;
+  stream->rtcp_port = rtcp_port != 0 ? rtcp_port : port + 1;
+  stream->direction = direction_intersect_peer (our_dir, offered->direction);
+
+  return stream;
+}
+
+static void
+describe_offered (GString           *what,
+                  const MtSdpStream *offered)
+{
+  g_autoptr (GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < offered->codecs->len; i++) {
+    const MtSdpCodec *codec = g_ptr_array_index (offered->codecs, i);
+
+    if (codec_is_dtmf (codec))
+      continue;
+    if (names->len > 0)
+      g_string_append (names, ", ");
+    if (codec->name != NULL && *codec->name != '\0')
+      g_string_append (names, codec->name);
+    else
+      g_string_append_printf (names, "payload type %u", codec->pt);
+  }
+  if (names->len == 0)
+    return;
+
+  if (what->len > 0)
+    g_string_append (what, " and ");
+  g_string_append_printf (what, "%s %s", names->str, offered->media);
+  if (!proto_is_plain_rtp (offered->proto))
+    g_string_append_printf (what, " over %s", offered->proto);
+}
+
+static void
+set_no_common_codec_error (const MtSdpSession *offer,
+                           GError            **error)
+{
+  g_autoptr (GString) what = g_string_new (NULL);
+
+  for (guint i = 0; i < offer->streams->len; i++) {
+    const MtSdpStream *offered = g_ptr_array_index (offer->streams, i);
+
+    if (offered->port != 0 && offered->kind != MT_SDP_MEDIA_OTHER)
+      describe_offered (what, offered);
+  }
+
+  if (what->len == 0)
+    g_set_error_literal (error, MT_SDP_ERROR, MT_SDP_ERROR_NO_COMMON_CODEC,
+                         "The caller offered no audio or video stream this phone can use.");
+  else
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_NO_COMMON_CODEC,
+                 "The caller offered only %s, which this phone cannot use.", what->str);
+}
+
+MtSdpSession *
+mt_sdp_build_answer (const MtSdpSession *offer,
+                     const MtSdpLocal   *local,
+                     guint64             session_id,
+                     GError            **error)
+{
+  g_autoptr (MtSdpSession) answer = NULL;
+  gboolean have_audio = FALSE, have_video = FALSE;
+
+  g_return_val_if_fail (offer != NULL, NULL);
+  g_return_val_if_fail (local != NULL, NULL);
+  g_return_val_if_fail (local->address != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  answer = session_for_local (local, session_id);
+  for (guint i = 0; offer->streams != NULL && i < offer->streams->len; i++) {
+    const MtSdpStream *offered = g_ptr_array_index (offer->streams, i);
+    gboolean *have = offered->kind == MT_SDP_MEDIA_VIDEO ? &have_video : &have_audio;
+    MtSdpStream *stream = NULL;
+
+    if (offered->kind != MT_SDP_MEDIA_OTHER && !*have)
+      stream = accept_stream (offered, local);
+    if (stream != NULL)
+      *have = TRUE;
+    else
+      stream = declined_stream (offered, local);
+    g_ptr_array_add (answer->streams, stream);
+  }
+
+  if (!have_audio && !have_video) {
+    set_no_common_codec_error (offer, error);
+    return NULL;
+  }
+
+  return g_steal_pointer (&answer);
+}
+
+/* ------------------------------------------------------------------------
+ * Negotiation
+ */
+
+void
+mt_sdp_negotiated_free (MtSdpNegotiated *n)
+{
+  if (n == NULL)
+    return;
+
+  g_free (n->remote_address);
+  g_free (n->remote_rtcp_address);
+  mt_sdp_codec_free (n->send_codec);
+  mt_sdp_codec_free (n->recv_codec);
+  g_free (n);
+}
+
+/* The answer's choice: its first non-DTMF codec that was offered. *offer_codec
+ * and *answer_codec point into the streams. FALSE (with error) when the answer
+ * only has codecs that were never offered. */
+static gboolean
+match_answer_codec (const MtSdpStream  *offered,
+                    const MtSdpStream  *answered,
+                    gboolean            dtmf,
+                    const MtSdpCodec  **offer_codec,
+                    const MtSdpCodec  **answer_codec,
+                    guint               index,
+                    GError            **error)
+{
+  const MtSdpCodec *first_unknown = NULL;
+
+  *offer_codec = *answer_codec = NULL;
+  for (guint i = 0; i < answered->codecs->len; i++) {
+    const MtSdpCodec *codec = g_ptr_array_index (answered->codecs, i);
+    const MtSdpCodec *match;
+
+    if (codec_is_dtmf (codec) != dtmf)
+      continue;
+    match = find_matching_codec (offered->codecs, codec);
+    if (match != NULL) {
+      *offer_codec = match;
+      *answer_codec = codec;
+      return TRUE;
+    }
+    if (first_unknown == NULL)
+      first_unknown = codec;
+  }
+
+  if (first_unknown != NULL && !dtmf) {
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_MISMATCH,
+                 "The answer picked %s (payload type %u) for media stream %u, which was not offered.",
+                 first_unknown->name != NULL && *first_unknown->name != '\0' ?
+                   first_unknown->name : "an unnamed format",
+                 first_unknown->pt, index);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* RTCP goes to the RTP port only when both sides signalled a=rtcp-mux
+ * (RFC 5761); we never do in our answers. */
+static void
+negotiated_set_remote (MtSdpNegotiated    *n,
+                       const MtSdpSession *remote_sdp,
+                       const MtSdpStream  *remote,
+                       const MtSdpStream  *local)
+{
+  const char *address = remote->address != NULL ? remote->address : remote_sdp->address;
+  gboolean mux = remote->rtcp_mux && local->rtcp_mux;
+
+  n->remote_address = g_strdup (address);
+  n->remote_rtp_port = remote->port;
+  n->remote_rtcp_port = mux ? remote->port :
+                        remote->rtcp_port != 0 ? remote->rtcp_port : remote->port + 1;
+  n->remote_rtcp_address = g_strdup (remote->rtcp_address != NULL ? remote->rtcp_address : address);
+}
+
+static MtSdpNegotiated *
+negotiate_stream (const MtSdpStream  *offered,
+                  const MtSdpStream  *answered,
+                  const MtSdpSession *remote_sdp,
+                  gboolean            is_offerer,
+                  guint               index,
+                  GError            **error)
+{
+  g_autoptr (MtSdpNegotiated) n = g_new0 (MtSdpNegotiated, 1);
+  const MtSdpStream *local = is_offerer ? offered : answered;
+  const MtSdpStream *remote = is_offerer ? answered : offered;
+  const MtSdpCodec *oc, *ac, *odtmf, *adtmf;
+
+  n->kind = offered->kind;
+  n->direction = MT_SDP_INACTIVE;
+
+  if (g_ascii_strcasecmp (offered->media, answered->media) != 0) {
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_MISMATCH,
+                 "Media stream %u is %s in the offer but %s in the answer.",
+                 index, offered->media, answered->media);
+    return NULL;
+  }
+  if (offered->kind == MT_SDP_MEDIA_OTHER || offered->port == 0 || answered->port == 0)
+    return g_steal_pointer (&n);
+
+  if (!match_answer_codec (offered, answered, FALSE, &oc, &ac, index, error) ||
+      !match_answer_codec (offered, answered, TRUE, &odtmf, &adtmf, index, error))
+    return NULL;
+  if (oc == NULL || (remote->address == NULL && remote_sdp->address == NULL))
+    return g_steal_pointer (&n);
+
+  n->enabled = TRUE;
+  n->send_codec = mt_sdp_codec_copy (is_offerer ? ac : oc);
+  n->recv_codec = mt_sdp_codec_copy (is_offerer ? oc : ac);
+  if (odtmf != NULL) {
+    n->send_dtmf_pt = is_offerer ? adtmf->pt : odtmf->pt;
+    n->recv_dtmf_pt = is_offerer ? odtmf->pt : adtmf->pt;
+  }
+  n->direction = direction_intersect_peer (local->direction, remote->direction);
+  negotiated_set_remote (n, remote_sdp, remote, local);
+
+  return g_steal_pointer (&n);
+}
+
+GPtrArray *
+mt_sdp_negotiate (const MtSdpSession *local_sdp,
+                  const MtSdpSession *remote_sdp,
+                  gboolean            is_offerer,
+                  GError            **error)
+{
+  g_autoptr (GPtrArray) result = NULL;
+  const MtSdpSession *offer, *answer;
+  gboolean any_enabled = FALSE;
+
+  g_return_val_if_fail (local_sdp != NULL && local_sdp->streams != NULL, NULL);
+  g_return_val_if_fail (remote_sdp != NULL && remote_sdp->streams != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  offer = is_offerer ? local_sdp : remote_sdp;
+  answer = is_offerer ? remote_sdp : local_sdp;
+  if (answer->streams->len != offer->streams->len) {
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_MISMATCH,
+                 "The answer has %u media streams but the offer had %u.",
+                 answer->streams->len, offer->streams->len);
+    return NULL;
+  }
+
+  result = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_negotiated_free);
+  for (guint i = 0; i < offer->streams->len; i++) {
+    MtSdpNegotiated *n = negotiate_stream (g_ptr_array_index (offer->streams, i),
+                                           g_ptr_array_index (answer->streams, i),
+                                           remote_sdp, is_offerer, i + 1, error);
+
+    if (n == NULL)
+      return NULL;
+    any_enabled |= n->enabled;
+    g_ptr_array_add (result, n);
+  }
+
+  if (!any_enabled) {
+    g_set_error_literal (error, MT_SDP_ERROR, MT_SDP_ERROR_NO_COMMON_CODEC,
+                         "No audio or video stream could be agreed on.");
+    return NULL;
+  }
+
+  return g_steal_pointer (&result);
+}

@@ -1,0 +1,238 @@
+"""Two mtavip-cli phones on loopback in direct mode (issue 2).
+
+Each phone is a separate `mtavip-cli --json` process on its own port, with
+test sources and fake sinks unless a test says otherwise. The tests wait on
+events with generous timeouts; none depends on timing luck.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "interop"))
+
+from fixtures import ports  # noqa: E402
+from fixtures.capture import SipCapture  # noqa: E402
+from fixtures.pulse import PulseAudio  # noqa: E402
+from clirunner import CliPhone, cli_path  # noqa: E402
+
+SMALL_VIDEO = ["--video-size", "320x240"]
+
+
+def phone(name, port=None, video=True, extra=()):
+    return CliPhone(account=None, listen_port=port, video=video, name=name,
+                    extra=list(extra) + (SMALL_VIDEO if video else []))
+
+
+def uri_of(p, transport=None):
+    u = "sip:%s@127.0.0.1:%d" % (p.name, p.listen_port)
+    return u + (";transport=%s" % transport if transport else "")
+
+
+class DirectCallTest(unittest.TestCase):
+    def setUp(self):
+        self.phones = []
+
+    def tearDown(self):
+        for p in self.phones:
+            p.stop()
+
+    def start(self, p, listener=True):
+        self.phones.append(p)
+        p.start()
+        if listener:
+            # the listener is up when its port answers TCP
+            ports.wait_tcp(p.listen_port, proc=p.proc.proc)
+        return p
+
+    def assert_media_both_ways(self, p, video=True):
+        """Media arrived both ways: counts well above zero, not just signalling."""
+        p.wait_media(audio_packets=100, video_frames=20 if video else 0, timeout=30)
+        m = p.last_media()
+        self.assertIn("audio", m)
+        self.assertGreater(m["audio"]["decoded"], 50, p.describe())
+        if video:
+            self.assertIn("video", m, p.describe())
+            self.assertGreater(m["video"]["frames_decoded"], 20, p.describe())
+            self.assertEqual((m["video"]["width"], m["video"]["height"]), (320, 240))
+        else:
+            self.assertNotIn("video", m, p.describe())
+
+    def call_and_hang_up(self, hangup_side, transport=None, video=True):
+        b_extra = ["--auto-answer", "--exit-after-call"]
+        a_extra = ["--exit-after-call"]
+        if hangup_side == "a":
+            a_extra += ["--hangup-after", "5"]
+        else:
+            b_extra += ["--hangup-after", "5"]
+        if transport:
+            a_extra += ["--transport", transport]
+            b_extra += ["--transport", transport]
+        b = self.start(phone("bob", video=video, extra=b_extra))
+        a = self.start(phone("alice", video=video,
+                             extra=a_extra + ["--call", uri_of(b, transport)]), False)
+
+        b.wait_call("incoming")
+        a.wait_call("active")
+        b.wait_call("active")
+        self.assert_media_both_ways(a, video)
+        self.assert_media_both_ways(b, video)
+
+        self.assertEqual(a.wait_exit(), 0, a.describe())
+        self.assertEqual(b.wait_exit(), 0, b.describe())
+        self.assertEqual(a.call_states(), ["calling", "ringing", "active", "ended"], a.describe())
+        self.assertEqual(b.call_states(), ["incoming", "active", "ended"], b.describe())
+        local, remote = ("local-hangup", "remote-hangup")
+        if hangup_side == "b":
+            local, remote = remote, local
+        self.assertEqual(a.end_reason(), local, a.describe())
+        self.assertEqual(b.end_reason(), remote, b.describe())
+        return a, b
+
+    def test_call_caller_hangs_up(self):
+        a, b = self.call_and_hang_up("a")
+        # a final media report comes as the call ends, before the ended event
+        self.assertEqual(a.events[-2]["event"], "media")
+
+    def test_call_callee_hangs_up(self):
+        self.call_and_hang_up("b")
+
+    def test_audio_only_call(self):
+        self.call_and_hang_up("a", video=False)
+
+    def test_call_over_tcp(self):
+        self.call_and_hang_up("a", transport="tcp")
+
+    def test_callee_declines(self):
+        b = self.start(phone("bob", extra=["--auto-decline", "--exit-after-call"]))
+        a = self.start(phone("alice", extra=["--exit-after-call", "--call", uri_of(b)]), False)
+        self.assertNotEqual(a.wait_exit(), 0)
+        b.wait_exit()
+        self.assertEqual(a.end_reason(), "declined", a.describe())
+        self.assertEqual(a.call_states(), ["calling", "ringing", "ended"])
+        self.assertEqual(b.end_reason(), "declined", b.describe())
+
+    def test_caller_cancels_before_answer(self):
+        b = self.start(phone("bob", extra=["--exit-after-call"]))
+        a = self.start(phone("alice", extra=["--exit-after-call", "--call", uri_of(b)]), False)
+        a.wait_call("ringing")
+        b.wait_call("incoming")
+        a.interrupt()          # SIGINT while ringing: the phone cancels and exits
+        a.wait_exit()
+        b.wait_exit()
+        self.assertEqual(a.end_reason(), "cancelled", a.describe())
+        self.assertEqual(b.end_reason(), "cancelled", b.describe())
+        self.assertNotIn("active", b.call_states())
+
+    def test_nobody_listening(self):
+        dead_port = ports.free_port()
+        started = time.monotonic()
+        a = self.start(phone("alice", extra=["--exit-after-call", "--call",
+                                             "sip:nobody@127.0.0.1:%d" % dead_port]), False)
+        self.assertEqual(a.wait_exit(timeout=45), 1)
+        self.assertLess(time.monotonic() - started, 45)
+        self.assertIn(a.end_reason(), ("unreachable", "no-answer"), a.describe())
+
+    def test_no_common_codec(self):
+        b = self.start(phone("bob", video=False,
+                             extra=["--auto-answer", "--exit-after-call", "--audio-codecs", "opus"]))
+        with SipCapture([b.listen_port]) as cap:
+            a = self.start(phone("alice", video=False,
+                                 extra=["--exit-after-call", "--audio-codecs", "PCMA",
+                                        "--call", uri_of(b)]), False)
+            self.assertEqual(a.wait_exit(), 1)
+            b.wait_exit()
+        self.assertEqual(a.end_reason(), "no-common-codec", a.describe())
+        self.assertEqual(b.end_reason(), "no-common-codec", b.describe())
+        cap.assert_order(["INVITE", "488", "ACK"], port=b.listen_port)
+        self.assertNotIn("200", cap.labels(port=b.listen_port, method="INVITE"))
+
+    def test_far_end_killed_mid_call(self):
+        b = self.start(phone("bob", extra=["--auto-answer"]))
+        a = self.start(phone("alice", extra=["--exit-after-call", "--call", uri_of(b)]), False)
+        a.wait_call("active")
+        self.assert_media_both_ways(a)
+        killed = time.monotonic()
+        b.proc.signal_group(signal.SIGKILL)
+        a.wait_call("ended", timeout=20)
+        self.assertLess(time.monotonic() - killed, 15.5, a.describe())
+        self.assertEqual(a.end_reason(), "media-timeout", a.describe())
+        self.assertEqual(a.wait_exit(), 1)
+
+
+class RealAudioTest(unittest.TestCase):
+    """`auto` audio through a PulseAudio daemon with a null sink."""
+
+    def test_auto_audio_through_pulseaudio(self):
+        with PulseAudio() as pa:
+            saved = dict(os.environ)
+            os.environ.update(pa.env())
+            try:
+                b = phone("bob", video=False, extra=["--auto-answer", "--exit-after-call",
+                                                     "--audio-source", "auto",
+                                                     "--audio-sink", "auto"])
+                b.start()
+                ports.wait_tcp(b.listen_port, proc=b.proc.proc)
+                a = phone("alice", video=False, extra=["--exit-after-call", "--hangup-after", "5",
+                                                       "--call", uri_of(b)])
+                a.start()
+            finally:
+                os.environ.clear()
+                os.environ.update(saved)
+            try:
+                b.wait_call("active")
+                # bob plays alice's tone into the null sink: audible there
+                b.wait_media(audio_packets=100, video_frames=0, timeout=30)
+                rms = pa.monitor_rms(seconds=1.0)
+                self.assertGreater(rms, 100, "nothing audible reached the null sink")
+                self.assertEqual(a.wait_exit(), 0, a.describe())
+                self.assertEqual(b.wait_exit(), 0, b.describe())
+                self.assertEqual(b.end_reason(), "remote-hangup")
+            finally:
+                a.stop()
+                b.stop()
+
+
+class BadArgumentsTest(unittest.TestCase):
+    def run_cli(self, *args, env=None):
+        return subprocess.run([cli_path(), *args], capture_output=True, text=True,
+                              timeout=30, env=env)
+
+    def assert_usage_error(self, result, words):
+        self.assertEqual(result.returncode, 2, result.stderr)
+        lines = [l for l in result.stderr.splitlines() if not l.startswith("su_source")]
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertIn(words, lines[0])
+
+    def test_malformed_uri(self):
+        r = self.run_cli("--listen", "127.0.0.1:%d" % ports.free_port(), "--call", "sip:bob@")
+        self.assert_usage_error(r, "--call")
+
+    def test_unreadable_password_file(self):
+        r = self.run_cli("--listen", "127.0.0.1:%d" % ports.free_port(),
+                         "--account", "sip:alice@127.0.0.1", "--password-file", "/nonexistent/pw")
+        self.assert_usage_error(r, "password file")
+
+    def test_port_in_use(self):
+        import socket
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        try:
+            r = self.run_cli("--listen", "127.0.0.1:%d" % port)
+        finally:
+            s.close()
+        self.assert_usage_error(r, "in use")
+
+    def test_bad_transport(self):
+        r = self.run_cli("--transport", "carrier-pigeon")
+        self.assert_usage_error(r, "udp or tcp")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
