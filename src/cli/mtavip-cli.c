@@ -16,6 +16,7 @@
 #include <gst/gst.h>
 
 #include "mt-account.h"
+#include "mt-echo-service.h"
 #include "mt-sip-stack.h"
 #include "mt-sip-uri.h"
 
@@ -46,10 +47,12 @@ typedef struct {
   int       media_timeout;
   gboolean  sip_trace;
   gboolean  json;
+  gboolean  echo_test;
 
   /* state */
   GMainLoop  *loop;
   MtAccount  *account_obj;
+  MtEchoService *echo;
   MtEndReason last_reason;
   gboolean    had_call;
   gboolean    call_placed;
@@ -526,6 +529,8 @@ check_options (Cli *cli)
       if (uri == NULL)
         return usage_error ("--registrar: %s", error->message);
     }
+  if (cli->echo_test && cli->call)
+    return usage_error ("--echo-test and --call exclude each other");
   if (cli->auto_answer && cli->auto_decline)
     return usage_error ("--auto-answer and --auto-decline exclude each other");
   if (cli->hangup_after < 0)
@@ -566,6 +571,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, "End a call when no media arrives for SECONDS (default 8, 0: never)", "SECONDS" },
     { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, "Print every SIP message on stderr", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Print events as JSON lines", NULL },
+    { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, "Call the built-in echo service: see and hear yourself through SIP and RTP", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- MTAVIPClient command-line phone");
@@ -580,10 +586,23 @@ parse_options (Cli *cli, int *argc, char ***argv)
   return check_options (cli);
 }
 
+static gboolean
+start_echo_service (Cli *cli)
+{
+  g_autoptr(GError) error = NULL;
+
+  cli->echo = mt_echo_service_new (&error);
+  if (cli->echo == NULL)
+    return usage_error ("cannot start the echo service: %s", error->message);
+  cli->call = g_strdup (mt_echo_service_get_uri (cli->echo));
+  return TRUE;
+}
+
 static void
 cli_clear (Cli *cli)
 {
   g_clear_object (&cli->account_obj);
+  g_clear_object (&cli->echo);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_free (cli->listen);
   g_free (cli->account);
@@ -636,7 +655,14 @@ main (int argc, char **argv)
   cli.loop = g_main_loop_new (NULL, FALSE);
   stack = mt_sip_stack_dup_default ();
   mt_sip_stack_set_trace (stack, cli.sip_trace);
-  cli.account_obj = mt_account_new (cli.listen ? cli.listen : "0.0.0.0:5060", cli.account,
+  if (cli.echo_test && !start_echo_service (&cli))
+    {
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
+  cli.account_obj = mt_account_new (cli.listen ? cli.listen
+                                               : cli.echo_test ? "127.0.0.1:0" : "0.0.0.0:5060",
+                                    cli.account,
                                     cli.registrar,
                                     g_strcmp0 (cli.transport, "tcp") == 0 ? MT_TRANSPORT_TCP
                                                                          : MT_TRANSPORT_UDP,

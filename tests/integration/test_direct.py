@@ -165,6 +165,22 @@ class DirectCallTest(unittest.TestCase):
         self.assertEqual(a.wait_exit(), 1)
 
 
+class EchoTest(unittest.TestCase):
+    """--echo-test calls the built-in echo service: our own media comes back."""
+
+    def test_echo_service_returns_our_media(self):
+        a = phone("alice", extra=["--echo-test", "--exit-after-call", "--hangup-after", "5"])
+        a.start()
+        try:
+            a.wait_call("active")
+            a.wait_media(audio_packets=100, video_frames=20, timeout=30)
+            self.assertEqual(a.wait_exit(), 0, a.describe())
+            self.assertEqual(a.end_reason(), "local-hangup")
+            self.assertTrue(a.events[0]["remote"].startswith("sip:echo@127.0.0.1:"))
+        finally:
+            a.stop()
+
+
 class RealAudioTest(unittest.TestCase):
     """`auto` audio through a PulseAudio daemon with a null sink."""
 

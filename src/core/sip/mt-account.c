@@ -128,7 +128,7 @@ parse_listen (MtAccount *self, const char *listen, GError **error)
       colon = strrchr (listen, ':');
       host = colon ? g_strndup (listen, colon - listen) : g_strdup (listen);
     }
-  if (colon && !g_ascii_string_to_signed (colon + 1, 10, 1, 65535, &port, NULL))
+  if (colon && !g_ascii_string_to_signed (colon + 1, 10, 0, 65535, &port, NULL))
     goto bad;
   if (*host == '\0')
     goto bad;
@@ -141,6 +141,27 @@ bad:
   g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
                "“%s” is not a listening address; write HOST:PORT, e.g. 127.0.0.1:5070", listen);
   return FALSE;
+}
+
+/* A port free for both UDP and TCP on `host`, for "HOST:0" */
+static guint
+find_free_port (const char *host)
+{
+  g_autoptr(GInetAddress) addr = g_inet_address_new_from_string (host);
+
+  for (guint attempt = 0; addr && attempt < 100; attempt++)
+    {
+      guint port = g_random_int_range (20000, 60000);
+      g_autoptr(GSocketAddress) sa = g_inet_socket_address_new (addr, port);
+      g_autoptr(GSocket) udp = g_socket_new (g_inet_address_get_family (addr), G_SOCKET_TYPE_DATAGRAM,
+                                             G_SOCKET_PROTOCOL_UDP, NULL);
+      g_autoptr(GSocket) tcp = g_socket_new (g_inet_address_get_family (addr), G_SOCKET_TYPE_STREAM,
+                                             G_SOCKET_PROTOCOL_TCP, NULL);
+
+      if (udp && tcp && g_socket_bind (udp, sa, FALSE, NULL) && g_socket_bind (tcp, sa, FALSE, NULL))
+        return port;
+    }
+  return 0;
 }
 
 static char *
@@ -416,6 +437,12 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
 
   if (!parse_listen (self, self->listen, error))
     return FALSE;
+  if (self->listen_port == 0 && (self->listen_port = find_free_port (self->listen_host)) == 0)
+    {
+      g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_LISTEN,
+                   "No free port to listen for SIP on %s", self->listen_host);
+      return FALSE;
+    }
   host = host_for_uri (self->listen_host);
   bind_url = g_strdup_printf ("sip:%s:%u", host, self->listen_port);
 
@@ -519,6 +546,13 @@ mt_account_get_aor (MtAccount *self)
 {
   g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
   return self->aor;
+}
+
+guint
+mt_account_get_port (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), 0);
+  return self->listen_port;
 }
 
 const char *

@@ -24,7 +24,7 @@ typedef enum {
   MT_ACCOUNT_ERROR_BUSY,       /* a call is already going on */
 } MtAccountError;
 
-/* listen: "127.0.0.1:5070", "0.0.0.0:5060", "[::1]:5070" (port 0: any).
+/* listen: "127.0.0.1:5070", "0.0.0.0:5060", "[::1]:5070" (port 0: a free one).
  * aor: "sip:alice@example.org", or NULL for direct mode (no registrar).
  * registrar: "sip:example.org:5060", NULL: the aor's host. */
 MtAccount *mt_account_new (const char  *listen,
@@ -34,6 +34,8 @@ MtAccount *mt_account_new (const char  *listen,
                            GError     **error);
 
 const char          *mt_account_get_aor                 (MtAccount *self);
+/* the SIP port we listen on (chosen by us when asked for port 0) */
+guint                mt_account_get_port                (MtAccount *self);
 /* the address people can call us at, e.g. sip:alice@127.0.0.1:5070 */
 const char          *mt_account_get_contact_uri         (MtAccount *self);
 MtTransport          mt_account_get_transport           (MtAccount *self);
