@@ -863,6 +863,108 @@ session_from_sofia (const sdp_session_t *sdp,
 }
 
 static gboolean
+chars_in_set (const char *word,
+              const char *extra)
+{
+  for (const char *p = word; *p != '\0'; p++)
+    if (!is_token_char (*p) && (extra == NULL || strchr (extra, *p) == NULL))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_port_word (const char *word)
+{
+  const char *p = word;
+
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (*p == '/' && g_ascii_isdigit (p[1]))
+    for (p++; g_ascii_isdigit (*p); p++)
+      ;
+  return *p == '\0';
+}
+
+/* Rewrite one m= line as "m=" + single-space separated words, refusing
+ * characters RFC 4566 does not allow there. See sanitize_media_lines(). */
+static gboolean
+append_media_line (GString    *out,
+                   const char *line,
+                   gsize       len,
+                   guint       index,
+                   GError    **error)
+{
+  g_autofree char *copy = g_strndup (line, len);
+  g_auto (GStrv) words = g_strsplit_set (copy, " \t", -1);
+  guint n = 0;
+
+  g_string_append (out, "m=");
+  for (guint i = 0; words[i] != NULL; i++) {
+    const char *word = words[i];
+    gboolean ok;
+
+    if (*word == '\0')
+      continue;
+    if (n == 0)
+      ok = chars_in_set (word, NULL);         /* media */
+    else if (n == 1)
+      ok = is_port_word (word);               /* port[/count] */
+    else if (n == 2)
+      ok = chars_in_set (word, "/");          /* proto */
+    else
+      ok = chars_in_set (word, NULL);         /* fmt */
+    if (!ok) {
+      g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_PARSE,
+                   "Media line %u of the session description is malformed.", index);
+      return FALSE;
+    }
+    g_string_append_printf (out, n == 0 ? "%s" : " %s", word);
+    n++;
+  }
+
+  return TRUE;
+}
+
+/* Sofia-SIP 1.12.11 (Debian 12) loops forever, allocating as it goes, on an
+ * m= line of a non-RTP protocol whose format list has a non-token character
+ * ("m=image 0 udptl /x") or ends in a tab; later Sofia releases fixed this.
+ * So m= lines are handed over in canonical form. Lines are cut at CR or LF
+ * and leading blanks skipped exactly as Sofia does; other lines are kept. */
+static char *
+sanitize_media_lines (const char *text,
+                      gsize       len,
+                      GError    **error)
+{
+  GString *out = g_string_sized_new (len + 16);
+  const char *end = text + len;
+  guint n_media = 0;
+
+  for (const char *p = text; p < end;) {
+    const char *eol = p, *start = p;
+
+    while (eol < end && *eol != '\r' && *eol != '\n')
+      eol++;
+    while (start < eol && (*start == ' ' || *start == '\t'))
+      start++;
+
+    if (eol - start >= 2 && start[0] == 'm' && start[1] == '=') {
+      if (!append_media_line (out, start + 2, (gsize) (eol - start - 2), ++n_media, error)) {
+        g_string_free (out, TRUE);
+        return NULL;
+      }
+    } else {
+      g_string_append_len (out, p, eol - p);
+    }
+    for (p = eol; p < end && (*p == '\r' || *p == '\n'); p++)
+      g_string_append_c (out, *p);
+  }
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
 check_raw_text (const char *text,
                 gsize       len,
                 GError    **error)
@@ -891,6 +993,7 @@ mt_sdp_parse (const char *text,
               GError    **error)
 {
   MtSdpSession *session = NULL;
+  g_autofree char *clean = NULL;
   sdp_parser_t *parser;
   sdp_session_t *sdp;
   su_home_t *home;
@@ -904,6 +1007,9 @@ mt_sdp_parse (const char *text,
     len = strlen (text);
   if (!check_raw_text (text, len, error))
     return NULL;
+  clean = sanitize_media_lines (text, len, error);
+  if (clean == NULL)
+    return NULL;
 
   home = su_home_new (sizeof (su_home_t));
   if (home == NULL) {
@@ -914,7 +1020,7 @@ mt_sdp_parse (const char *text,
 
   /* Lenient parsing (real peers are sloppy); we check c= ourselves so that
    * a missing one is reported as MT_SDP_ERROR_INVALID. */
-  parser = sdp_parse (home, text, (issize_t) len, sdp_f_c_missing);
+  parser = sdp_parse (home, clean, (issize_t) strlen (clean), sdp_f_c_missing);
   sdp = sdp_session (parser);
   if (sdp == NULL) {
     const char *why = sdp_parsing_error (parser);
