@@ -16,6 +16,7 @@
 #include <string.h>
 #include <gio/gio.h>
 #include <gst/rtp/rtp.h>
+#include <gst/video/video.h>
 
 #include "mt-media-session.h"
 
@@ -36,6 +37,8 @@ typedef struct {
   gint             width;        /* atomic */
   gint             height;       /* atomic */
   gint             last_rx;      /* main thread: rx_packets at the last tick */
+  GstPad          *decoder_pad;  /* atomic: sink pad of the first decoder chain */
+  guint            undecodable_ticks;
   gboolean         sink_used;    /* the custom video sink went to a decoder */
 } MtStream;
 
@@ -105,13 +108,14 @@ static const CodecInfo codec_table[] = {
     "vp8enc name=enc deadline=1 cpu-used=8 threads=2 end-usage=cbr target-bitrate=800000 "
     "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default",
     "rtpvp8pay picture-id-mode=15-bit mtu=1200",
-    "rtpvp8depay wait-for-keyframe=true", "vp8dec name=dec",
+    "rtpvp8depay wait-for-keyframe=true request-keyframe=true", "vp8dec name=dec",
     { "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay" } },
   { "H264", "H264", NULL,
     "x264enc name=enc tune=zerolatency speed-preset=ultrafast bitrate=800 key-int-max=60 "
     "! video/x-h264,profile=constrained-baseline",
     "rtph264pay config-interval=-1 mtu=1200 aggregate-mode=zero-latency",
-    "rtph264depay ! h264parse", "avdec_h264 name=dec",
+    "rtph264depay request-keyframe=true ! h264parse",
+    "avdec_h264 name=dec automatic-request-sync-points=true",
     { "x264enc", "avdec_h264", "rtph264pay", "h264parse" } },
 };
 
@@ -233,6 +237,7 @@ stream_free (MtStream *stream)
   g_clear_object (&stream->rtp_sock);
   g_clear_object (&stream->rtcp_sock);
   g_clear_pointer (&stream->neg, mt_sdp_negotiated_free);
+  g_clear_object (&stream->decoder_pad);
   g_free (stream);
 }
 
@@ -630,6 +635,10 @@ link_decoder (MtMediaSession *self, MtStream *stream, GstPad *pad, GError **erro
   gst_element_sync_state_with_parent (sink);
   gst_element_sync_state_with_parent (chain);
   chain_sink = gst_element_get_static_pad (chain, "sink");
+  if (!g_atomic_pointer_compare_and_exchange (&stream->decoder_pad, NULL, chain_sink))
+    ;  /* a second SSRC: keep asking the first one for keyframes */
+  else
+    g_object_ref (chain_sink);
   return gst_pad_link (pad, chain_sink) == GST_PAD_LINK_OK;
 }
 
@@ -684,6 +693,27 @@ expects_media (MtStream *stream)
          (stream->neg->direction == MT_SDP_SENDRECV || stream->neg->direction == MT_SDP_RECVONLY);
 }
 
+/* Video arrives but nothing decodes: the keyframe (or H.264 SPS/PPS) went
+ * missing, e.g. sent before our pipeline ran. Ask the sender for a new one;
+ * rtpbin turns this into RTCP PLI/FIR. */
+static void
+request_keyframe_if_stuck (MtStream *stream)
+{
+  GstPad *pad;
+
+  if (stream == NULL || g_atomic_int_get (&stream->rx_packets) == 0 ||
+      g_atomic_int_get (&stream->decoded) > 0)
+    return;
+  if (++stream->undecodable_ticks % 2 != 0)
+    return;
+  pad = g_atomic_pointer_get (&stream->decoder_pad);
+  if (pad == NULL)
+    return;
+  g_debug ("stream %u: nothing decodes, asking for a keyframe", stream->id);
+  gst_pad_push_event (pad, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+                                                                         TRUE, 0));
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -705,6 +735,7 @@ tick_cb (gpointer user_data)
       stream->last_rx = now;
     }
 
+  request_keyframe_if_stuck (self->video);
   self->silent_ticks = (expecting && !arrived) ? self->silent_ticks + 1 : 0;
   if (self->config->media_timeout_s > 0 && self->silent_ticks == self->config->media_timeout_s)
     g_signal_emit (self, signals[SIGNAL_MEDIA_TIMEOUT], 0);
@@ -870,7 +901,7 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
       return FALSE;
     }
   g_object_set (self->rtpbin, "latency", self->config->jitter_latency_ms,
-                "drop-on-latency", TRUE, NULL);
+                "drop-on-latency", FALSE, NULL);
   gst_bin_add (GST_BIN (self->pipeline), self->rtpbin);
   g_signal_connect (self->rtpbin, "pad-added", G_CALLBACK (pad_added_cb), self);
   g_signal_connect (self->rtpbin, "request-pt-map", G_CALLBACK (request_pt_map_cb), self);

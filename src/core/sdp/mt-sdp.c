@@ -441,7 +441,8 @@ skip_space (const char *p)
 static gboolean
 is_token_char (char c)
 {
-  return g_ascii_isalnum (c) || strchr ("-!#$%&'*+.^_`{|}~", c) != NULL;
+  /* c != 0: strchr() would find the terminator */
+  return g_ascii_isalnum (c) || (c != '\0' && strchr ("-!#$%&'*+.^_`{|}~", c) != NULL);
 }
 
 /* Fill name/clock rate/channels from an rtpmap (or the RFC 3551 table),

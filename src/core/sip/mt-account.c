@@ -12,6 +12,7 @@
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/url.h>
 #include <sofia-sip/nta_tag.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "mt-call-private.h"
 #include "mt-sip-stack.h"
@@ -493,6 +494,7 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
   self->stack = mt_sip_stack_dup_default ();
   self->nua = nua_create (mt_sip_stack_get_root (self->stack), nua_callback, self,
                           NUTAG_URL (bind_url),
+                          TAG_IF (mt_sip_stack_get_trace (self->stack), TPTAG_LOG (1)),
                           TAG_END ());
   if (self->nua == NULL)
     {

@@ -100,6 +100,8 @@ mt_sip_stack_set_trace (MtSipStack *self, gboolean trace)
 {
   g_return_if_fail (MT_IS_SIP_STACK (self));
   self->trace = !!trace;
+  /* tport prints whole messages through the default log */
+  su_log_redirect (su_log_default, self->trace ? trace_logger : quiet_logger, NULL);
   su_log_redirect (tport_log, self->trace ? trace_logger : quiet_logger, NULL);
   su_log_redirect (nta_log, self->trace ? trace_logger : quiet_logger, NULL);
   su_log_redirect (nua_log, self->trace ? trace_logger : quiet_logger, NULL);

@@ -1,0 +1,23 @@
+/* mt-notifier.h: desktop notifications for incoming and missed calls
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mt-call.h"
+
+G_BEGIN_DECLS
+
+#define MT_TYPE_NOTIFIER (mt_notifier_get_type ())
+G_DECLARE_FINAL_TYPE (MtNotifier, mt_notifier, MT, NOTIFIER, GObject)
+
+MtNotifier *mt_notifier_new             (GApplication *application);
+/* urgent, with Answer (app.answer::ID) and Decline (app.decline::ID) */
+void        mt_notifier_incoming_call   (MtNotifier *self, MtCall *call, const char *caller);
+void        mt_notifier_withdraw_call   (MtNotifier *self, MtCall *call);
+/* "Missed call" with "Call back" (app.call::URI) */
+void        mt_notifier_missed_call     (MtNotifier *self, MtCall *call, const char *caller);
+
+G_END_DECLS

@@ -1,0 +1,78 @@
+/* mt-secrets.c: the SIP password in the Secret Service (libsecret)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mt-secrets"
+
+#include "config.h"
+
+#include "mt-secrets.h"
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+
+static const SecretSchema *
+mt_secrets_schema (void)
+{
+  static const SecretSchema schema = {
+    APP_ID ".Account", SECRET_SCHEMA_NONE,
+    {
+      { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+  return &schema;
+}
+
+void
+mt_secrets_store_password_async (const char          *account_uri,
+                                 const char          *password,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (account_uri != NULL);
+  /* Translators: the label of the password in the keyring; %s is a SIP address */
+  label = g_strdup_printf (_("SIP password for %s"), account_uri);
+  if (password == NULL || *password == '\0')
+    secret_password_clear (mt_secrets_schema (), cancellable, callback, user_data,
+                           "account", account_uri, NULL);
+  else
+    secret_password_store (mt_secrets_schema (), SECRET_COLLECTION_DEFAULT, label, password,
+                           cancellable, callback, user_data, "account", account_uri, NULL);
+}
+
+gboolean
+mt_secrets_store_password_finish (GAsyncResult *result, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  gboolean ok;
+
+  /* both store and clear finish the same way for our purposes */
+  ok = secret_password_store_finish (result, &local);
+  if (!ok && local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+mt_secrets_lookup_password_async (const char          *account_uri,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (account_uri != NULL);
+  secret_password_lookup (mt_secrets_schema (), cancellable, callback, user_data,
+                          "account", account_uri, NULL);
+}
+
+char *
+mt_secrets_lookup_password_finish (GAsyncResult *result, GError **error)
+{
+  return secret_password_lookup_finish (result, error);
+}

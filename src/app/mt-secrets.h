@@ -1,0 +1,26 @@
+/* mt-secrets.h: the SIP password in the Secret Service (libsecret)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+void      mt_secrets_store_password_async  (const char          *account_uri,
+                                            const char          *password,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean  mt_secrets_store_password_finish (GAsyncResult  *result,
+                                            GError       **error);
+void      mt_secrets_lookup_password_async  (const char          *account_uri,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* NULL with no error when none is stored */
+char     *mt_secrets_lookup_password_finish (GAsyncResult  *result,
+                                             GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,185 @@
+/* mt-settings.c: GSettings, with the MTAVIP_* environment overrides applied
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mt-settings"
+
+#include "config.h"
+
+#include "mt-settings.h"
+
+#include <stdio.h>
+
+struct _MtSettings
+{
+  GObject    parent_instance;
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (MtSettings, mt_settings, G_TYPE_OBJECT)
+
+static void
+mt_settings_dispose (GObject *object)
+{
+  MtSettings *self = MT_SETTINGS (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (mt_settings_parent_class)->dispose (object);
+}
+
+static void
+mt_settings_class_init (MtSettingsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = mt_settings_dispose;
+}
+
+static void
+mt_settings_init (MtSettings *self)
+{
+  self->settings = g_settings_new (APP_ID);
+}
+
+MtSettings *
+mt_settings_new (void)
+{
+  return g_object_new (MT_TYPE_SETTINGS, NULL);
+}
+
+GSettings *
+mt_settings_get_gsettings (MtSettings *self)
+{
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  return self->settings;
+}
+
+/* the environment first, then the setting */
+static char *
+dup_media (MtSettings *self, const char *env, const char *key)
+{
+  const char *value = g_getenv (env);
+
+  if (value && *value)
+    return g_strdup (value);
+  return g_settings_get_string (self->settings, key);
+}
+
+static char *
+device_source (const char *element, const char *property, const char *device)
+{
+  return g_strdup_printf ("%s %s=\"%s\"", element, property, device);
+}
+
+/* "auto" plus a chosen device becomes a concrete element */
+static char *
+with_device (MtSettings *self, char *value, const char *device_key, const char *element,
+             const char *property)
+{
+  g_autofree char *device = g_settings_get_string (self->settings, device_key);
+
+  if (g_strcmp0 (value, "auto") != 0 || device == NULL || *device == '\0')
+    return value;
+  g_free (value);
+  return device_source (element, property, device);
+}
+
+MtMediaConfig *
+mt_settings_dup_media_config (MtSettings *self)
+{
+  MtMediaConfig *config;
+  g_autofree char *size = NULL;
+  guint w = 0, h = 0;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+
+  config = mt_media_config_new ();
+  g_free (config->audio_source);
+  config->audio_source = with_device (self, dup_media (self, "MTAVIP_AUDIO_SOURCE", "audio-source"),
+                                      "microphone-device", "pulsesrc", "device");
+  g_free (config->video_source);
+  config->video_source = with_device (self, dup_media (self, "MTAVIP_VIDEO_SOURCE", "video-source"),
+                                      "camera-device", "v4l2src", "device");
+  g_free (config->audio_sink);
+  config->audio_sink = with_device (self, dup_media (self, "MTAVIP_AUDIO_SINK", "audio-sink"),
+                                    "speaker-device", "pulsesink", "device");
+  g_free (config->video_sink);
+  config->video_sink = dup_media (self, "MTAVIP_VIDEO_SINK", "video-sink");
+  if (g_str_equal (config->video_sink, "auto"))
+    {
+      /* the call window shows it; a sink that needs no display otherwise */
+      g_free (config->video_sink);
+      config->video_sink = g_strdup ("fake");
+    }
+  config->jitter_latency_ms = g_settings_get_uint (self->settings, "jitter-latency-ms");
+  size = g_settings_get_string (self->settings, "video-size");
+  if (sscanf (size, "%ux%u", &w, &h) == 2 && w >= 16 && h >= 16)
+    {
+      config->width = w;
+      config->height = h;
+    }
+  return config;
+}
+
+gboolean
+mt_settings_get_video_in_window (MtSettings *self)
+{
+  g_autofree char *sink = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), TRUE);
+  sink = dup_media (self, "MTAVIP_VIDEO_SINK", "video-sink");
+  return g_str_equal (sink, "auto");
+}
+
+char *
+mt_settings_dup_audio_sink_description (MtSettings *self)
+{
+  g_autofree char *sink = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  sink = with_device (self, dup_media (self, "MTAVIP_AUDIO_SINK", "audio-sink"),
+                      "speaker-device", "pulsesink", "device");
+  if (g_str_equal (sink, "auto"))
+    return g_strdup ("autoaudiosink");
+  if (g_str_equal (sink, "fake") || g_str_equal (sink, "test"))
+    return g_strdup ("fakesink sync=true");
+  return g_steal_pointer (&sink);
+}
+
+char *
+mt_settings_dup_account_uri (MtSettings *self)
+{
+  g_autofree char *uri = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  uri = g_strstrip (g_settings_get_string (self->settings, "account-uri"));
+  return *uri ? g_steal_pointer (&uri) : NULL;
+}
+
+char *
+mt_settings_dup_registrar (MtSettings *self)
+{
+  g_autofree char *registrar = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  registrar = g_strstrip (g_settings_get_string (self->settings, "registrar"));
+  return *registrar ? g_steal_pointer (&registrar) : NULL;
+}
+
+MtTransport
+mt_settings_get_transport (MtSettings *self)
+{
+  g_autofree char *transport = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), MT_TRANSPORT_UDP);
+  transport = g_settings_get_string (self->settings, "transport");
+  return g_str_equal (transport, "tcp") ? MT_TRANSPORT_TCP : MT_TRANSPORT_UDP;
+}
+
+char *
+mt_settings_dup_listen_address (MtSettings *self)
+{
+  g_autofree char *listen = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  listen = g_strstrip (g_settings_get_string (self->settings, "listen-address"));
+  return *listen ? g_steal_pointer (&listen) : g_strdup ("0.0.0.0:5060");
+}

@@ -1,0 +1,32 @@
+/* mt-settings.h: GSettings, with the MTAVIP_* environment overrides applied
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mt-media-config.h"
+#include "mt-enums.h"
+
+G_BEGIN_DECLS
+
+#define MT_TYPE_SETTINGS (mt_settings_get_type ())
+G_DECLARE_FINAL_TYPE (MtSettings, mt_settings, MT, SETTINGS, GObject)
+
+MtSettings    *mt_settings_new                (void);
+GSettings     *mt_settings_get_gsettings      (MtSettings *self);
+/* media sources/sinks: MTAVIP_AUDIO_SOURCE etc. beat the device settings */
+MtMediaConfig *mt_settings_dup_media_config   (MtSettings *self);
+/* TRUE when the far end's video goes to the call window (video sink "auto") */
+gboolean       mt_settings_get_video_in_window (MtSettings *self);
+/* a GStreamer sink description for the configured audio output (the ringtone) */
+char          *mt_settings_dup_audio_sink_description (MtSettings *self);
+/* NULL when no account is configured (direct mode) */
+char          *mt_settings_dup_account_uri    (MtSettings *self);
+char          *mt_settings_dup_registrar      (MtSettings *self);
+MtTransport    mt_settings_get_transport      (MtSettings *self);
+/* "0.0.0.0:5060" unless set */
+char          *mt_settings_dup_listen_address (MtSettings *self);
+
+G_END_DECLS
