@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -163,6 +164,35 @@ class DirectCallTest(unittest.TestCase):
         self.assertLess(time.monotonic() - killed, 15.5, a.describe())
         self.assertEqual(a.end_reason(), "media-timeout", a.describe())
         self.assertEqual(a.wait_exit(), 1)
+
+
+class NoCameraTest(unittest.TestCase):
+    """A machine without a camera: `auto` video gives an audio call and says so."""
+
+    def test_missing_camera_gives_audio_only_call(self):
+        saved = dict(os.environ)
+        os.environ["MTAVIP_DEVICE_DIR"] = tempfile.mkdtemp(prefix="mtavip-nodev-")
+        try:
+            b = phone("bob", extra=["--auto-answer", "--exit-after-call"])
+            b.start()
+            ports.wait_tcp(b.listen_port, proc=b.proc.proc)
+            a = CliPhone(account=None, name="alice", video=True,
+                         extra=["--video-source", "auto", "--video-sink", "fake",
+                                "--exit-after-call", "--hangup-after", "3", "--call", uri_of(b)])
+            a.start()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        try:
+            warning = a.wait_event(lambda e: e.get("event") == "warning", 15, "warning")
+            self.assertIn("camera", warning["message"])
+            a.wait_call("active")
+            self.assertEqual(a.wait_exit(), 0, a.describe())
+            self.assertNotIn("video", a.last_media(), a.describe())
+            self.assertFalse([e for e in a.events if e.get("event") == "call"][-1]["video"])
+        finally:
+            a.stop()
+            b.stop()
 
 
 class EchoTest(unittest.TestCase):

@@ -1,0 +1,41 @@
+/* mt-application.h: the MTAVIPClient application
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mt-account.h"
+#include "mt-contacts.h"
+#include "mt-history.h"
+#include "mt-settings.h"
+
+G_BEGIN_DECLS
+
+#define MT_TYPE_APPLICATION (mt_application_get_type ())
+G_DECLARE_FINAL_TYPE (MtApplication, mt_application, MT, APPLICATION, AdwApplication)
+
+MtApplication *mt_application_new          (void);
+MtContacts    *mt_application_get_contacts (MtApplication *self);
+MtHistory     *mt_application_get_history  (MtApplication *self);
+MtSettings    *mt_application_get_settings (MtApplication *self);
+/* NULL while (re)starting; see the "account" property */
+MtAccount     *mt_application_get_account  (MtApplication *self);
+/* why there is no account (e.g. no free port), or NULL */
+const char    *mt_application_get_account_error (MtApplication *self);
+/* the domain for "bob" or tel: numbers: the account's host, or NULL */
+char          *mt_application_dup_default_domain (MtApplication *self);
+/* Place a call to what a person typed; the error says what to fix */
+MtCall        *mt_application_place_call   (MtApplication  *self,
+                                            const char     *target,
+                                            gboolean        video,
+                                            GError        **error);
+/* the name to show for a SIP address: the contact's, the given one, or the address */
+char          *mt_application_dup_display_name (MtApplication *self,
+                                                const char    *uri,
+                                                const char    *fallback_name);
+/* Recreate the account from the settings (after the preferences changed) */
+void           mt_application_restart_account (MtApplication *self);
+
+G_END_DECLS
