@@ -529,7 +529,10 @@ mt_call_release_handle (MtCall *self)
     return;
   nua_handle_bind (self->nh, NULL);
   nua_handle_destroy (self->nh);
-  nua_handle_unref (self->nh);
+  /* the reference we took on an incoming handle; nua_handle_destroy()
+   * gives back the one that nua_handle() made for an outgoing call */
+  if (self->direction == MT_CALL_DIRECTION_INCOMING)
+    nua_handle_unref (self->nh);
   self->nh = NULL;
 }
 

@@ -1,0 +1,24 @@
+/* mt-call-window.h: one call: video, self view, state, mute / camera / hang up;
+ * while a call comes in, the incoming-call view (Answer / Decline)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mt-application.h"
+#include "mt-call.h"
+#include "mt-video-paintable.h"
+
+G_BEGIN_DECLS
+
+#define MT_TYPE_CALL_WINDOW (mt_call_window_get_type ())
+G_DECLARE_FINAL_TYPE (MtCallWindow, mt_call_window, MT, CALL_WINDOW, AdwWindow)
+
+MtCallWindow *mt_call_window_new (MtApplication    *app,
+                                  MtCall           *call,
+                                  MtVideoPaintable *remote,
+                                  MtVideoPaintable *self_view);
+
+G_END_DECLS

@@ -1,0 +1,22 @@
+/* mt-window.h: the main window: contacts, history, "call an address"
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mt-application.h"
+
+G_BEGIN_DECLS
+
+#define MT_TYPE_WINDOW (mt_window_get_type ())
+G_DECLARE_FINAL_TYPE (MtWindow, mt_window, MT, WINDOW, AdwApplicationWindow)
+
+MtWindow *mt_window_new           (MtApplication *application);
+/* put an address in the "call an address" entry (sip: links), never call */
+void      mt_window_set_dial_text (MtWindow *self, const char *text);
+void      mt_window_show_history  (MtWindow *self);
+void      mt_window_show_message  (MtWindow *self, const char *message);
+
+G_END_DECLS
