@@ -407,8 +407,14 @@ test_parse_avpf (void)
     "a=rtcp-fb:* ccm fir\n"
     "a=rtcp-fb:97 goog-remb\n"
     "a=rtcp-mux\n"
-    "a=recvonly\n");
-  MtSdpStream *video = stream_at (s, 0);
+    "a=recvonly\n"
+    "m=video 5002 RTP/AVPF 98 99 100\n"
+    "a=rtpmap:98 VP8\n"
+    "a=rtpmap:99 VP8/\n"
+    "a=rtpmap:100\n"
+    "a=fmtp:100\n"
+    "a=rtcp-fb:100\n");
+  MtSdpStream *video = stream_at (s, 0), *broken = stream_at (s, 1);
   MtSdpCodec *vp8 = codec_at (video, 0), *h264 = codec_at (video, 1);
 
   g_assert_cmpstr (s->address, ==, "2001:db8::1");
@@ -423,6 +429,13 @@ test_parse_avpf (void)
   g_assert_false (h264->fb_nack);
   g_assert_false (h264->fb_nack_pli);
   g_assert_true (h264->fb_ccm_fir);
+
+  /* unreadable rtpmaps are ignored, leaving the formats unnamed */
+  g_assert_cmpuint (broken->codecs->len, ==, 3);
+  for (guint i = 0; i < 3; i++) {
+    g_assert_cmpstr (codec_at (broken, i)->name, ==, "");
+    g_assert_null (codec_at (broken, i)->fmtp);
+  }
 }
 
 static void
@@ -1150,7 +1163,6 @@ test_answer_h264_modes (void)
   g_autoptr (MtSdpSession) answer = NULL;
   MtSdpCodec *h264;
 
-  g_clear_pointer (&answer, mt_sdp_session_free);
   answer = answer_ok (offer, bob);
   h264 = codec_at (stream_at (answer, 1), 0);
   assert_codec (h264, "H264", 97, 90000, 1);
