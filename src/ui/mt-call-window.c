@@ -225,7 +225,7 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   window_class->close_request = mt_call_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/MTMediaDev/MTAVIPClient/ui/mt-call-window.ui");
+                                               "/io/github/MTMediaDev/MTAVIPClient/mt-call-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, video_stack);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, remote_picture);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, self_picture);

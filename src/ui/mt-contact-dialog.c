@@ -140,7 +140,7 @@ mt_contact_dialog_class_init (MtContactDialogClass *klass)
 
   object_class->dispose = mt_contact_dialog_dispose;
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/MTMediaDev/MTAVIPClient/ui/mt-contact-dialog.ui");
+                                               "/io/github/MTMediaDev/MTAVIPClient/mt-contact-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, MtContactDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, MtContactDialog, addresses_row);
   gtk_widget_class_bind_template_child (widget_class, MtContactDialog, error_label);

@@ -113,7 +113,7 @@ mt_contact_row_class_init (MtContactRowClass *klass)
 
   object_class->dispose = mt_contact_row_dispose;
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/MTMediaDev/MTAVIPClient/ui/mt-contact-row.ui");
+                                               "/io/github/MTMediaDev/MTAVIPClient/mt-contact-row.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, MtContactRow, avatar);
   gtk_widget_class_bind_template_child (widget_class, MtContactRow, name_label);

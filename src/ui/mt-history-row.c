@@ -126,7 +126,7 @@ mt_history_row_class_init (MtHistoryRowClass *klass)
 
   object_class->dispose = mt_history_row_dispose;
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/MTMediaDev/MTAVIPClient/ui/mt-history-row.ui");
+                                               "/io/github/MTMediaDev/MTAVIPClient/mt-history-row.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, MtHistoryRow, kind_icon);
   gtk_widget_class_bind_template_child (widget_class, MtHistoryRow, name_label);

@@ -370,7 +370,7 @@ mt_window_class_init (MtWindowClass *klass)
   window_class->close_request = mt_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/MTMediaDev/MTAVIPClient/ui/mt-window.ui");
+                                               "/io/github/MTMediaDev/MTAVIPClient/mt-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MtWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, account_label);

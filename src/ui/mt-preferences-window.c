@@ -1,0 +1,273 @@
+/* mt-preferences-window.c: account, devices, video size
+ *
+ * Settings are applied when the window closes; the password goes to the
+ * Secret Service, never to GSettings.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "mt-preferences-window"
+
+#include "config.h"
+
+#include "mt-preferences-window.h"
+
+#include <glib/gi18n.h>
+#include <gst/gst.h>
+
+#include "mt-secrets.h"
+#include "mt-sip-uri.h"
+
+static const char * const video_sizes[] = { "320x240", "640x480", "1280x720", "1920x1080", NULL };
+
+struct _MtPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  MtApplication        *app;
+  GSettings            *settings;
+  GPtrArray            *camera_ids;
+  GPtrArray            *microphone_ids;
+  GPtrArray            *speaker_ids;
+
+  AdwEntryRow          *account_row;
+  AdwPasswordEntryRow  *password_row;
+  AdwEntryRow          *registrar_row;
+  AdwComboRow          *transport_row;
+  GtkLabel             *account_error;
+  AdwComboRow          *camera_row;
+  AdwComboRow          *microphone_row;
+  AdwComboRow          *speaker_row;
+  AdwComboRow          *video_size_row;
+};
+
+G_DEFINE_FINAL_TYPE (MtPreferencesWindow, mt_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* ---- devices --------------------------------------------------------------------- */
+
+static char *
+device_id (GstDevice *device)
+{
+  g_autoptr(GstStructure) props = gst_device_get_properties (device);
+  const char *path;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (device), "internal-name"))
+    {
+      char *name = NULL;
+
+      g_object_get (device, "internal-name", &name, NULL);
+      if (name)
+        return name;
+    }
+  if (props && (path = gst_structure_get_string (props, "api.v4l2.path")))
+    return g_strdup (path);
+  if (props && (path = gst_structure_get_string (props, "device.path")))
+    return g_strdup (path);
+  return NULL;
+}
+
+/* "System default" first, then what the device monitor sees */
+static void
+fill_devices (AdwComboRow *row, GPtrArray *ids, GList *devices, const char *klass,
+              const char *current)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  gtk_string_list_append (names, _("System default"));
+  g_ptr_array_add (ids, g_strdup (""));
+  for (GList *l = devices; l; l = l->next)
+    {
+      g_autofree char *id = NULL;
+      g_autofree char *name = NULL;
+
+      if (!gst_device_has_classes (l->data, klass) || !(id = device_id (l->data)))
+        continue;
+      name = gst_device_get_display_name (l->data);
+      if (g_strcmp0 (id, current) == 0)
+        selected = ids->len;
+      gtk_string_list_append (names, name);
+      g_ptr_array_add (ids, g_steal_pointer (&id));
+    }
+  adw_combo_row_set_model (row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (row, selected);
+}
+
+static void
+load_devices (MtPreferencesWindow *self)
+{
+  g_autoptr(GstDeviceMonitor) monitor = gst_device_monitor_new ();
+  g_autofree char *camera = g_settings_get_string (self->settings, "camera-device");
+  g_autofree char *microphone = g_settings_get_string (self->settings, "microphone-device");
+  g_autofree char *speaker = g_settings_get_string (self->settings, "speaker-device");
+  GList *devices;
+
+  gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
+  gst_device_monitor_add_filter (monitor, "Audio/Source", NULL);
+  gst_device_monitor_add_filter (monitor, "Audio/Sink", NULL);
+  gst_device_monitor_start (monitor);
+  devices = gst_device_monitor_get_devices (monitor);
+  fill_devices (self->camera_row, self->camera_ids, devices, "Video/Source", camera);
+  fill_devices (self->microphone_row, self->microphone_ids, devices, "Audio/Source", microphone);
+  fill_devices (self->speaker_row, self->speaker_ids, devices, "Audio/Sink", speaker);
+  gst_device_monitor_stop (monitor);
+  g_list_free_full (devices, gst_object_unref);
+}
+
+static const char *
+selected_id (AdwComboRow *row, GPtrArray *ids)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  return selected < ids->len ? g_ptr_array_index (ids, selected) : "";
+}
+
+/* ---- load and save -------------------------------------------------------------- */
+
+static void
+load (MtPreferencesWindow *self)
+{
+  g_autofree char *account = g_settings_get_string (self->settings, "account-uri");
+  g_autofree char *registrar = g_settings_get_string (self->settings, "registrar");
+  g_autofree char *transport = g_settings_get_string (self->settings, "transport");
+  g_autofree char *size = g_settings_get_string (self->settings, "video-size");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->account_row), account);
+  gtk_editable_set_text (GTK_EDITABLE (self->registrar_row), registrar);
+  adw_combo_row_set_selected (self->transport_row, g_str_equal (transport, "tcp") ? 1 : 0);
+  for (guint i = 0; video_sizes[i]; i++)
+    if (g_str_equal (video_sizes[i], size))
+      adw_combo_row_set_selected (self->video_size_row, i);
+  load_devices (self);
+}
+
+static void
+password_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(MtApplication) app = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mt_secrets_store_password_finish (result, &error))
+    g_warning ("Could not store the password in the Secret Service: %s", error->message);
+  mt_application_restart_account (app);
+}
+
+static gboolean
+set_string (GSettings *settings, const char *key, const char *value)
+{
+  g_autofree char *old = g_settings_get_string (settings, key);
+
+  if (g_strcmp0 (old, value) == 0)
+    return FALSE;
+  g_settings_set_string (settings, key, value);
+  return TRUE;
+}
+
+/* FALSE with the sentence shown when the account address is not usable */
+static gboolean
+save_account (MtPreferencesWindow *self)
+{
+  g_autofree char *account = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->account_row))));
+  g_autofree char *registrar = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->registrar_row))));
+  g_autofree char *normal = NULL;
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  g_autoptr(GError) error = NULL;
+  gboolean changed = FALSE;
+
+  if (*account && !(normal = mt_sip_uri_normalize (account, NULL, &error)))
+    {
+      gtk_label_set_label (self->account_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->account_error), TRUE);
+      return FALSE;
+    }
+  changed |= set_string (self->settings, "account-uri", normal ? normal : "");
+  changed |= set_string (self->settings, "registrar", registrar);
+  changed |= set_string (self->settings, "transport",
+                         adw_combo_row_get_selected (self->transport_row) == 1 ? "tcp" : "udp");
+  if (normal && *password)
+    mt_secrets_store_password_async (normal, password, NULL, password_stored_cb,
+                                     g_object_ref (self->app));
+  else if (changed)
+    mt_application_restart_account (self->app);
+  return TRUE;
+}
+
+static void
+save_media (MtPreferencesWindow *self)
+{
+  guint size = adw_combo_row_get_selected (self->video_size_row);
+
+  set_string (self->settings, "camera-device", selected_id (self->camera_row, self->camera_ids));
+  set_string (self->settings, "microphone-device",
+              selected_id (self->microphone_row, self->microphone_ids));
+  set_string (self->settings, "speaker-device", selected_id (self->speaker_row, self->speaker_ids));
+  if (size < G_N_ELEMENTS (video_sizes) - 1)
+    set_string (self->settings, "video-size", video_sizes[size]);
+}
+
+static gboolean
+mt_preferences_window_close_request (GtkWindow *window)
+{
+  MtPreferencesWindow *self = MT_PREFERENCES_WINDOW (window);
+
+  save_media (self);
+  if (!save_account (self))
+    return TRUE;   /* keep it open: the sentence says what to fix */
+  return GTK_WINDOW_CLASS (mt_preferences_window_parent_class)->close_request (window);
+}
+
+static void
+mt_preferences_window_dispose (GObject *object)
+{
+  MtPreferencesWindow *self = MT_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->camera_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->microphone_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->speaker_ids, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MT_TYPE_PREFERENCES_WINDOW);
+  G_OBJECT_CLASS (mt_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+mt_preferences_window_class_init (MtPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = mt_preferences_window_dispose;
+  window_class->close_request = mt_preferences_window_close_request;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/MTMediaDev/MTAVIPClient/mt-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, account_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, password_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, registrar_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, transport_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, account_error);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, camera_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, microphone_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, speaker_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, video_size_row);
+}
+
+static void
+mt_preferences_window_init (MtPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->camera_ids = g_ptr_array_new_with_free_func (g_free);
+  self->microphone_ids = g_ptr_array_new_with_free_func (g_free);
+  self->speaker_ids = g_ptr_array_new_with_free_func (g_free);
+}
+
+GtkWidget *
+mt_preferences_window_new (MtApplication *app)
+{
+  MtPreferencesWindow *self;
+
+  g_return_val_if_fail (MT_IS_APPLICATION (app), NULL);
+  self = g_object_new (MT_TYPE_PREFERENCES_WINDOW, NULL);
+  self->app = app;
+  self->settings = g_object_ref (mt_settings_get_gsettings (mt_application_get_settings (app)));
+  load (self);
+  return GTK_WIDGET (self);
+}
