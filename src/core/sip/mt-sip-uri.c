@@ -46,6 +46,26 @@ strip_visual_separators (char *number)
   return number;
 }
 
+/* The port of "sip:user@host:PORT;params", checked before Sofia's parser,
+ * which only says "not a URL" */
+static gboolean
+port_is_valid (const char *uri)
+{
+  const char *host = strchr (uri, '@');
+  const char *colon;
+  g_autofree char *port = NULL;
+  gint64 value;
+
+  host = host ? host + 1 : strchr (uri, ':') + 1;
+  if (*host == '[')
+    host = strchr (host, ']') ? strchr (host, ']') : host;
+  colon = strchr (host, ':');
+  if (colon == NULL || (strchr (host, ';') && strchr (host, ';') < colon))
+    return TRUE;
+  port = g_strndup (colon + 1, strcspn (colon + 1, ";?"));
+  return g_ascii_string_to_signed (port, 10, 1, 65535, &value, NULL);
+}
+
 static char *
 add_scheme (const char *input, const char *default_domain, GError **error)
 {
@@ -74,8 +94,9 @@ add_scheme (const char *input, const char *default_domain, GError **error)
                    scheme);
       return NULL;
     }
-  if (strchr (input, '@') == NULL && !valid_host (input) && strchr (input, ':') == NULL &&
-      default_domain && *default_domain)
+  /* a bare name ("carol") is a user of our own domain; "192.0.2.4" or
+   * "pbx.example.org" are hosts */
+  if (strpbrk (input, "@:.[") == NULL && default_domain && *default_domain)
     return g_strdup_printf ("sip:%s@%s", input, default_domain);
   return g_strdup_printf ("sip:%s", input);
 }
@@ -98,7 +119,8 @@ mt_sip_uri_normalize (const char *input, const char *default_domain, GError **er
                            "Type an address to call, like bob@example.org.");
       return NULL;
     }
-  if (strpbrk (trimmed, " \t\r\n<>\""))
+  /* spaces are visual separators in a typed phone number, not elsewhere */
+  if (strpbrk (trimmed, g_str_has_prefix (trimmed, "tel:") ? "\t\r\n<>\"" : " \t\r\n<>\""))
     {
       g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_SYNTAX,
                    "“%s” contains spaces or brackets; a SIP address looks like bob@example.org.",
@@ -109,16 +131,15 @@ mt_sip_uri_normalize (const char *input, const char *default_domain, GError **er
     return NULL;
 
   url = url_make (home, uri);
-  if (url == NULL || (url->url_type != url_sip && url->url_type != url_sips))
+  if (!port_is_valid (uri))
+    g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_PORT,
+                 "“%s” has a port that is not a number from 1 to 65535.", trimmed);
+  else if (url == NULL || (url->url_type != url_sip && url->url_type != url_sips))
     g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_SYNTAX,
                  "“%s” is not a SIP address; it should look like bob@example.org.", trimmed);
   else if (!valid_host (url->url_host))
     g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_HOST,
                  "“%s” has no valid host name after the @.", trimmed);
-  else if (url->url_port && (atoi (url->url_port) <= 0 || atoi (url->url_port) > 65535 ||
-                             strspn (url->url_port, "0123456789") != strlen (url->url_port)))
-    g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_PORT,
-                 "“%s” has a port that is not a number from 1 to 65535.", trimmed);
   else
     result = g_steal_pointer (&uri);
 
