@@ -1,0 +1,306 @@
+"""Helpers for the UI tests: a hermetic app under Xvfb + a private D-Bus.
+
+The test runner (run-ui-test.sh) already started Xvfb and `dbus-run-session`.
+Here: temp XDG_* dirs, the GSettings keyfile backend in that temp config dir,
+a PulseAudio null sink, the test notification server (notifyd.py), the app
+itself, AT-SPI access to its widgets, its debug state over org.gtk.Actions,
+and screenshots.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.dirname(HERE)
+sys.path.insert(0, TESTS)
+sys.path.insert(0, os.path.join(TESTS, "interop"))
+
+import gi  # noqa: E402
+gi.require_version("Atspi", "2.0")
+from gi.repository import Atspi, Gio, GLib  # noqa: E402
+
+from fixtures import ports  # noqa: E402
+from fixtures.pulse import PulseAudio  # noqa: E402
+
+APP_ID = "io.github.MTMediaDev.MTAVIPClient"
+APP_PATH = "/io/github/MTMediaDev/MTAVIPClient"
+
+
+def log(*args):
+    print("[%.1f]" % time.monotonic(), *args, flush=True)
+
+
+def wait_for(pred, timeout=20.0, what="condition", interval=0.2):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = pred()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError("timed out after %.0f s waiting for %s (last: %r)" % (timeout, what, last))
+
+
+def out_dir():
+    d = os.environ.get("MTAVIP_UI_OUTDIR") or os.path.join(os.getcwd(), "ui-test-output")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def screenshot(name):
+    path = os.path.join(out_dir(), name)
+    xwd = subprocess.run(["xwd", "-root", "-silent"], check=True, capture_output=True).stdout
+    subprocess.run(["/usr/bin/convert", "xwd:-", path], input=xwd, check=True)
+    log("screenshot", path)
+    return path
+
+
+class LineReader:
+    """Collects JSON lines from a pipe in a thread."""
+
+    def __init__(self, stream, name):
+        self.events = []
+        self.cond = threading.Condition()
+        self.name = name
+        threading.Thread(target=self._run, args=(stream,), daemon=True).start()
+
+    def _run(self, stream):
+        for line in stream:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            with self.cond:
+                self.events.append(ev)
+                self.cond.notify_all()
+
+    def wait(self, pred, timeout=20.0, what="event"):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for ev in self.events:
+                    if pred(ev):
+                        return ev
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError("%s: timed out waiting for %s; got %s" %
+                                         (self.name, what, self.events[-20:]))
+                self.cond.wait(left)
+
+
+class NotificationServer:
+    def __init__(self, env):
+        self.proc = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "notifyd.py")],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                     env=env)
+        self.reader = LineReader(self.proc.stdout, "notifyd")
+        self.reader.wait(lambda e: e["method"] == "ready", 10, "notifyd ready")
+
+    def wait(self, pred, timeout=20.0, what="notification"):
+        return self.reader.wait(pred, timeout, what)
+
+    @property
+    def events(self):
+        return list(self.reader.events)
+
+    def invoke(self, nid, action):
+        self.proc.stdin.write("invoke %d %s\n" % (nid, action))
+        self.proc.stdin.flush()
+
+    def stop(self):
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class Environment:
+    """Temp XDG dirs + keyfile GSettings + PulseAudio; shared by app restarts."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="mtavip-ui-")
+        self.pulse = PulseAudio()
+        self.pulse.start()
+        self.sip_port = ports.free_port()
+        env = self.pulse.env()
+        for name in ("CONFIG", "DATA", "CACHE", "STATE"):
+            path = os.path.join(self.dir, name.lower())
+            os.makedirs(path, exist_ok=True)
+            env["XDG_%s_HOME" % name] = path
+        env.update({
+            "GSETTINGS_BACKEND": "keyfile",
+            "G_DEBUG": "fatal-criticals",
+            "GTK_A11Y": "atspi",
+            "NO_AT_BRIDGE": "0",
+            "MTAVIP_AUDIO_SOURCE": "test",
+            "MTAVIP_VIDEO_SOURCE": "test",
+            "MTAVIP_AUDIO_SINK": "auto",
+            "GDK_BACKEND": "x11",
+            "LANG": "C.UTF-8",
+        })
+        env.pop("MTAVIP_VIDEO_SINK", None)
+        self.env = env
+        settings = os.path.join(env["XDG_CONFIG_HOME"], "glib-2.0", "settings")
+        os.makedirs(settings, exist_ok=True)
+        with open(os.path.join(settings, "keyfile"), "w") as f:
+            f.write("[io/github/MTMediaDev/MTAVIPClient]\nlisten-address='127.0.0.1:%d'\n"
+                    "window-width=900\nwindow-height=640\n" % self.sip_port)
+        self.notifyd = NotificationServer(env)
+
+    def close(self):
+        self.notifyd.stop()
+        self.pulse.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class App:
+    def __init__(self, environment, extra_env=None, args=()):
+        binary = os.environ.get("MTAVIP_APP")
+        assert binary and os.access(binary, os.X_OK), "MTAVIP_APP must name the built mtavipclient"
+        env = dict(environment.env)
+        env.update(extra_env or {})
+        self.env = env
+        self.log_path = os.path.join(environment.dir, "app-%d.log" % time.monotonic_ns())
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([binary] + list(args), env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+        self.root = None
+        wait_for(self._find_app, 30, "the app on the accessibility bus")
+
+    def _find_app(self):
+        assert self.proc.poll() is None, "the app exited: %s" % self.output()
+        desktop = Atspi.get_desktop(0)
+        for i in range(desktop.get_child_count()):
+            child = desktop.get_child_at_index(i)
+            if child is None:
+                continue
+            try:
+                if child.get_process_id() == self.proc.pid:
+                    self.root = child
+                    return True
+            except GLib.Error:
+                continue
+        return False
+
+    def output(self):
+        self.log.flush()
+        with open(self.log_path) as f:
+            return f.read()[-6000:]
+
+    # ---- accessibility ---------------------------------------------------------
+
+    def windows(self):
+        return [self.root.get_child_at_index(i) for i in range(self.root.get_child_count())]
+
+    def find(self, name=None, role=None, root=None, showing=False):
+        """Depth-first search for an accessible by name and/or role name."""
+        stack = [root] if root else self.windows()
+        while stack:
+            node = stack.pop()
+            if node is None:
+                continue
+            try:
+                ok = ((name is None or node.get_name() == name) and
+                      (role is None or node.get_role_name() == role))
+                if ok and showing:
+                    ok = node.get_state_set().contains(Atspi.StateType.SHOWING)
+                if ok:
+                    return node
+                n = node.get_child_count()
+            except GLib.Error:
+                continue
+            for i in range(n - 1, -1, -1):
+                stack.append(node.get_child_at_index(i))
+        return None
+
+    def wait_find(self, name=None, role=None, timeout=20.0, root=None):
+        return wait_for(lambda: self.find(name, role, root), timeout,
+                        "accessible %r (%s)" % (name, role))
+
+    def click(self, name, role="push button", timeout=20.0):
+        node = self.wait_find(name, role, timeout)
+        action = node.get_action_iface()
+        assert action is not None, "%r has no action interface" % name
+        log("click", name)
+        assert action.do_action(0), "could not activate %r" % name
+
+    def labels(self):
+        out = []
+        stack = self.windows()
+        while stack:
+            node = stack.pop()
+            try:
+                if node.get_role_name() == "label":
+                    out.append(node.get_name())
+                for i in range(node.get_child_count()):
+                    stack.append(node.get_child_at_index(i))
+            except GLib.Error:
+                pass
+        return out
+
+    # ---- typing (synthesized X input into the focused widget) ---------------------
+
+    def type_into(self, window_title, text):
+        wid = wait_for(lambda: subprocess.run(
+            ["xdotool", "search", "--sync", "--name", "^%s$" % window_title],
+            capture_output=True, text=True, timeout=10).stdout.split(), 10,
+            "X window %r" % window_title)[-1]
+        subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True, timeout=10)
+        subprocess.run(["xdotool", "type", "--delay", "20", "--window", wid, text],
+                       check=True, timeout=30)
+
+    def key(self, window_title, key):
+        wid = subprocess.run(["xdotool", "search", "--name", "^%s$" % window_title],
+                             capture_output=True, text=True, timeout=10).stdout.split()[-1]
+        subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True, timeout=10)
+        subprocess.run(["xdotool", "key", "--window", wid, key], check=True, timeout=10)
+
+    # ---- the app's debug state (org.gtk.Actions, action "debug-state") ---------------
+
+    def state(self):
+        reply = self.bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Describe",
+                                   GLib.Variant("(s)", ("debug-state",)),
+                                   GLib.VariantType("((bgav))"), Gio.DBusCallFlags.NONE,
+                                   5000, None)
+        enabled, ptype, state = reply.unpack()[0]
+        contact, ringing, calls = state[0]
+        return {"contact": contact, "ringing": ringing, "calls": calls}
+
+    def call_state(self, pred, timeout=20.0, what="call state"):
+        def check():
+            for cid, c in self.state()["calls"].items():
+                if pred(c):
+                    return dict(c, id=cid)
+            return None
+        return wait_for(check, timeout, what, 0.3)
+
+    def activate(self, action, param=None):
+        params = [GLib.Variant("s", param)] if param is not None else []
+        self.bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                           GLib.Variant("(sava{sv})", (action, params, {})), None,
+                           Gio.DBusCallFlags.NONE, 5000, None)
+
+    def quit(self):
+        if self.proc.poll() is None:
+            try:
+                self.activate("quit")
+            except GLib.Error:
+                self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
