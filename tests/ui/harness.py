@@ -61,6 +61,14 @@ def screenshot(name):
     return path
 
 
+def _same_name(actual, wanted):
+    """GTK 4.8 names a labelled button "LABEL LABEL" ("_Save Save"): accept that."""
+    if actual == wanted:
+        return True
+    head, _, tail = actual.rpartition(" ")
+    return tail == wanted.split(" ")[-1] and head.replace("_", "") == wanted
+
+
 class LineReader:
     """Collects JSON lines from a pipe in a thread."""
 
@@ -203,6 +211,18 @@ class App:
     def windows(self):
         return [self.root.get_child_at_index(i) for i in range(self.root.get_child_count())]
 
+    def window(self, name):
+        for w in self.windows():
+            try:
+                if w is not None and w.get_name() == name:
+                    return w
+            except GLib.Error:
+                pass
+        return None
+
+    def wait_window(self, name, timeout=20.0):
+        return wait_for(lambda: self.window(name), timeout, "window %r" % name)
+
     def find(self, name=None, role=None, root=None, showing=False):
         """Depth-first search for an accessible by name and/or role name."""
         stack = [root] if root else self.windows()
@@ -211,7 +231,7 @@ class App:
             if node is None:
                 continue
             try:
-                ok = ((name is None or node.get_name() == name) and
+                ok = ((name is None or _same_name(node.get_name(), name)) and
                       (role is None or node.get_role_name() == role))
                 if ok and showing:
                     ok = node.get_state_set().contains(Atspi.StateType.SHOWING)
@@ -251,12 +271,19 @@ class App:
 
     # ---- typing (synthesized X input into the focused widget) ---------------------
 
-    def type_into(self, window_title, text):
+    def raise_window(self, window_title):
+        """There is no window manager under Xvfb: raise and focus by hand."""
         wid = wait_for(lambda: subprocess.run(
             ["xdotool", "search", "--sync", "--name", "^%s$" % window_title],
             capture_output=True, text=True, timeout=10).stdout.split(), 10,
             "X window %r" % window_title)[-1]
+        subprocess.run(["xdotool", "windowraise", wid], check=True, timeout=10)
         subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True, timeout=10)
+        time.sleep(0.3)
+        return wid
+
+    def type_into(self, window_title, text):
+        wid = self.raise_window(window_title)
         subprocess.run(["xdotool", "type", "--delay", "20", "--window", wid, text],
                        check=True, timeout=30)
 

@@ -8,9 +8,12 @@ for tool in xvfb-run dbus-run-session xwd xdotool; do
   command -v "$tool" >/dev/null 2>&1 || { echo "$tool is not installed" >&2; exit 77; }
 done
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/home" "$tmp/config" "$tmp/data" "$tmp/cache" "$tmp/runtime"
 chmod 700 "$tmp/runtime"
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" \
        XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/runtime"
-xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- /usr/bin/python3 "$@"
+status=0
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- /usr/bin/python3 "$@" || status=$?
+fusermount -u "$tmp/runtime/doc" 2>/dev/null || true
+rm -rf "$tmp" 2>/dev/null || true
+exit $status

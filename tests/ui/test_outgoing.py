@@ -20,7 +20,7 @@ def main():
     app = None
     try:
         app = App(env)
-        main_win = app.wait_find("MTAVIPClient", "frame")
+        app.wait_window("MTAVIPClient")
         app.wait_find("Echo test", "label")
         wait_for(lambda: any("127.0.0.1:%d" % env.sip_port in l for l in app.labels()), 10,
                  "the address we can be called at")
@@ -28,11 +28,12 @@ def main():
 
         # add a contact the way a user does
         app.click("Add Contact")
-        app.wait_find("New Contact", "frame")
-        app.type_into("New Contact", "Bob Peer\n")
+        app.wait_window("New Contact")
+        app.type_into("New Contact", "Bob Peer")
+        app.key("New Contact", "Tab")
         app.type_into("New Contact", "sip:bob@127.0.0.1:%d" % peer.listen_port)
         app.click("Save")
-        wait_for(lambda: app.find("New Contact", "frame") is None, 10, "the dialog to close")
+        wait_for(lambda: app.window("New Contact") is None, 10, "the dialog to close")
         app.wait_find("Bob Peer", "label")
         with open(os.path.join(env.env["XDG_DATA_HOME"], "mtavipclient", "contacts.ini")) as f:
             assert "Bob Peer" in f.read()
@@ -49,7 +50,8 @@ def main():
                                c["self-frames-shown"] > 0 and c["window-visible"], 20,
                                "remote video drawn in the call window")
         log("app frames", shown)
-        assert app.find("Bob Peer", "frame"), "the call window is titled with the contact's name"
+        assert app.window("Bob Peer"), "the call window is titled with the contact's name"
+        app.raise_window("Bob Peer")
         call_shot = screenshot("call-window.png")
 
         app.click("Hang up")
@@ -65,7 +67,12 @@ def main():
             shutil.copy(call_shot, os.path.join(dest, "call-window.png"))
         log("PASS")
     except BaseException:
+        try:
+            screenshot("failure-outgoing.png")
+        except Exception:
+            pass
         if app:
+            print("labels:", app.labels(), flush=True)
             print("---- app output ----\n" + app.output(), flush=True)
         print(peer.describe(), flush=True)
         raise
