@@ -14,6 +14,25 @@
 
 #define CLOSE_AFTER_END_S 3
 
+/* The core's end-reason sentences (mt_end_reason_to_sentence()), for the
+ * catalogue: the window shows them through _() with the same msgids. */
+G_GNUC_UNUSED static const char *end_reason_sentences[] = {
+  N_("The call is still going."),
+  N_("You hung up."),
+  N_("The other person hung up."),
+  N_("The call was declined."),
+  N_("The other person is busy."),
+  N_("The call was cancelled before it was answered."),
+  N_("Nobody answered."),
+  N_("That address does not exist."),
+  N_("The other phone or server could not be reached."),
+  N_("The two phones have no audio or video format in common."),
+  N_("The server refused the user name or password."),
+  N_("The call was lost: no sound or picture arrived for several seconds."),
+  N_("A network error ended the call."),
+  N_("The call ended."),
+};
+
 struct _MtCallWindow
 {
   AdwWindow         parent_instance;
@@ -27,7 +46,7 @@ struct _MtCallWindow
 
   GtkStack         *video_stack;
   GtkPicture       *remote_picture;
-  GtkPicture       *self_picture;
+  GtkImage         *self_picture;
   AdwAvatar        *avatar;
   GtkLabel         *name_label;
   GtkLabel         *address_label;
@@ -276,7 +295,7 @@ mt_call_window_new (MtApplication    *app,
   gtk_label_set_label (self->address_label, uri);
   adw_avatar_set_text (self->avatar, name);
   gtk_picture_set_paintable (self->remote_picture, GDK_PAINTABLE (remote));
-  gtk_picture_set_paintable (self->self_picture, GDK_PAINTABLE (self_view));
+  gtk_image_set_from_paintable (self->self_picture, GDK_PAINTABLE (self_view));
 
   g_signal_connect_swapped (call, "notify::state", G_CALLBACK (state_changed_cb), self);
   g_signal_connect_swapped (call, "notify::has-video", G_CALLBACK (update), self);

@@ -53,9 +53,11 @@ def out_dir():
     return d
 
 
-def screenshot(name):
+def screenshot(name, window_id=None):
+    """The whole screen, or one X window (there is no window manager to stack them)."""
     path = os.path.join(out_dir(), name)
-    xwd = subprocess.run(["xwd", "-root", "-silent"], check=True, capture_output=True).stdout
+    where = ["-id", window_id] if window_id else ["-root"]
+    xwd = subprocess.run(["xwd", "-silent"] + where, check=True, capture_output=True).stdout
     subprocess.run(["/usr/bin/convert", "xwd:-", path], input=xwd, check=True)
     log("screenshot", path)
     return path

@@ -51,8 +51,7 @@ def main():
                                "remote video drawn in the call window")
         log("app frames", shown)
         assert app.window("Bob Peer"), "the call window is titled with the contact's name"
-        app.raise_window("Bob Peer")
-        call_shot = screenshot("call-window.png")
+        call_shot = screenshot("call-window.png", app.raise_window("Bob Peer"))
 
         app.click("Hang up")
         ended = peer.wait_call("ended", 15)
