@@ -118,6 +118,29 @@ class DirectCallTest(unittest.TestCase):
         self.assertEqual(a.call_states(), ["calling", "ringing", "ended"])
         self.assertEqual(b.end_reason(), "declined", b.describe())
 
+    def test_busy_while_in_a_call(self):
+        b = self.start(phone("bob", video=False, extra=["--auto-answer"]))
+        a = self.start(phone("alice", video=False, extra=["--call", uri_of(b)]), False)
+        a.wait_call("active")
+        c = self.start(phone("carol", video=False, extra=["--exit-after-call", "--call", uri_of(b)]),
+                       False)
+        self.assertEqual(c.wait_exit(), 1)
+        self.assertEqual(c.end_reason(), "busy", c.describe())
+        self.assertEqual(c.events[-1].get("status"), "486 Busy Here", c.describe())
+        # the call that was going on is untouched
+        self.assertEqual(a.call_states()[-1], "active")
+
+    def test_sip_trace(self):
+        b = self.start(phone("bob", video=False, extra=["--auto-decline", "--exit-after-call"]))
+        a = self.start(phone("alice", video=False, extra=["--exit-after-call", "--sip-trace",
+                                                           "--call", uri_of(b)]), False)
+        a.wait_exit()
+        trace = open(a.log_path).read()
+        for line in ("INVITE %s SIP/2.0" % uri_of(b), "SIP/2.0 180 Ringing",
+                     "SIP/2.0 603 Decline", "Content-Type: application/sdp"):
+            self.assertIn(line, trace)
+        self.assertNotIn("INVITE sip:", open(b.log_path).read())
+
     def test_caller_cancels_before_answer(self):
         b = self.start(phone("bob", extra=["--exit-after-call"]))
         a = self.start(phone("alice", extra=["--exit-after-call", "--call", uri_of(b)]), False)
