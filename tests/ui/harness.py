@@ -309,8 +309,9 @@ class App:
     def call_state(self, pred, timeout=20.0, what="call state"):
         def check():
             for cid, c in self.state()["calls"].items():
+                c = dict(c, id=cid)
                 if pred(c):
-                    return dict(c, id=cid)
+                    return c
             return None
         return wait_for(check, timeout, what, 0.3)
 
