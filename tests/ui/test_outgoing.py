@@ -16,7 +16,9 @@ from clirunner import CliPhone  # noqa: E402
 
 def main():
     env = Environment()
-    peer = CliPhone(account=None, extra=["--auto-answer"], name="peer").start()
+    peer = CliPhone(account=None, name="peer",
+                    extra=["--auto-answer",
+                           "--video-source", "videotestsrc pattern=smpte is-live=true"]).start()
     app = None
     try:
         app = App(env)
