@@ -51,8 +51,12 @@ update (MtContactRow *self)
   label_button (self->audio_button, _("Audio call %s"), name);
   /* Translators: accessible name and tooltip of a button; %s is a contact's name */
   label_button (self->video_button, _("Video call %s"), name);
+  g_variant_ref_sink (target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->audio_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->video_button), target);
+  g_variant_unref (target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->audio_button), "app.call-audio");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->video_button), "app.call");
   gtk_widget_set_visible (self->menu_button,
                           self->contact && !mt_contact_get_builtin (self->contact));
 }

@@ -104,6 +104,7 @@ mt_history_row_set_entry (MtHistoryRow *self, MtHistoryEntry *entry)
     gtk_widget_remove_css_class (GTK_WIDGET (self->kind_icon), "error");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->call_button), "s",
                                     mt_history_entry_get_remote_uri (entry));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->call_button), "app.call");
   /* Translators: accessible name of a button; %s is a name or address */
   label = g_strdup_printf (_("Call back %s"), name);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->call_button), label);
