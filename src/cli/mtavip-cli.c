@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <locale.h>
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 #include <gst/gst.h>
 
 #include "mt-account.h"
@@ -147,7 +149,7 @@ print_registration (Cli *cli)
     }
   else
     {
-      printf ("Registration: %s%s%s\n", name, reason ? ": " : "",
+      printf (_("Registration: %s%s%s\n"), name, reason ? ": " : "",
               reason ? mt_end_reason_to_sentence (reason) : "");
       fflush (stdout);
     }
@@ -186,11 +188,13 @@ print_call (Cli *cli, MtCall *call)
     }
   else
     {
-      printf ("Call %s %s %s: %s%s%s\n", mt_call_get_id (call),
-              mt_call_get_direction (call) == MT_CALL_DIRECTION_OUTGOING ? "to" : "from",
-              mt_call_get_remote_uri (call), mt_call_state_to_string (state),
-              state == MT_CALL_STATE_ENDED ? ": " : "",
-              state == MT_CALL_STATE_ENDED ? mt_end_reason_to_sentence (reason) : "");
+      const char *what = state == MT_CALL_STATE_ENDED ? mt_end_reason_to_sentence (reason)
+                                                      : mt_call_state_to_string (state);
+
+      if (mt_call_get_direction (call) == MT_CALL_DIRECTION_OUTGOING)
+        printf (_("Call %s to %s: %s\n"), mt_call_get_id (call), mt_call_get_remote_uri (call), what);
+      else
+        printf (_("Call %s from %s: %s\n"), mt_call_get_id (call), mt_call_get_remote_uri (call), what);
       fflush (stdout);
     }
 }
@@ -238,12 +242,12 @@ print_media (Cli *cli, MtCall *call)
     }
   else
     {
-      printf ("Media: audio %s sent %" G_GUINT64_FORMAT " received %" G_GUINT64_FORMAT
-              " decoded %" G_GUINT64_FORMAT,
+      printf (_("Media: audio %s sent %" G_GUINT64_FORMAT " received %" G_GUINT64_FORMAT
+                " decoded %" G_GUINT64_FORMAT),
               audio.codec, audio.tx_packets, audio.rx_packets, audio.decoded);
       if (video.enabled)
-        printf ("; video %s sent %" G_GUINT64_FORMAT " received %" G_GUINT64_FORMAT
-                " frames %" G_GUINT64_FORMAT " (%ux%u)",
+        printf (_("; video %s sent %" G_GUINT64_FORMAT " received %" G_GUINT64_FORMAT
+                  " frames %" G_GUINT64_FORMAT " (%ux%u)"),
                 video.codec, video.tx_packets, video.rx_packets, video.decoded,
                 video.width, video.height);
       printf ("\n");
@@ -450,7 +454,7 @@ read_password (Cli *cli)
     return g_strdup (g_getenv ("MTAVIP_PASSWORD"));
   if (!g_file_get_contents (cli->password_file, &contents, NULL, &error))
     {
-      usage_error ("cannot read the password file: %s", error->message);
+      usage_error (_("cannot read the password file: %s"), error->message);
       return NULL;
     }
   g_strchomp (contents);
@@ -468,7 +472,7 @@ valid_media_setting (const char *name, const char *value)
     return TRUE;
   bin = gst_parse_bin_from_description (value, TRUE, &error);
   if (bin == NULL)
-    return usage_error ("--%s: “%s” is not a usable GStreamer description: %s",
+    return usage_error (_("--%s: “%s” is not a usable GStreamer description: %s"),
                         name, value, error->message);
   return TRUE;
 }
@@ -503,13 +507,13 @@ check_options (Cli *cli)
   guint w = 0, h = 0;
 
   if (cli->transport && !g_str_equal (cli->transport, "udp") && !g_str_equal (cli->transport, "tcp"))
-    return usage_error ("--transport must be udp or tcp, not “%s”", cli->transport);
+    return usage_error (_("--transport must be udp or tcp, not “%s”"), cli->transport);
   if (cli->call)
     {
       g_autofree char *uri = mt_sip_uri_normalize (cli->call, "localhost", &error);
 
       if (uri == NULL)
-        return usage_error ("--call: %s", error->message);
+        return usage_error (_("--call: %s"), error->message);
     }
   if (cli->account)
     {
@@ -517,9 +521,9 @@ check_options (Cli *cli)
       g_autofree char *user = uri ? mt_sip_uri_get_user (uri) : NULL;
 
       if (uri == NULL)
-        return usage_error ("--account: %s", error->message);
+        return usage_error (_("--account: %s"), error->message);
       if (user == NULL)
-        return usage_error ("--account: “%s” needs a user name, like sip:alice@example.org",
+        return usage_error (_("--account: “%s” needs a user name, like sip:alice@example.org"),
                             cli->account);
     }
   if (cli->registrar)
@@ -527,17 +531,17 @@ check_options (Cli *cli)
       g_autofree char *uri = mt_sip_uri_normalize (cli->registrar, NULL, &error);
 
       if (uri == NULL)
-        return usage_error ("--registrar: %s", error->message);
+        return usage_error (_("--registrar: %s"), error->message);
     }
   if (cli->echo_test && cli->call)
-    return usage_error ("--echo-test and --call exclude each other");
+    return usage_error (_("--echo-test and --call exclude each other"));
   if (cli->auto_answer && cli->auto_decline)
-    return usage_error ("--auto-answer and --auto-decline exclude each other");
+    return usage_error (_("--auto-answer and --auto-decline exclude each other"));
   if (cli->hangup_after < 0)
-    return usage_error ("--hangup-after must be a number of seconds");
+    return usage_error (_("--hangup-after must be a number of seconds"));
   if (cli->video_size && (sscanf (cli->video_size, "%ux%u", &w, &h) != 2 || w < 16 || h < 16 ||
                           w > 4096 || h > 4096))
-    return usage_error ("--video-size must look like 640x480");
+    return usage_error (_("--video-size must look like 640x480"));
   return valid_media_setting ("audio-source", cli->audio_source) &&
          valid_media_setting ("video-source", cli->video_source) &&
          valid_media_setting ("audio-sink", cli->audio_sink) &&
@@ -548,41 +552,41 @@ static gboolean
 parse_options (Cli *cli, int *argc, char ***argv)
 {
   GOptionEntry entries[] = {
-    { "listen", 'l', 0, G_OPTION_ARG_STRING, &cli->listen, "Local SIP address (UDP and TCP)", "HOST:PORT" },
-    { "account", 'a', 0, G_OPTION_ARG_STRING, &cli->account, "Address of record to register", "SIP-URI" },
-    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->password_file, "Read the password from FILE (or set MTAVIP_PASSWORD)", "FILE" },
-    { "registrar", 0, 0, G_OPTION_ARG_STRING, &cli->registrar, "Registrar and outbound proxy (default: the account's host)", "SIP-URI" },
-    { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, "udp or tcp", "udp|tcp" },
-    { "call", 'c', 0, G_OPTION_ARG_STRING, &cli->call, "Call this address", "SIP-URI" },
-    { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, "Answer incoming calls", NULL },
-    { "auto-decline", 0, 0, G_OPTION_ARG_NONE, &cli->auto_decline, "Decline incoming calls (603)", NULL },
-    { "hangup-after", 0, 0, G_OPTION_ARG_INT, &cli->hangup_after, "Hang up SECONDS after the call is answered", "SECONDS" },
-    { "exit-after-call", 0, 0, G_OPTION_ARG_NONE, &cli->exit_after_call, "Exit when the first call ends", NULL },
-    { "no-video", 0, 0, G_OPTION_ARG_NONE, &cli->no_video, "Audio only", NULL },
-    { "audio-source", 0, 0, G_OPTION_ARG_STRING, &cli->audio_source, "auto, test, fake or a GStreamer bin", "SRC" },
-    { "video-source", 0, 0, G_OPTION_ARG_STRING, &cli->video_source, "auto, test, fake or a GStreamer bin", "SRC" },
-    { "audio-sink", 0, 0, G_OPTION_ARG_STRING, &cli->audio_sink, "auto, test, fake or a GStreamer bin", "SINK" },
-    { "video-sink", 0, 0, G_OPTION_ARG_STRING, &cli->video_sink, "auto, test, fake or a GStreamer bin", "SINK" },
-    { "audio-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->audio_codecs, "Audio codecs in order of preference", "opus,G722,PCMU,PCMA" },
-    { "video-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->video_codecs, "Video codecs in order of preference", "VP8,H264" },
-    { "video-size", 0, 0, G_OPTION_ARG_STRING, &cli->video_size, "Size of the video we send", "WxH" },
-    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, "Jitter buffer latency (default 40)", "MS" },
-    { "expires", 0, 0, G_OPTION_ARG_INT, &cli->expires, "Registration lifetime to ask for (default 3600)", "SECONDS" },
-    { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, "End a call when no media arrives for SECONDS (default 8, 0: never)", "SECONDS" },
-    { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, "Print every SIP message on stderr", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Print events as JSON lines", NULL },
-    { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, "Call the built-in echo service: see and hear yourself through SIP and RTP", NULL },
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &cli->listen, N_("Local SIP address (UDP and TCP)"), N_("HOST:PORT") },
+    { "account", 'a', 0, G_OPTION_ARG_STRING, &cli->account, N_("Address of record to register"), N_("SIP-URI") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->password_file, N_("Read the password from FILE (or set MTAVIP_PASSWORD)"), N_("FILE") },
+    { "registrar", 0, 0, G_OPTION_ARG_STRING, &cli->registrar, N_("Registrar and outbound proxy (default: the account's host)"), N_("SIP-URI") },
+    { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, N_("udp or tcp"), "udp|tcp" },
+    { "call", 'c', 0, G_OPTION_ARG_STRING, &cli->call, N_("Call this address"), N_("SIP-URI") },
+    { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, N_("Answer incoming calls"), NULL },
+    { "auto-decline", 0, 0, G_OPTION_ARG_NONE, &cli->auto_decline, N_("Decline incoming calls (603)"), NULL },
+    { "hangup-after", 0, 0, G_OPTION_ARG_INT, &cli->hangup_after, N_("Hang up SECONDS after the call is answered"), N_("SECONDS") },
+    { "exit-after-call", 0, 0, G_OPTION_ARG_NONE, &cli->exit_after_call, N_("Exit when the first call ends"), NULL },
+    { "no-video", 0, 0, G_OPTION_ARG_NONE, &cli->no_video, N_("Audio only"), NULL },
+    { "audio-source", 0, 0, G_OPTION_ARG_STRING, &cli->audio_source, N_("auto, test, fake or a GStreamer bin"), N_("SRC") },
+    { "video-source", 0, 0, G_OPTION_ARG_STRING, &cli->video_source, N_("auto, test, fake or a GStreamer bin"), N_("SRC") },
+    { "audio-sink", 0, 0, G_OPTION_ARG_STRING, &cli->audio_sink, N_("auto, test, fake or a GStreamer bin"), N_("SINK") },
+    { "video-sink", 0, 0, G_OPTION_ARG_STRING, &cli->video_sink, N_("auto, test, fake or a GStreamer bin"), N_("SINK") },
+    { "audio-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->audio_codecs, N_("Audio codecs in order of preference"), "opus,G722,PCMU,PCMA" },
+    { "video-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->video_codecs, N_("Video codecs in order of preference"), N_("VP8,H264") },
+    { "video-size", 0, 0, G_OPTION_ARG_STRING, &cli->video_size, N_("Size of the video we send"), "WxH" },
+    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency (default 40)"), N_("MS") },
+    { "expires", 0, 0, G_OPTION_ARG_INT, &cli->expires, N_("Registration lifetime to ask for (default 3600)"), N_("SECONDS") },
+    { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, N_("End a call when no media arrives for SECONDS (default 8, 0: never)"), N_("SECONDS") },
+    { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, N_("Print every SIP message on stderr"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print events as JSON lines"), NULL },
+    { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, N_("Call the built-in echo service: see and hear yourself through SIP and RTP"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- MTAVIPClient command-line phone");
+  g_autoptr(GOptionContext) context = g_option_context_new (_("- MTAVIPClient command-line phone"));
   g_autoptr(GError) error = NULL;
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_add_group (context, gst_init_get_option_group ());
   if (!g_option_context_parse (context, argc, argv, &error))
-    return usage_error ("%s (see --help)", error->message);
+    return usage_error (_("%s (see --help)"), error->message);
   if (*argc > 1)
-    return usage_error ("unexpected argument “%s” (see --help)", (*argv)[1]);
+    return usage_error (_("unexpected argument “%s” (see --help)"), (*argv)[1]);
   return check_options (cli);
 }
 
@@ -593,7 +597,7 @@ start_echo_service (Cli *cli)
 
   cli->echo = mt_echo_service_new (&error);
   if (cli->echo == NULL)
-    return usage_error ("cannot start the echo service: %s", error->message);
+    return usage_error (_("cannot start the echo service: %s"), error->message);
   cli->call = g_strdup (mt_echo_service_get_uri (cli->echo));
   return TRUE;
 }
@@ -640,6 +644,10 @@ main (int argc, char **argv)
   g_autofree char *password = NULL;
   int status;
 
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   setvbuf (stdout, NULL, _IOLBF, 0);
   if (!parse_options (&cli, &argc, &argv))
     {
@@ -686,7 +694,7 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGTERM, signal_cb, &cli);
 
   if (!cli.json)
-    fprintf (stderr, "Listening for calls at %s\n", mt_account_get_contact_uri (cli.account_obj));
+    fprintf (stderr, _("Listening for calls at %s\n"), mt_account_get_contact_uri (cli.account_obj));
   if (cli.account)
     mt_account_register (cli.account_obj);
   else

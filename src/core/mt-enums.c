@@ -4,6 +4,10 @@
  */
 #define G_LOG_DOMAIN "mt-enums"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "mt-enums.h"
 
 G_DEFINE_ENUM_TYPE (MtCallState, mt_call_state,
@@ -85,19 +89,19 @@ mt_end_reason_to_sentence (MtEndReason reason)
 {
   switch (reason)
     {
-    case MT_END_REASON_NONE: return "The call is still going.";
-    case MT_END_REASON_LOCAL_HANGUP: return "You hung up.";
-    case MT_END_REASON_REMOTE_HANGUP: return "The other person hung up.";
-    case MT_END_REASON_DECLINED: return "The call was declined.";
-    case MT_END_REASON_BUSY: return "The other person is busy.";
-    case MT_END_REASON_CANCELLED: return "The call was cancelled before it was answered.";
-    case MT_END_REASON_NO_ANSWER: return "Nobody answered.";
-    case MT_END_REASON_NOT_FOUND: return "That address does not exist.";
-    case MT_END_REASON_UNREACHABLE: return "The other phone or server could not be reached.";
-    case MT_END_REASON_NO_COMMON_CODEC: return "The two phones have no audio or video format in common.";
-    case MT_END_REASON_AUTH_FAILED: return "The server refused the user name or password.";
-    case MT_END_REASON_MEDIA_TIMEOUT: return "The call was lost: no sound or picture arrived for several seconds.";
-    case MT_END_REASON_NETWORK_ERROR: return "A network error ended the call.";
-    default: return "The call ended.";
+    case MT_END_REASON_NONE: return _("The call is still going.");
+    case MT_END_REASON_LOCAL_HANGUP: return _("You hung up.");
+    case MT_END_REASON_REMOTE_HANGUP: return _("The other person hung up.");
+    case MT_END_REASON_DECLINED: return _("The call was declined.");
+    case MT_END_REASON_BUSY: return _("The other person is busy.");
+    case MT_END_REASON_CANCELLED: return _("The call was cancelled before it was answered.");
+    case MT_END_REASON_NO_ANSWER: return _("Nobody answered.");
+    case MT_END_REASON_NOT_FOUND: return _("That address does not exist.");
+    case MT_END_REASON_UNREACHABLE: return _("The other phone or server could not be reached.");
+    case MT_END_REASON_NO_COMMON_CODEC: return _("The two phones have no audio or video format in common.");
+    case MT_END_REASON_AUTH_FAILED: return _("The server refused the user name or password.");
+    case MT_END_REASON_MEDIA_TIMEOUT: return _("The call was lost: no sound or picture arrived for several seconds.");
+    case MT_END_REASON_NETWORK_ERROR: return _("A network error ended the call.");
+    default: return _("The call ended.");
     }
 }

@@ -12,6 +12,10 @@
  */
 #define G_LOG_DOMAIN "mt-media"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <gio/gio.h>
@@ -190,7 +194,7 @@ stream_bind (MtStream *stream, const char *bind_address, GError **error)
   if (addr == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not an IP address to send media from", bind_address);
+                   _("“%s” is not an IP address to send media from"), bind_address);
       return FALSE;
     }
 
@@ -210,7 +214,7 @@ stream_bind (MtStream *stream, const char *bind_address, GError **error)
     }
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-               "No free UDP port pair for media on %s", bind_address);
+               _("No free UDP port pair for media on %s"), bind_address);
   return FALSE;
 }
 
@@ -435,7 +439,7 @@ build_send (MtMediaSession *self, MtStream *stream, GError **error)
   if (info == NULL)
     {
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-                   "No encoder for %s", stream->neg->send_codec->name);
+                   _("No encoder for %s"), stream->neg->send_codec->name);
       return FALSE;
     }
 
@@ -454,8 +458,9 @@ build_send (MtMediaSession *self, MtStream *stream, GError **error)
 
   if (!gst_element_link (src, chain))
     {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-                   "The %s source does not fit the encoder", audio ? "audio" : "video");
+      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                           audio ? _("The audio source does not fit the encoder")
+                                 : _("The video source does not fit the encoder"));
       return FALSE;
     }
   if (g_str_equal (info->name, "H264") &&
@@ -630,9 +635,10 @@ link_decoder (MtMediaSession *self, MtStream *stream, GstPad *pad, GError **erro
 
   if (!gst_element_link (chain, sink))
     {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-                   "The %s sink does not accept decoded media",
-                   stream->kind == MT_SDP_MEDIA_AUDIO ? "audio" : "video");
+      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                           stream->kind == MT_SDP_MEDIA_AUDIO
+                           ? _("The audio sink does not accept decoded audio")
+                           : _("The video sink does not accept decoded video"));
       return FALSE;
     }
   gst_element_sync_state_with_parent (sink);
@@ -768,7 +774,7 @@ mt_media_session_new (const MtMediaConfig *config,
       && !have_camera ())
     {
       want_video = FALSE;
-      self->warning = g_strdup ("No camera was found, so this call is audio only.");
+      self->warning = g_strdup (_("No camera was found, so this call is audio only."));
     }
 
   self->audio = stream_new (self, 0, MT_SDP_MEDIA_AUDIO);
@@ -862,7 +868,7 @@ start_stream (MtMediaSession *self, MtStream *stream, MtSdpNegotiated *neg, GErr
   if (codec_info_lookup (neg->recv_codec->name) == NULL)
     {
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-                   "No decoder for %s", neg->recv_codec->name);
+                   _("No decoder for %s"), neg->recv_codec->name);
       return FALSE;
     }
   stream->neg = negotiated_copy (neg);
@@ -900,7 +906,7 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
   if (self->rtpbin == NULL)
     {
       g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-                           "GStreamer's rtpbin is missing (gstreamer1.0-plugins-good)");
+                           _("GStreamer's rtpbin is missing (gstreamer1.0-plugins-good)"));
       return FALSE;
     }
   g_object_set (self->rtpbin, "latency", self->config->jitter_latency_ms,
@@ -921,7 +927,7 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
       g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
-                           "The media pipeline could not start (is a device missing or busy?)");
+                           _("The media pipeline could not start (is a device missing or busy?)"));
       mt_media_session_stop (self);
       return FALSE;
     }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_status.h>
@@ -140,7 +142,7 @@ parse_listen (MtAccount *self, const char *listen, GError **error)
 
 bad:
   g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
-               "“%s” is not a listening address; write HOST:PORT, e.g. 127.0.0.1:5070", listen);
+               _("“%s” is not a listening address; write HOST:PORT, e.g. 127.0.0.1:5070"), listen);
   return FALSE;
 }
 
@@ -441,7 +443,7 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
   if (self->listen_port == 0 && (self->listen_port = find_free_port (self->listen_host)) == 0)
     {
       g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_LISTEN,
-                   "No free port to listen for SIP on %s", self->listen_host);
+                   _("No free port to listen for SIP on %s"), self->listen_host);
       return FALSE;
     }
   host = host_for_uri (self->listen_host);
@@ -459,7 +461,7 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
       if (self->user == NULL)
         {
           g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
-                       "The account address %s has no user name before the @", self->aor);
+                       _("The account address %s has no user name before the @"), self->aor);
           return FALSE;
         }
       if (self->registrar == NULL)
@@ -499,7 +501,7 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
   if (self->nua == NULL)
     {
       g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_LISTEN,
-                   "Cannot listen for SIP on %s:%u: the port is in use or the address is not on this machine",
+                   _("Cannot listen for SIP on %s:%u: the port is in use or the address is not on this machine"),
                    self->listen_host, self->listen_port);
       return FALSE;
     }
@@ -678,7 +680,7 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
   if (self->single_call && active_calls (self) > 0)
     {
       g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_BUSY,
-                           "Hang up the current call before making another one.");
+                           _("Hang up the current call before making another one."));
       return NULL;
     }
   domain = self->aor ? mt_sip_uri_get_host (self->aor) : NULL;

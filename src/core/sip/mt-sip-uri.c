@@ -4,6 +4,10 @@
  */
 #define G_LOG_DOMAIN "mt-sip-uri"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <gio/gio.h>
 #include <sofia-sip/su_alloc.h>
@@ -78,7 +82,7 @@ add_scheme (const char *input, const char *default_domain, GError **error)
       if (default_domain == NULL || *default_domain == '\0')
         {
           g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_HOST,
-                       "To call the phone number %s, set up a SIP account first.", number);
+                       _("To call the phone number %s, set up a SIP account first."), number);
           return NULL;
         }
       return g_strdup_printf ("sip:%s@%s;user=phone", strip_visual_separators (number),
@@ -90,7 +94,7 @@ add_scheme (const char *input, const char *default_domain, GError **error)
       g_autofree char *scheme = g_strndup (input, strcspn (input, ":"));
 
       g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_SCHEME,
-                   "“%s:” addresses cannot be called; use a SIP address like bob@example.org.",
+                   _("“%s:” addresses cannot be called; use a SIP address like bob@example.org."),
                    scheme);
       return NULL;
     }
@@ -116,14 +120,14 @@ mt_sip_uri_normalize (const char *input, const char *default_domain, GError **er
   if (*trimmed == '\0')
     {
       g_set_error_literal (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_EMPTY,
-                           "Type an address to call, like bob@example.org.");
+                           _("Type an address to call, like bob@example.org."));
       return NULL;
     }
   /* spaces are visual separators in a typed phone number, not elsewhere */
   if (strpbrk (trimmed, g_str_has_prefix (trimmed, "tel:") ? "\t\r\n<>\"" : " \t\r\n<>\""))
     {
       g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_SYNTAX,
-                   "“%s” contains spaces or brackets; a SIP address looks like bob@example.org.",
+                   _("“%s” contains spaces or brackets; a SIP address looks like bob@example.org."),
                    trimmed);
       return NULL;
     }
@@ -133,13 +137,13 @@ mt_sip_uri_normalize (const char *input, const char *default_domain, GError **er
   url = url_make (home, uri);
   if (!port_is_valid (uri))
     g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_PORT,
-                 "“%s” has a port that is not a number from 1 to 65535.", trimmed);
+                 _("“%s” has a port that is not a number from 1 to 65535."), trimmed);
   else if (url == NULL || (url->url_type != url_sip && url->url_type != url_sips))
     g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_SYNTAX,
-                 "“%s” is not a SIP address; it should look like bob@example.org.", trimmed);
+                 _("“%s” is not a SIP address; it should look like bob@example.org."), trimmed);
   else if (!valid_host (url->url_host))
     g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_HOST,
-                 "“%s” has no valid host name after the @.", trimmed);
+                 _("“%s” has no valid host name after the @."), trimmed);
   else
     result = g_steal_pointer (&uri);
 
