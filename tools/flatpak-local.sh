@@ -19,12 +19,18 @@
 #                         real data/ and po/ files, to prove everything except the app's code
 #                         while the app does not build yet.
 #   MTAVIP_FLATPAK_REBUILD_RUNTIME=1   rebuild the local runtime even if it is installed.
-#   MTAVIP_FLATPAK_RUN_SECONDS         how long to wait for the app's window (default 8).
-#   MTAVIP_FLATPAK_RUN_ENV             extra VAR=VALUE words for the app run, e.g.
-#                                      "LANG=zh_CN.UTF-8 LANGUAGE=zh_CN" for the Chinese UI.
+#   MTAVIP_FLATPAK_RUN_SECONDS         extra seconds to wait for the app's window (default 8).
+#   MTAVIP_FLATPAK_RUN_ENV             extra VAR=VALUE words for the first (English) app run.
+#   MTAVIP_FLATPAK_CLI                 the caller for the incoming-call check (default
+#                                      <repo>/_build/src/cli/mtavip-cli, built with ninja if
+#                                      missing; "none" skips the call).
 #
-# Steps (each prints its duration): runtime -> app -> sandbox checks -> run + screenshot.
-# Output: $MTAVIP_FLATPAK_DIR/screenshot.png, $MTAVIP_FLATPAK_DIR/logs/*.log.
+# Steps (each prints its duration): runtime -> app -> sandbox checks -> the app run:
+# listen-address set with gsettings inside the sandbox, window + screenshot, the address the
+# window reports (AT-SPI), an incoming call from mtavip-cli outside the sandbox over
+# 127.0.0.1 (rings, ringtone on PulseAudio, answered, RTP both ways, hung up), then a
+# LANGUAGE=zh_CN run (screenshot, Chinese labels). Only 127.0.0.1 is ever called.
+# Output: $MTAVIP_FLATPAK_DIR/screenshot{,-ringing,-zh_CN}.png, $MTAVIP_FLATPAK_DIR/logs/.
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,7 +51,11 @@ LOGS=$WORK/logs
 export FLATPAK_USER_DIR=$WORK/flatpak-user
 # flatpak run needs a private runtime dir; keep it under the scratch dir too.
 export XDG_RUNTIME_DIR=$WORK/xdg-runtime
-mkdir -p "$FLATPAK_USER_DIR" "$XDG_RUNTIME_DIR"
+# flatpak run keeps each app's files in $HOME/.var/app/APPID (its GSettings keyfile,
+# contacts, history, caches): a private HOME keeps those in the scratch dir too.
+export HOME=$WORK/home
+unset XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME XDG_STATE_HOME
+mkdir -p "$FLATPAK_USER_DIR" "$XDG_RUNTIME_DIR" "$HOME"
 chmod 700 "$XDG_RUNTIME_DIR"
 
 step_start=0
@@ -217,6 +227,8 @@ step_done
 
 # ---------------------------------------------------------------------------------------
 step "3. sandbox checks (from inside: flatpak run --command=sh)"
+# Every run starts the app with no files of its own (first-run state).
+rm -rf "$HOME/.var/app/$APP_ID"
 flatpak --user info --show-permissions "$APP_ID" | sed 's/^/  /'
 
 # A PulseAudio server with a null sink on the private runtime dir, so --socket=pulseaudio
@@ -272,21 +284,27 @@ else
 fi
 dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.ListNames >/dev/null 2>&1 \
   && ok "session bus reachable (filtered by the D-Bus proxy)" || info "session bus not reachable"
+# The element factories the app's pipelines name (src/core/media, src/app/mt-ringtone.c,
+# src/core/sip/mt-echo-service.c). Required: core RTP, Opus, PCMU/PCMA, VP8, the sources and
+# sinks; optional (a codec is offered only when all its elements exist): G.722 and H.264.
 missing=
-for e in rtpbin udpsrc udpsink opusenc opusdec rtpopuspay rtpopusdepay vp8enc vp8dec rtpvp8pay \
-         rtpvp8depay rtpg722pay avenc_g722 mulawenc alawenc rtppcmupay rtppcmapay v4l2src \
-         videotestsrc audiotestsrc autoaudiosrc autoaudiosink pulsesrc pulsesink appsink \
-         videoconvert videoscale audioconvert audioresample nicesrc nicesink; do
-  # (not --exists: without --atleast-version it also demands plugin version >= GStreamer's,
-  # which libnice's 0.1.x "nice" plugin never is)
+for e in rtpbin udpsrc udpsink queue valve volume fakesink appsink \
+         opusenc opusdec rtpopuspay rtpopusdepay mulawenc mulawdec rtppcmupay rtppcmudepay \
+         alawenc alawdec rtppcmapay rtppcmadepay vp8enc vp8dec rtpvp8pay rtpvp8depay \
+         v4l2src pulsesrc pulsesink autoaudiosrc autoaudiosink autovideosink \
+         audiotestsrc videotestsrc audioconvert audioresample videoconvert videoscale videorate \
+         interaudiosrc interaudiosink intervideosrc intervideosink; do
+  # (not --exists: without --atleast-version it also demands plugin version >= GStreamer's)
   gst-inspect-1.0 "$e" >/dev/null 2>&1 || missing="$missing $e"
 done
-[ -z "$missing" ] && ok "GStreamer elements the calls use are all present" || bad "GStreamer elements missing:$missing"
-h264=
-for e in x264enc openh264enc avdec_h264 openh264dec rtph264pay rtph264depay; do
-  gst-inspect-1.0 "$e" >/dev/null 2>&1 && h264="$h264 $e"
+[ -z "$missing" ] && ok "GStreamer elements the calls use are all present (41 factories)" || bad "GStreamer elements missing:$missing"
+for codec in "G.722:avenc_g722 avdec_g722 rtpg722pay rtpg722depay" \
+             "H.264:x264enc avdec_h264 rtph264pay rtph264depay h264parse"; do
+  absent=
+  for e in ${codec#*:}; do gst-inspect-1.0 "$e" >/dev/null 2>&1 || absent="$absent $e"; done
+  [ -z "$absent" ] && info "optional codec ${codec%%:*}: all elements present" \
+    || info "optional codec ${codec%%:*}: not offered, missing$absent"
 done
-info "H.264 elements present:${h264:- none}"
 exit $fail
 EOF
 checks_rc=0
@@ -297,41 +315,297 @@ cat "$LOGS/sandbox-checks.log"
 step_done
 
 # ---------------------------------------------------------------------------------------
-step "4. flatpak run under Xvfb, screenshot"
-rm -f "$WORK/screenshot.png"
-RUN_ENV_ARGS=
-for kv in ${MTAVIP_FLATPAK_RUN_ENV:-}; do RUN_ENV_ARGS="$RUN_ENV_ARGS --env=$kv"; done
-[ -n "$RUN_ENV_ARGS" ] && echo "  extra environment:$RUN_ENV_ARGS"
-cat > "$WORK/run-app.sh" <<EOF
-set -u
-flatpak run --user $RUN_ENV_ARGS $APP_ID > "$LOGS/app-run.log" 2>&1 &
-pid=\$!
-for i in \$(seq $((RUN_SECONDS * 2))); do
-  sleep 0.5
-  xwininfo -root -tree 2>/dev/null | grep -qiE '"[^"]*(mtavip|MTAVIPClient)[^"]*"' && break
-done
-sleep 2
-xwininfo -root -tree | grep -iE 'mtavip' > "$LOGS/app-windows.txt" || true
-xwd -root -silent | /usr/bin/convert xwd:- "$WORK/screenshot.png"
-flatpak kill $APP_ID 2>/dev/null || kill \$pid 2>/dev/null
-wait \$pid 2>/dev/null
-exit 0
-EOF
-run_rc=0
-xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh "$WORK/run-app.sh" \
-  2> "$LOGS/run-session.log" || run_rc=$?
-if [ -s "$LOGS/app-windows.txt" ]; then
-  echo "  app windows mapped:"; sed 's/^/    /' "$LOGS/app-windows.txt"
-else
-  echo "  FAIL no app window was mapped; app log:"; tail -20 "$LOGS/app-run.log" | sed 's/^/    /'
-  run_rc=1
+step "4. the app in the sandbox under Xvfb: window, listening address, an incoming call, zh_CN"
+rm -f "$WORK"/screenshot*.png
+CLI=${MTAVIP_FLATPAK_CLI:-$SRC/_build/src/cli/mtavip-cli}
+if [ "$APP_MODE" = real ] && [ "$CLI" != none ] && [ ! -x "$CLI" ] \
+   && [ "$CLI" = "$SRC/_build/src/cli/mtavip-cli" ] && [ -f "$SRC/_build/build.ninja" ]; then
+  echo "  building the caller: ninja -C $SRC/_build src/cli/mtavip-cli"
+  ninja -C "$SRC/_build" src/cli/mtavip-cli > "$LOGS/cli-build.log" 2>&1 || true
 fi
-if [ -f "$WORK/screenshot.png" ]; then
-  sd=$(/usr/bin/convert "$WORK/screenshot.png" -format '%[fx:standard_deviation]' info:)
-  echo "  screenshot: $WORK/screenshot.png (pixel standard deviation $sd; 0 would be a blank screen)"
-  awk "BEGIN{exit !($sd > 0.01)}" || { echo "  FAIL screenshot is blank"; run_rc=1; }
-else
-  echo "  FAIL no screenshot"; run_rc=1
+# The driver runs OUTSIDE the sandbox, inside a private Xvfb + session bus: it starts
+# `flatpak run`, reads the app's widgets over AT-SPI and its state over org.gtk.Actions
+# (both cross the sandbox through flatpak's D-Bus proxies, as a screen reader's would), and
+# calls the app from outside with mtavip-cli over 127.0.0.1 (--share=network).
+cat > "$WORK/run-app.py" <<'PY'
+import json, os, re, socket, subprocess, sys, time
+import gi
+gi.require_version("Atspi", "2.0")
+from gi.repository import Atspi, Gio, GLib
+
+WORK, LOGS, APP_ID, MODE, CLI, RUN_SECONDS = sys.argv[1:7]
+EXTRA_ENV = sys.argv[7].split()
+RUN_SECONDS = float(RUN_SECONDS)
+APP_PATH = "/" + APP_ID.replace(".", "/")
+failures = []
+
+def ok(msg): print("  ok    " + msg, flush=True)
+def info(msg): print("  info  " + msg, flush=True)
+def bad(msg):
+    print("  FAIL  " + msg, flush=True)
+    failures.append(msg)
+
+def wait_for(pred, timeout, interval=0.3):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            v = pred()
+        except Exception:
+            v = None
+        if v or time.monotonic() > deadline:
+            return v
+        time.sleep(interval)
+
+def free_port():
+    # free for both UDP and TCP (the app listens on both)
+    for _ in range(50):
+        t = socket.socket(); t.bind(("127.0.0.1", 0)); port = t.getsockname()[1]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.1", port)); return port
+        except OSError:
+            pass
+        finally:
+            t.close(); u.close()
+    raise RuntimeError("no free port")
+
+def flatpak(*args, **kw):
+    return subprocess.run(["flatpak", "run", "--user"] + list(args), capture_output=True,
+                          text=True, timeout=60, **kw)
+
+def shot(path, wid=None):
+    xwd = subprocess.run(["xwd", "-silent"] + (["-id", wid] if wid else ["-root"]),
+                         capture_output=True, timeout=20).stdout
+    subprocess.run(["/usr/bin/convert", "xwd:-", path], input=xwd, check=True, timeout=20)
+    sd = subprocess.run(["/usr/bin/convert", path, "-format", "%[fx:standard_deviation]", "info:"],
+                        capture_output=True, text=True, timeout=20).stdout.strip()
+    return float(sd or 0)
+
+def main_window():
+    tree = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True).stdout
+    for line in tree.splitlines():
+        m = re.match(r'\s*(0x[0-9a-f]+) "(MTAVIPClient[^"]*)": .*?\s(\d+)x(\d+)\+', line)
+        if m and int(m.group(3)) > 1 and int(m.group(4)) > 1:
+            return m.group(1), line.strip()
+    return None
+
+def app_root():
+    d = Atspi.get_desktop(0)
+    for i in range(d.get_child_count()):
+        c = d.get_child_at_index(i)
+        try:
+            if c is not None and c.get_name() in ("mtavipclient", APP_ID):
+                return c
+        except GLib.Error:
+            pass
+    return None
+
+def labels():
+    root = app_root()
+    out, stack = [], [root] if root else []
+    while stack:
+        n = stack.pop()
+        try:
+            if n.get_role_name() == "label" and n.get_name():
+                out.append(n.get_name())
+            for i in range(n.get_child_count()):
+                stack.append(n.get_child_at_index(i))
+        except GLib.Error:
+            pass
+    return out
+
+BUS = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+def state():
+    r = BUS.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Describe",
+                      GLib.Variant("(s)", ("debug-state",)), GLib.VariantType("((bgav))"),
+                      Gio.DBusCallFlags.NONE, 5000, None)
+    contact, ringing, calls = r.unpack()[0][2][0]
+    return {"contact": contact, "ringing": ringing, "calls": calls}
+
+def activate(action, param=None):
+    params = [GLib.Variant("s", param)] if param is not None else []
+    BUS.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                  GLib.Variant("(sava{sv})", (action, params, {})), None,
+                  Gio.DBusCallFlags.NONE, 5000, None)
+
+def start_app(env_words, log_name):
+    args = ["flatpak", "run", "--user"] + ["--env=" + kv for kv in env_words] + [APP_ID]
+    info("started: " + " ".join(args))
+    return subprocess.Popen(args, stdout=open(os.path.join(LOGS, log_name), "w"),
+                            stderr=subprocess.STDOUT)
+
+def stop_app(proc):
+    try:
+        activate("quit")
+        proc.wait(10)
+        return
+    except Exception:
+        pass
+    subprocess.run(["flatpak", "kill", APP_ID], capture_output=True)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill(); proc.wait()
+
+def window_and_screenshot(png, what):
+    t0 = time.monotonic()
+    win = wait_for(main_window, RUN_SECONDS + 20)
+    if not win:
+        bad("%s: no MTAVIPClient window was mapped" % what)
+        return False
+    wid, line = win
+    # drawn, not just mapped: poll the window's own pixels
+    sd = wait_for(lambda: (lambda v: v if v > 0.01 else None)(shot(png, wid)), RUN_SECONDS + 10, 0.5)
+    sd = shot(png)
+    if sd > 0.01:
+        ok("%s: window mapped and drawn after %.1fs: %s; screenshot %s (pixel std dev %.3f)"
+           % (what, time.monotonic() - t0, line, png, sd))
+        return True
+    bad("%s: window mapped but the screenshot %s is blank" % (what, png))
+    return False
+
+# ---- placeholder: just the window ------------------------------------------------------
+if MODE != "real":
+    p = start_app(EXTRA_ENV, "app-run.log")
+    window_and_screenshot(os.path.join(WORK, "screenshot.png"), "placeholder")
+    stop_app(p)
+    sys.exit(1 if failures else 0)
+
+# ---- 1. a known listening address through GSettings, set inside the sandbox --------------
+port = free_port()
+addr = "127.0.0.1:%d" % port
+r = flatpak("--command=gsettings", APP_ID, "set", APP_ID, "listen-address", addr)
+g = flatpak("--command=gsettings", APP_ID, "get", APP_ID, "listen-address")
+kf = os.path.join(os.environ["HOME"], ".var/app", APP_ID, "config/glib-2.0/settings/keyfile")
+if r.returncode == 0 and g.stdout.strip() == "'%s'" % addr:
+    ok("gsettings set/get inside the sandbox: listen-address = %s (keyfile backend: %s%s)"
+       % (g.stdout.strip(), kf, "" if os.path.exists(kf) else " MISSING"))
+else:
+    bad("gsettings in the sandbox: rc=%d %s %s" % (r.returncode, r.stderr.strip(), g.stdout.strip()))
+
+# ---- 2. English: window, the address it reports, an incoming call ----------------------
+app = start_app(["LANG=C.UTF-8", "LANGUAGE="] + EXTRA_ENV, "app-run.log")
+window_and_screenshot(os.path.join(WORK, "screenshot.png"), "app")
+want = "No account: you can be called directly at sip:mtavip@%s" % addr
+ls = wait_for(lambda: (lambda l: l if want in l else None)(labels()), 15) or labels()
+if want in ls:
+    ok("the main window reports its address (AT-SPI label): %r" % want)
+else:
+    bad("no label %r; labels: %s" % (want, ls[:20]))
+st = wait_for(state, 10)
+if st and st["contact"] == "sip:mtavip@%s" % addr:
+    ok("the app listens at %s (debug-state over org.gtk.Actions)" % st["contact"])
+else:
+    bad("debug-state: %r" % (st,))
+
+if CLI == "none":
+    info("MTAVIP_FLATPAK_CLI=none: the incoming call is not tried")
+elif not os.access(CLI, os.X_OK):
+    bad("no caller: %s is not built (ninja -C _build, or set MTAVIP_FLATPAK_CLI)" % CLI)
+else:
+    cport = free_port()
+    cli_log = open(os.path.join(LOGS, "cli.jsonl"), "w")
+    cmd = [CLI, "--listen", "127.0.0.1:%d" % cport, "--call", "sip:x@%s" % addr, "--no-video",
+           "--audio-source", "test", "--audio-sink", "fake", "--json", "--exit-after-call",
+           "--hangup-after", "4"]
+    info("calling from outside: " + " ".join(cmd))
+    cli = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(os.path.join(LOGS, "cli.stderr.log"), "w"),
+                           text=True)
+    events = []
+    import threading
+    def reader():
+        for line in cli.stdout:
+            cli_log.write(line); cli_log.flush()
+            try:
+                events.append(json.loads(line))
+            except ValueError:
+                pass
+    threading.Thread(target=reader, daemon=True).start()
+    def cli_state(s):
+        return next((e for e in events if e.get("event") == "call" and e.get("state") == s), None)
+    e = wait_for(lambda: cli_state("ringing"), 20)
+    if e:
+        ok("the call reaches the app in the sandbox: the caller sees %s" % json.dumps(e))
+    else:
+        bad("the caller never saw 'ringing'; its events: %s" % events)
+    st = wait_for(lambda: (lambda s: s if s["ringing"] and s["calls"] else None)(state()), 10) or state()
+    call_id = next(iter(st["calls"]), None) if st else None
+    if st and st["ringing"] and call_id:
+        c = st["calls"][call_id]
+        ok("the app rings: ringtone playing, call %s %s/%s from %s"
+           % (call_id, c.get("direction"), c.get("state"), c.get("remote")))
+    else:
+        bad("the app does not ring: %r" % (st,))
+    # the ringtone is a PulseAudio stream from inside the sandbox (--socket=pulseaudio)
+    pl = subprocess.run(["pactl", "list", "sink-inputs"], capture_output=True, text=True).stdout
+    bins = re.findall(r'application.process.binary = "([^"]*)"', pl)
+    if "mtavipclient" in bins:
+        ok("PulseAudio: the ringtone plays through the sandbox's pulse socket "
+           "(sink-input from mtavipclient on the host server)")
+    else:
+        bad("PulseAudio: no sink-input from mtavipclient (sink-inputs: %s)" % bins)
+    time.sleep(1)
+    sd = shot(os.path.join(WORK, "screenshot-ringing.png"))
+    info("screenshot while ringing: %s (pixel std dev %.3f)" % (os.path.join(WORK, "screenshot-ringing.png"), sd))
+    # answer through the app's own action; media both ways, the mic through PulseAudio
+    if call_id:
+        activate("answer", call_id)
+        if wait_for(lambda: cli_state("active"), 15):
+            ok("answered in the app: the call is active")
+        else:
+            bad("answer: the caller never saw 'active'")
+        media = wait_for(lambda: next((m for m in reversed(events) if m.get("event") == "media"
+                                       and m.get("audio", {}).get("rx_packets", 0) > 20), None), 15)
+        if media:
+            a = media["audio"]
+            ok("RTP both ways with the sandboxed app: caller sent %d, received %d audio packets (%s), "
+               "decoded %d" % (a["tx_packets"], a["rx_packets"], a["codec"], a["decoded"]))
+        else:
+            bad("no audio from the app reached the caller: %s"
+                % [m for m in events if m.get("event") == "media"][-1:])
+        st = state() or {}
+        c = (st.get("calls") or {}).get(call_id, {})
+        info("app side of the call: %s" % json.dumps({k: v for k, v in c.items()}, default=str)[:400])
+    try:
+        cli.wait(20)
+    except subprocess.TimeoutExpired:
+        cli.kill(); cli.wait()
+    end = cli_state("ended")
+    if end:
+        ok("call ended: %s" % json.dumps(end))
+    else:
+        bad("the caller did not end the call: %s" % events[-3:])
+stop_app(app)
+
+# ---- 3. zh_CN -------------------------------------------------------------------------
+app = start_app(["LANG=C.UTF-8", "LANGUAGE=zh_CN"], "app-run-zh_CN.log")
+window_and_screenshot(os.path.join(WORK, "screenshot-zh_CN.png"), "app with LANGUAGE=zh_CN")
+want = "未设置账户：别人可以直接通过 sip:mtavip@%s 呼叫您" % addr
+ls = wait_for(lambda: (lambda l: l if want in l else None)(labels()), 15) or labels()
+if want in ls:
+    han = [l for l in ls if re.search("[\u4e00-\u9fff]", l)]
+    ok("zh_CN catalogue used by the app: %r; %d of %d labels in Chinese, e.g. %s"
+       % (want, len(han), len(ls), ", ".join(sorted(set(han))[:6])))
+else:
+    bad("LANGUAGE=zh_CN: no label %r; labels: %s" % (want, ls[:20]))
+stop_app(app)
+sys.exit(1 if failures else 0)
+PY
+run_rc=0
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+  /usr/bin/python3 "$WORK/run-app.py" "$WORK" "$LOGS" "$APP_ID" "$APP_MODE" "$CLI" \
+  "$RUN_SECONDS" "${MTAVIP_FLATPAK_RUN_ENV:-}" 2> "$LOGS/run-session.log" || run_rc=$?
+# GNotification inside a sandbox goes to the notification portal; the portal backend then
+# talks to the session's notification server (reported, not required: it depends on the
+# host's portal packages).
+if [ "$APP_MODE" = real ]; then
+  if grep -q "Activating service name='org.freedesktop.Notifications' requested by .*xdg-desktop-portal" \
+       "$LOGS/run-session.log"; then
+    echo "  info  the incoming-call notification went through the notification portal" \
+         "(xdg-desktop-portal -> org.freedesktop.Notifications)"
+  else
+    echo "  info  no notification reached a notification server through the portal"
+  fi
 fi
 step_done
 
