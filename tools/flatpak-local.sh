@@ -43,7 +43,7 @@ RT_ID=org.debian.MTAVIPLocal.Platform
 RT_BRANCH=12
 ARCH=$(flatpak --default-arch)
 # Modules of the Flathub manifest that this Debian system already provides as packages.
-DROP_MODULES=${MTAVIP_FLATPAK_DROP_MODULES:-sofia-sip libnice}
+DROP_MODULES=${MTAVIP_FLATPAK_DROP_MODULES:-sofia-sip}
 
 mkdir -p "$WORK/logs"
 WORK=$(cd "$WORK" && pwd)
@@ -200,9 +200,16 @@ for mod in m["modules"]:
     (dropped if name in drop else kept).append(mod)
 m["modules"] = kept
 app = m["modules"][-1]
+import os
 for s in app["sources"]:
     if s.get("type") == "dir":
         s["path"] = app_src
+        # flatpak-builder's skip takes exact paths, no globs: also skip whatever other
+        # build directories and stray outputs people keep at the top of the tree here.
+        extra = sorted(e for e in os.listdir(app_src)
+                       if (e.startswith("_build") or e.startswith("build") or e.endswith(".flatpak"))
+                       and e not in s.get("skip", []))
+        s["skip"] = s.get("skip", []) + extra
 json.dump(m, open(dst, "w"), indent=4)
 print("local manifest: runtime/sdk %s//%s; dropped modules (Debian packages here): %s; kept: %s"
       % (rt, branch, ", ".join(x if isinstance(x, str) else x["name"] for x in dropped) or "none",
@@ -488,6 +495,7 @@ app = start_app(["LANG=C.UTF-8", "LANGUAGE="] + EXTRA_ENV, "app-run.log")
 window_and_screenshot(os.path.join(WORK, "screenshot.png"), "app")
 want = "No account: you can be called directly at sip:mtavip@%s" % addr
 ls = wait_for(lambda: (lambda l: l if want in l else None)(labels()), 15) or labels()
+json.dump(ls, open(os.path.join(LOGS, "labels-en.json"), "w"), ensure_ascii=False, indent=1)
 if want in ls:
     ok("the main window reports its address (AT-SPI label): %r" % want)
 else:
@@ -582,10 +590,11 @@ app = start_app(["LANG=C.UTF-8", "LANGUAGE=zh_CN"], "app-run-zh_CN.log")
 window_and_screenshot(os.path.join(WORK, "screenshot-zh_CN.png"), "app with LANGUAGE=zh_CN")
 want = "未设置账户：别人可以直接通过 sip:mtavip@%s 呼叫您" % addr
 ls = wait_for(lambda: (lambda l: l if want in l else None)(labels()), 15) or labels()
+json.dump(ls, open(os.path.join(LOGS, "labels-zh_CN.json"), "w"), ensure_ascii=False, indent=1)
 if want in ls:
     han = [l for l in ls if re.search("[\u4e00-\u9fff]", l)]
-    ok("zh_CN catalogue used by the app: %r; %d of %d labels in Chinese, e.g. %s"
-       % (want, len(han), len(ls), ", ".join(sorted(set(han))[:6])))
+    ok("zh_CN catalogue used by the app: %r; %d of %d labels in Chinese; the others: %s"
+       % (want, len(han), len(ls), sorted(set(ls) - set(han))))
 else:
     bad("LANGUAGE=zh_CN: no label %r; labels: %s" % (want, ls[:20]))
 stop_app(app)
