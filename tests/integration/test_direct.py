@@ -189,6 +189,40 @@ class DirectCallTest(unittest.TestCase):
         self.assertEqual(a.wait_exit(), 1)
 
 
+class OpenH264Test(unittest.TestCase):
+    """Without x264 and libav (as in the GNOME Flatpak runtime) H.264 goes
+    through OpenH264."""
+
+    def test_h264_call_through_openh264(self):
+        import glob
+        plugins = tempfile.mkdtemp(prefix="mtavip-gst-")
+        system = os.path.dirname(glob.glob("/usr/lib/*/gstreamer-1.0/libgstcoreelements.so")[0])
+        for path in glob.glob(os.path.join(system, "*.so")):
+            if os.path.basename(path) not in ("libgstx264.so", "libgstlibav.so"):
+                os.symlink(path, os.path.join(plugins, os.path.basename(path)))
+        saved = dict(os.environ)
+        os.environ["GST_PLUGIN_SYSTEM_PATH_1_0"] = plugins
+        os.environ["GST_REGISTRY_1_0"] = os.path.join(plugins, "registry.bin")
+        try:
+            b = phone("bob", extra=["--auto-answer", "--exit-after-call", "--video-codecs", "H264"])
+            b.start()
+            ports.wait_tcp(b.listen_port, proc=b.proc.proc)
+            a = phone("alice", extra=["--exit-after-call", "--hangup-after", "4",
+                                      "--video-codecs", "H264", "--call", uri_of(b)])
+            a.start()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        try:
+            for p in (a, b):
+                p.wait_media(audio_packets=50, video_frames=20, timeout=30)
+                self.assertEqual(p.last_media()["video"]["codec"], "H264")
+            self.assertEqual(a.wait_exit(), 0, a.describe())
+        finally:
+            a.stop()
+            b.stop()
+
+
 class NoCameraTest(unittest.TestCase):
     """A machine without a camera: `auto` video gives an audio call and says so."""
 

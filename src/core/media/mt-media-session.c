@@ -121,16 +121,14 @@ static const CodecInfo codec_table[] = {
     "rtph264depay request-keyframe=true ! h264parse",
     "avdec_h264 name=dec automatic-request-sync-points=true",
     { "x264enc", "avdec_h264", "rtph264pay", "h264parse" } },
+  /* where x264 and libav are missing (the GNOME Flatpak runtime): OpenH264 */
+  { "H264", "H264", NULL,
+    "openh264enc name=enc complexity=low rate-control=bitrate bitrate=800000 gop-size=60 "
+    "usage-type=camera ! h264parse",
+    "rtph264pay config-interval=-1 mtu=1200 aggregate-mode=zero-latency",
+    "rtph264depay request-keyframe=true ! h264parse", "openh264dec name=dec",
+    { "openh264enc", "openh264dec", "rtph264pay", "h264parse" } },
 };
-
-static const CodecInfo *
-codec_info_lookup (const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (codec_table); i++)
-    if (g_ascii_strcasecmp (codec_table[i].name, name) == 0)
-      return &codec_table[i];
-  return NULL;
-}
 
 static gboolean
 factory_exists (const char *name)
@@ -141,6 +139,34 @@ factory_exists (const char *name)
 }
 
 static gboolean
+codec_info_usable (const CodecInfo *info)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (info->need) && info->need[i]; i++)
+    if (!factory_exists (info->need[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* The first implementation of `name` whose elements are all installed; the
+ * first one at all when none is (its error names what is missing). */
+static const CodecInfo *
+codec_info_lookup (const char *name)
+{
+  const CodecInfo *first = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (codec_table); i++)
+    {
+      if (g_ascii_strcasecmp (codec_table[i].name, name) != 0)
+        continue;
+      if (codec_info_usable (&codec_table[i]))
+        return &codec_table[i];
+      if (first == NULL)
+        first = &codec_table[i];
+    }
+  return first;
+}
+
+static gboolean
 codec_available (const MtSdpCodec *codec)
 {
   const CodecInfo *info;
@@ -148,12 +174,7 @@ codec_available (const MtSdpCodec *codec)
   if (g_ascii_strcasecmp (codec->name, "telephone-event") == 0)
     return TRUE;
   info = codec_info_lookup (codec->name);
-  if (info == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (info->need) && info->need[i]; i++)
-    if (!factory_exists (info->need[i]))
-      return FALSE;
-  return TRUE;
+  return info != NULL && codec_info_usable (info);
 }
 
 static void
@@ -463,7 +484,7 @@ build_send (MtMediaSession *self, MtStream *stream, GError **error)
                                  : _("The video source does not fit the encoder"));
       return FALSE;
     }
-  if (g_str_equal (info->name, "H264") &&
+  if (g_str_has_prefix (info->encoder, "x264enc") &&
       mt_sdp_codec_get_h264_packetization_mode (stream->neg->send_codec) == 0)
     {
       /* packetization-mode 0: every NAL unit must fit one packet */
