@@ -583,8 +583,18 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },
+};
+
+/* only for the UI tests: MTAVIP_TEST_HOOKS=1 */
+static const GActionEntry test_actions[] = {
   { "debug-state", NULL, NULL, "('',false,@a{sv} {})", debug_state_action },
 };
+
+static gboolean
+test_hooks_enabled (void)
+{
+  return g_strcmp0 (g_getenv ("MTAVIP_TEST_HOOKS"), "1") == 0;
+}
 
 /* ---- GApplication ------------------------------------------------------------- */
 
@@ -593,6 +603,7 @@ mt_application_startup (GApplication *application)
 {
   MtApplication *self = MT_APPLICATION (application);
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
   g_autofree char *sink = NULL;
 
   G_APPLICATION_CLASS (mt_application_parent_class)->startup (application);
@@ -600,6 +611,11 @@ mt_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+  if (test_hooks_enabled ())
+    g_action_map_add_action_entries (G_ACTION_MAP (self), test_actions,
+                                     G_N_ELEMENTS (test_actions), self);
 
   self->settings = mt_settings_new ();
   self->contacts = mt_contacts_new ();
@@ -609,7 +625,8 @@ mt_application_startup (GApplication *application)
   self->ringtone = mt_ringtone_new (sink);
   start_echo_service (self);
   start_account (self);
-  self->stats_id = g_timeout_add (STATS_INTERVAL_MS, update_debug_state_cb, self);
+  if (test_hooks_enabled ())
+    self->stats_id = g_timeout_add (STATS_INTERVAL_MS, update_debug_state_cb, self);
 }
 
 static void
@@ -632,7 +649,7 @@ mt_application_open (GApplication  *application,
     {
       g_autofree char *uri = g_file_get_uri (files[n_files - 1]);
 
-      mt_window_set_dial_text (window, uri);
+      mt_window_open_address (window, uri);
     }
   gtk_window_present (GTK_WINDOW (window));
 }

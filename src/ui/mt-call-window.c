@@ -14,25 +14,6 @@
 
 #define CLOSE_AFTER_END_S 3
 
-/* The core's end-reason sentences (mt_end_reason_to_sentence()), for the
- * catalogue: the window shows them through _() with the same msgids. */
-G_GNUC_UNUSED static const char *end_reason_sentences[] = {
-  N_("The call is still going."),
-  N_("You hung up."),
-  N_("The other person hung up."),
-  N_("The call was declined."),
-  N_("The other person is busy."),
-  N_("The call was cancelled before it was answered."),
-  N_("Nobody answered."),
-  N_("That address does not exist."),
-  N_("The other phone or server could not be reached."),
-  N_("The two phones have no audio or video format in common."),
-  N_("The server refused the user name or password."),
-  N_("The call was lost: no sound or picture arrived for several seconds."),
-  N_("A network error ended the call."),
-  N_("The call ended."),
-};
-
 struct _MtCallWindow
 {
   AdwWindow         parent_instance;
@@ -78,7 +59,7 @@ state_text (MtCallWindow *self)
       return g_strdup (_("On hold"));
     case MT_CALL_STATE_ENDED:
     default:
-      return g_strdup (_(mt_end_reason_to_sentence (mt_call_get_end_reason (self->call))));
+      return g_strdup (mt_end_reason_to_sentence (mt_call_get_end_reason (self->call)));
     }
 }
 

@@ -99,10 +99,13 @@ account_status_text (MtWindow *self, const char **icon)
     case MT_REGISTRATION_NONE:
       return g_strdup_printf (_("Registering %s…"), aor);
     case MT_REGISTRATION_FAILED:
+      /* Translators: %s is a sentence saying why, e.g. the server refused the password */
+      return g_strdup_printf (_("Registration failed: %s"),
+                              mt_end_reason_to_sentence (mt_account_get_registration_reason (account)));
     case MT_REGISTRATION_UNREGISTERED:
     default:
       return g_strdup_printf (_("Offline: %s"),
-                              _(mt_end_reason_to_sentence (mt_account_get_registration_reason (account))));
+                              mt_end_reason_to_sentence (mt_account_get_registration_reason (account)));
     }
 }
 
@@ -450,6 +453,24 @@ mt_window_set_dial_text (MtWindow *self, const char *text)
   g_return_if_fail (MT_IS_WINDOW (self));
   gtk_editable_set_text (GTK_EDITABLE (self->dial_entry), text ? text : "");
   gtk_widget_grab_focus (GTK_WIDGET (self->dial_entry));
+}
+
+void
+mt_window_open_address (MtWindow *self, const char *address)
+{
+  g_autofree char *domain = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (MT_IS_WINDOW (self));
+  g_return_if_fail (address != NULL);
+
+  domain = mt_application_dup_default_domain (self->app);
+  uri = mt_sip_uri_normalize (address, domain, &error);
+  mt_window_set_dial_text (self, uri ? uri : address);
+  adw_view_stack_set_visible_child_name (self->view_stack, "contacts");
+  if (error)
+    show_dial_error (self, error->message);
 }
 
 void

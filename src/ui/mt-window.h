@@ -16,6 +16,9 @@ G_DECLARE_FINAL_TYPE (MtWindow, mt_window, MT, WINDOW, AdwApplicationWindow)
 MtWindow *mt_window_new           (MtApplication *application);
 /* put an address in the "call an address" entry (sip: links), never call */
 void      mt_window_set_dial_text (MtWindow *self, const char *text);
+/* a sip:/sips:/tel: link: the address normalized and ready to call (a tel:
+ * number joins the account's domain), or the sentence saying what is missing */
+void      mt_window_open_address  (MtWindow *self, const char *address);
 void      mt_window_show_history  (MtWindow *self);
 void      mt_window_show_message  (MtWindow *self, const char *message);
 

@@ -134,10 +134,98 @@ class NotificationServer:
             self.proc.kill()
 
 
-class Environment:
-    """Temp XDG dirs + keyfile GSettings + PulseAudio; shared by app restarts."""
+class Keyring:
+    """A real Secret Service: gnome-keyring-daemon on the private bus.
 
-    def __init__(self):
+    Started with --unlock and an empty line on stdin, so the "login" collection
+    is created, unlocked and made the default one without a prompt.  Its files
+    go to the environment's XDG_DATA_HOME (keyrings/login.keyring)."""
+
+    NAME = "org.freedesktop.secrets"
+
+    def __init__(self, env):
+        daemon = shutil.which("gnome-keyring-daemon")
+        assert daemon, "gnome-keyring-daemon is not installed (Debian package gnome-keyring)"
+        assert shutil.which("secret-tool"), "secret-tool is not installed (libsecret-tools)"
+        self.env = env
+        self.bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+        owner = self._owner_pid()
+        assert owner is None, "org.freedesktop.secrets is already owned (pid %s)" % owner
+        self.log_path = os.path.join(env["XDG_CACHE_HOME"], "gnome-keyring.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([daemon, "--unlock", "--components=secrets", "--foreground"],
+                                     stdin=subprocess.PIPE, stdout=self.log,
+                                     stderr=subprocess.STDOUT, env=env)
+        self.proc.stdin.write(b"\n")
+        self.proc.stdin.close()
+        wait_for(lambda: self._owner_pid() == self.proc.pid, 15,
+                 "gnome-keyring-daemon to own org.freedesktop.secrets")
+        default = wait_for(self._default_collection, 10, "the default collection")
+        log("keyring: pid", self.proc.pid, "default collection", default)
+
+    def _owner_pid(self):
+        try:
+            reply = self.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                       GLib.Variant("(s)", (self.NAME,)), GLib.VariantType("(u)"),
+                                       Gio.DBusCallFlags.NONE, 5000, None)
+            return reply.unpack()[0]
+        except GLib.Error:
+            return None
+
+    def _default_collection(self):
+        reply = self.bus.call_sync(self.NAME, "/org/freedesktop/secrets",
+                                   "org.freedesktop.Secret.Service", "ReadAlias",
+                                   GLib.Variant("(s)", ("default",)), GLib.VariantType("(o)"),
+                                   Gio.DBusCallFlags.NONE, 5000, None)
+        path = reply.unpack()[0]
+        return path if path != "/" else None
+
+    def lookup(self, **attributes):
+        """secret-tool lookup ATTR VALUE...: the stored secret, or None."""
+        argv = ["secret-tool", "lookup"]
+        for k, v in attributes.items():
+            argv += [k, v]
+        r = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=15)
+        return r.stdout if r.returncode == 0 else None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def files_containing(needle, roots):
+    """Regular files under roots whose bytes contain needle (a str)."""
+    data = needle.encode()
+    hits = []
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                if not os.path.isfile(path) or os.path.islink(path):
+                    continue
+                try:
+                    with open(path, "rb") as f:
+                        if data in f.read():
+                            hits.append(path)
+                except OSError:
+                    pass
+    return hits
+
+
+class Environment:
+    """Temp XDG dirs + keyfile GSettings + PulseAudio; shared by app restarts.
+
+    keyring=True: a real gnome-keyring Secret Service on the private bus
+    (otherwise the bus may activate one that is locked and cannot prompt)."""
+
+    def __init__(self, keyring=False):
         self.dir = tempfile.mkdtemp(prefix="mtavip-ui-")
         self.pulse = PulseAudio()
         self.pulse.start()
@@ -156,6 +244,7 @@ class Environment:
             "MTAVIP_VIDEO_SOURCE": "test",
             "MTAVIP_AUDIO_SINK": "auto",
             "GDK_BACKEND": "x11",
+            "MTAVIP_TEST_HOOKS": "1",   # the app.debug-state action (hidden otherwise)
             "LANG": "C.UTF-8",
         })
         env.pop("MTAVIP_VIDEO_SINK", None)
@@ -165,10 +254,13 @@ class Environment:
         with open(os.path.join(settings, "keyfile"), "w") as f:
             f.write("[io/github/MTMediaDev/MTAVIPClient]\nlisten-address='127.0.0.1:%d'\n"
                     "window-width=900\nwindow-height=640\n" % self.sip_port)
+        self.keyring = Keyring(env) if keyring else None
         self.notifyd = NotificationServer(env)
 
     def close(self):
         self.notifyd.stop()
+        if self.keyring:
+            self.keyring.stop()
         self.pulse.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -283,6 +375,29 @@ class App:
         subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True, timeout=10)
         time.sleep(0.3)
         return wid
+
+    def click_on(self, window_title, node, button=1):
+        """A real pointer click in the middle of an accessible's on-screen box."""
+        wid = self.raise_window(window_title)
+        ext = node.get_extents(Atspi.CoordType.WINDOW)
+        assert ext.width > 0 and ext.height > 0, "%r is not on screen" % node.get_name()
+        log("click on", node.get_name())
+        subprocess.run(["xdotool", "mousemove", "--window", wid, str(ext.x + ext.width // 2),
+                        str(ext.y + ext.height // 2), "click", str(button)],
+                       check=True, timeout=10)
+        time.sleep(0.3)
+        return wid
+
+    def fill(self, window_title, name, text, role="text", root=None):
+        """Click into a text field (an entry row) by its accessible name, replace its text."""
+        node = self.wait_find(name, role, root=root)
+        wid = self.click_on(window_title, node)
+        subprocess.run(["xdotool", "key", "--window", wid, "ctrl+a", "BackSpace"], check=True,
+                       timeout=10)
+        if text:
+            subprocess.run(["xdotool", "type", "--delay", "20", "--window", wid, text],
+                           check=True, timeout=30)
+        return node
 
     def type_into(self, window_title, text):
         wid = self.raise_window(window_title)
