@@ -35,6 +35,8 @@ typedef struct {
   gboolean  auto_answer;
   gboolean  auto_decline;
   int       hangup_after;
+  int       hold_after;
+  int       resume_after;
   gboolean  exit_after_call;
   gboolean  no_video;
   char     *audio_source;
@@ -67,6 +69,7 @@ typedef struct {
   MtCall *call;
   guint   stats_id;
   guint   hangup_id;
+  guint   hold_id;
 } CallWatch;
 
 /* ---- output ---------------------------------------------------------------- */
@@ -287,6 +290,7 @@ call_watch_free (CallWatch *watch)
 {
   g_clear_handle_id (&watch->stats_id, g_source_remove);
   g_clear_handle_id (&watch->hangup_id, g_source_remove);
+  g_clear_handle_id (&watch->hold_id, g_source_remove);
   g_clear_object (&watch->call);
   g_free (watch);
 }
@@ -308,6 +312,38 @@ hangup_cb (gpointer user_data)
   watch->hangup_id = 0;
   mt_call_hangup (watch->call);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+hold_cb (gpointer user_data)
+{
+  CallWatch *watch = user_data;
+
+  watch->hold_id = 0;
+  mt_call_set_hold (watch->call, !mt_call_get_hold (watch->call));
+  return G_SOURCE_REMOVE;
+}
+
+/* --hold-after counts from the call becoming active, --resume-after from held */
+static void
+schedule_hold (CallWatch *watch)
+{
+  Cli *cli = watch->cli;
+  MtCallState state = mt_call_get_state (watch->call);
+  gboolean held = mt_call_get_hold (watch->call);
+
+  if (watch->hold_id != 0)
+    return;
+  if (state == MT_CALL_STATE_ACTIVE && !held && cli->hold_after > 0)
+    {
+      watch->hold_id = g_timeout_add_seconds (cli->hold_after, hold_cb, watch);
+      cli->hold_after = 0;   /* once */
+    }
+  else if (state == MT_CALL_STATE_HELD && held && cli->resume_after > 0)
+    {
+      watch->hold_id = g_timeout_add_seconds (cli->resume_after, hold_cb, watch);
+      cli->resume_after = 0;
+    }
 }
 
 static void
@@ -341,6 +377,11 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
         watch->stats_id = g_timeout_add_seconds (1, stats_cb, watch);
       if (watch->cli->hangup_after > 0 && watch->hangup_id == 0)
         watch->hangup_id = g_timeout_add_seconds (watch->cli->hangup_after, hangup_cb, watch);
+      schedule_hold (watch);
+      break;
+    case MT_CALL_STATE_HELD:
+      print_call (watch->cli, call);
+      schedule_hold (watch);
       break;
     case MT_CALL_STATE_NEW:
       break;
@@ -537,8 +578,8 @@ check_options (Cli *cli)
     return usage_error (_("--echo-test and --call exclude each other"));
   if (cli->auto_answer && cli->auto_decline)
     return usage_error (_("--auto-answer and --auto-decline exclude each other"));
-  if (cli->hangup_after < 0)
-    return usage_error (_("--hangup-after must be a number of seconds"));
+  if (cli->hangup_after < 0 || cli->hold_after < 0 || cli->resume_after < 0)
+    return usage_error (_("--hangup-after, --hold-after and --resume-after take a number of seconds"));
   if (cli->video_size && (sscanf (cli->video_size, "%ux%u", &w, &h) != 2 || w < 16 || h < 16 ||
                           w > 4096 || h > 4096))
     return usage_error (_("--video-size must look like 640x480"));
@@ -561,6 +602,8 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, N_("Answer incoming calls"), NULL },
     { "auto-decline", 0, 0, G_OPTION_ARG_NONE, &cli->auto_decline, N_("Decline incoming calls (603)"), NULL },
     { "hangup-after", 0, 0, G_OPTION_ARG_INT, &cli->hangup_after, N_("Hang up SECONDS after the call is answered"), N_("SECONDS") },
+    { "hold-after", 0, 0, G_OPTION_ARG_INT, &cli->hold_after, N_("Put the call on hold SECONDS after it is answered"), N_("SECONDS") },
+    { "resume-after", 0, 0, G_OPTION_ARG_INT, &cli->resume_after, N_("Take the call off hold SECONDS after it was put on hold"), N_("SECONDS") },
     { "exit-after-call", 0, 0, G_OPTION_ARG_NONE, &cli->exit_after_call, N_("Exit when the first call ends"), NULL },
     { "no-video", 0, 0, G_OPTION_ARG_NONE, &cli->no_video, N_("Audio only"), NULL },
     { "audio-source", 0, 0, G_OPTION_ARG_STRING, &cli->audio_source, N_("auto, test, fake or a GStreamer bin"), N_("SRC") },

@@ -130,6 +130,37 @@ class DirectCallTest(unittest.TestCase):
         # the call that was going on is untouched
         self.assertEqual(a.call_states()[-1], "active")
 
+    def test_hold_and_resume(self):
+        b = self.start(phone("bob", extra=["--auto-answer", "--exit-after-call"]))
+        a = self.start(phone("alice", extra=["--exit-after-call", "--call", uri_of(b),
+                                             "--hold-after", "3", "--resume-after", "4",
+                                             "--hangup-after", "12"]), False)
+        self.assertEqual(a.wait_exit(timeout=40), 0, a.describe())
+        self.assertEqual(b.wait_exit(), 0, b.describe())
+        self.assertEqual(a.call_states(), ["calling", "ringing", "active", "held", "active", "ended"])
+        self.assertEqual(b.call_states(), ["incoming", "active", "held", "active", "ended"])
+
+        def window(p):
+            """media events while held and after the resume"""
+            calls = [i for i, e in enumerate(p.events) if e.get("event") == "call"]
+            held = next(i for i in calls if p.events[i]["state"] == "held")
+            resumed = next(i for i in calls if i > held and p.events[i]["state"] == "active")
+            media = lambda lo, hi: [e for e in p.events[lo:hi] if e.get("event") == "media"]
+            return media(held, resumed), media(resumed, len(p.events))
+
+        # while held, bob (held by alice: a=recvonly) sends nothing; alice keeps sending
+        b_held, b_after = window(b)
+        self.assertGreaterEqual(len(b_held), 2, b.describe())
+        sent = [e["audio"]["tx_packets"] for e in b_held[1:]]
+        self.assertLessEqual(max(sent) - min(sent), 3, b.describe())
+        got = [e["audio"]["rx_packets"] for e in b_held]
+        self.assertGreater(got[-1] - got[0], 40, b.describe())
+        # after the resume both ways again, video too
+        self.assertGreater(b_after[-1]["audio"]["tx_packets"] - b_held[-1]["audio"]["tx_packets"], 100)
+        self.assertGreater(b_after[-1]["video"]["frames_decoded"], b_held[-1]["video"]["frames_decoded"])
+        a_held, a_after = window(a)
+        self.assertGreater(a_after[-1]["audio"]["rx_packets"] - a_held[-1]["audio"]["rx_packets"], 100)
+
     def test_sip_trace(self):
         b = self.start(phone("bob", video=False, extra=["--auto-decline", "--exit-after-call"]))
         a = self.start(phone("alice", video=False, extra=["--exit-after-call", "--sip-trace",

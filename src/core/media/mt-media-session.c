@@ -973,6 +973,33 @@ mt_media_session_stop (MtMediaSession *self)
   self->rtpbin = NULL;
 }
 
+/* A new negotiation in the same call (hold, resume, a peer's re-INVITE):
+ * same sockets and counters, a new pipeline for the new directions. */
+gboolean
+mt_media_session_restart (MtMediaSession *self, GPtrArray *negotiated, GError **error)
+{
+  MtStream *streams[2];
+
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  g_return_val_if_fail (negotiated != NULL, FALSE);
+
+  mt_media_session_stop (self);
+  self->have_final = FALSE;
+  self->silent_ticks = 0;
+  streams[0] = self->audio;
+  streams[1] = self->video;
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    {
+      if (streams[i] == NULL)
+        continue;
+      g_clear_pointer (&streams[i]->neg, mt_sdp_negotiated_free);
+      g_clear_object (&streams[i]->decoder_pad);
+      streams[i]->sink_used = FALSE;
+      streams[i]->undecodable_ticks = 0;
+    }
+  return mt_media_session_start (self, negotiated, error);
+}
+
 gboolean
 mt_media_session_is_running (MtMediaSession *self)
 {

@@ -55,6 +55,10 @@ gboolean    mt_media_session_start (MtMediaSession *self,
                                     GPtrArray      *negotiated,
                                     GError        **error);
 void        mt_media_session_stop  (MtMediaSession *self);
+/* Same sockets, new directions/codecs (hold, resume, re-INVITE) */
+gboolean    mt_media_session_restart (MtMediaSession *self,
+                                      GPtrArray      *negotiated,
+                                      GError        **error);
 gboolean    mt_media_session_is_running (MtMediaSession *self);
 
 void        mt_media_session_set_mic_muted   (MtMediaSession *self, gboolean muted);

@@ -35,6 +35,8 @@ struct _MtCall
   MtSdpSession    *remote_sdp;
   gboolean         auth_tried;
   gboolean         has_video;
+  gboolean         local_hold;     /* we asked for hold */
+  gboolean         reinvite_out;   /* our re-INVITE awaits its answer */
   gint64           active_since; /* monotonic µs */
   guint            ring_timeout_id;
 };
@@ -129,15 +131,16 @@ negotiated_has_video (GPtrArray *negotiated)
   return FALSE;
 }
 
-/* Negotiate and start media. FALSE: the call must end (reason set). */
+/* Negotiate and (re)start media. FALSE: the call must end (reason set).
+ * `we_offered`: local_sdp was the offer in this round. */
 static gboolean
-start_media (MtCall *self, MtEndReason *reason)
+start_media (MtCall *self, gboolean we_offered, MtEndReason *reason)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) negotiated = NULL;
+  gboolean ok;
 
-  negotiated = mt_sdp_negotiate (self->local_sdp, self->remote_sdp,
-                                 self->direction == MT_CALL_DIRECTION_OUTGOING, &error);
+  negotiated = mt_sdp_negotiate (self->local_sdp, self->remote_sdp, we_offered, &error);
   if (negotiated == NULL)
     {
       g_message ("call %s: %s", self->id, error->message);
@@ -146,13 +149,39 @@ start_media (MtCall *self, MtEndReason *reason)
       return FALSE;
     }
   set_has_video (self, negotiated_has_video (negotiated));
-  if (!mt_media_session_start (self->media, negotiated, &error))
+  if (mt_media_session_is_running (self->media))
+    ok = mt_media_session_restart (self->media, negotiated, &error);
+  else
+    ok = mt_media_session_start (self->media, negotiated, &error);
+  if (!ok)
     {
       g_warning ("call %s: media did not start: %s", self->id, error->message);
       *reason = MT_END_REASON_NETWORK_ERROR;
       return FALSE;
     }
   return TRUE;
+}
+
+/* HELD when either side holds: we asked, or the peer only sends / sends nothing */
+static gboolean
+remote_holds (MtCall *self)
+{
+  for (guint i = 0; self->remote_sdp && i < self->remote_sdp->streams->len; i++)
+    {
+      MtSdpStream *stream = g_ptr_array_index (self->remote_sdp->streams, i);
+
+      if (stream->kind == MT_SDP_MEDIA_AUDIO && stream->port != 0)
+        return stream->direction == MT_SDP_SENDONLY || stream->direction == MT_SDP_INACTIVE;
+    }
+  return FALSE;
+}
+
+static void
+update_hold_state (MtCall *self)
+{
+  set_state (self, (self->local_hold || remote_holds (self)) ? MT_CALL_STATE_HELD
+                                                             : MT_CALL_STATE_ACTIVE,
+             MT_END_REASON_NONE);
 }
 
 static char *
@@ -254,8 +283,11 @@ answer_arrived (MtCall *self, const sip_t *sip)
       nua_bye (self->nh, TAG_END ());
       return;
     }
-  if (self->remote_sdp == NULL)
-    self->remote_sdp = remote_sdp_from (sip, &error);
+  if (self->remote_sdp == NULL || self->reinvite_out)
+    {
+      g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+      self->remote_sdp = remote_sdp_from (sip, &error);
+    }
   if (self->remote_sdp == NULL)
     {
       g_message ("call %s: unusable answer: %s", self->id, error->message);
@@ -263,13 +295,14 @@ answer_arrived (MtCall *self, const sip_t *sip)
       end (self, MT_END_REASON_NO_COMMON_CODEC);
       return;
     }
-  if (!start_media (self, &reason))
+  if (!start_media (self, TRUE, &reason))
     {
       nua_bye (self->nh, TAG_END ());
       end (self, reason);
       return;
     }
-  set_state (self, MT_CALL_STATE_ACTIVE, MT_END_REASON_NONE);
+  self->reinvite_out = FALSE;
+  update_hold_state (self);
 }
 
 static void
@@ -293,6 +326,14 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
       authenticate (self, status, sip);
       return;
     }
+  if (self->reinvite_out && status != 481 && status != 408)
+    {
+      /* the peer kept the session as it was (491 glare, 488, ...) */
+      g_message ("call %s: re-INVITE refused: %d %s", self->id, status, phrase ? phrase : "");
+      self->reinvite_out = FALSE;
+      self->local_hold = remote_holds (self) && self->local_hold;
+      return;
+    }
   remember_status (self, status, phrase);
   end (self, reason_for_status (status, sip));
 }
@@ -310,21 +351,50 @@ respond_with_answer (MtCall *self)
                TAG_END ());
 }
 
-/* A re-INVITE inside the dialog (session refresh, the peer's hold): we keep
- * our description and answer with it. */
+/* A re-INVITE inside the dialog: the peer holds, resumes or refreshes. We
+ * answer its offer with our own hold state and restart media to match. */
 static void
 handle_reinvite (MtCall *self, const sip_t *sip)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MtSdpSession) offer = NULL;
+  g_autoptr(MtSdpLocal) local = NULL;
+  MtSdpSession *answer;
+  MtEndReason reason;
 
-  if (sip && sip->sip_payload && !(offer = remote_sdp_from (sip, &error)))
+  if (sip == NULL || sip->sip_payload == NULL)
+    {
+      self->local_sdp->session_version++;
+      respond_with_answer (self);   /* an offer of ours; its answer comes in the ACK */
+      return;
+    }
+  if (!(offer = remote_sdp_from (sip, &error)))
     {
       nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
       return;
     }
-  self->local_sdp->session_version++;
+  local = mt_media_session_dup_local (self->media);
+  local->audio_direction = local->video_direction = self->local_hold ? MT_SDP_SENDONLY
+                                                                     : MT_SDP_SENDRECV;
+  answer = mt_sdp_build_answer (offer, local, self->local_sdp->session_id, &error);
+  if (answer == NULL)
+    {
+      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      return;
+    }
+  answer->session_version = self->local_sdp->session_version + 1;
+  g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
+  g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+  self->local_sdp = answer;
+  self->remote_sdp = g_steal_pointer (&offer);
   respond_with_answer (self);
+  if (!start_media (self, FALSE, &reason))
+    {
+      nua_bye (self->nh, TAG_END ());
+      end (self, reason);
+      return;
+    }
+  update_hold_state (self);
 }
 
 void
@@ -345,7 +415,8 @@ mt_call_handle_event (MtCall      *self,
       break;
 
     case nua_i_invite:
-      handle_reinvite (self, sip);
+      if (self->state == MT_CALL_STATE_ACTIVE || self->state == MT_CALL_STATE_HELD)
+        handle_reinvite (self, sip);
       break;
 
     case nua_i_ack:
@@ -366,7 +437,7 @@ mt_call_handle_event (MtCall      *self,
         int callstate = nua_callstate_init;
 
         tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
-        if (callstate == nua_callstate_ready && self->direction == MT_CALL_DIRECTION_INCOMING)
+        if (callstate == nua_callstate_ready && self->state == MT_CALL_STATE_INCOMING)
           set_state (self, MT_CALL_STATE_ACTIVE, MT_END_REASON_NONE);
         if (callstate == nua_callstate_terminated)
           {
@@ -555,13 +626,55 @@ mt_call_answer (MtCall *self)
   if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
     return;
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
-  if (!start_media (self, &reason))
+  if (!start_media (self, FALSE, &reason))
     {
       nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
       end (self, reason);
       return;
     }
   respond_with_answer (self);
+}
+
+/* Put the call on hold (we only send, so the peer hears hold silence or
+ * music of ours; nothing of theirs plays here) or take it off hold. */
+void
+mt_call_set_hold (MtCall *self, gboolean hold)
+{
+  g_autoptr(MtSdpSession) offer = NULL;
+  g_autofree char *sdp = NULL;
+
+  g_return_if_fail (MT_IS_CALL (self));
+
+  hold = !!hold;
+  if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      self->nh == NULL || self->reinvite_out || self->local_hold == hold)
+    return;
+
+  offer = mt_sdp_session_copy (self->local_sdp);
+  offer->session_version++;
+  for (guint i = 0; i < offer->streams->len; i++)
+    {
+      MtSdpStream *stream = g_ptr_array_index (offer->streams, i);
+
+      if (stream->port != 0)
+        stream->direction = hold ? MT_SDP_SENDONLY : MT_SDP_SENDRECV;
+    }
+  self->local_hold = hold;
+  self->reinvite_out = TRUE;
+  g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
+  self->local_sdp = g_steal_pointer (&offer);
+  sdp = local_sdp_string (self);
+  nua_invite (self->nh,
+              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_END ());
+}
+
+gboolean
+mt_call_get_hold (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->local_hold;
 }
 
 void

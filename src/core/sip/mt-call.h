@@ -36,6 +36,10 @@ MtMediaSession  *mt_call_get_media_session (MtCall *self);
 /* An incoming call: answer (200 + SDP answer) or decline (603) */
 void             mt_call_answer  (MtCall *self);
 void             mt_call_decline (MtCall *self);
+/* Hold (re-INVITE with a=sendonly) and resume (a=sendrecv); the state goes
+ * HELD and back to ACTIVE when the peer answers */
+void             mt_call_set_hold (MtCall *self, gboolean hold);
+gboolean         mt_call_get_hold (MtCall *self);
 /* Ends the call whatever its state: CANCEL, BYE, or decline */
 void             mt_call_hangup  (MtCall *self);
 
