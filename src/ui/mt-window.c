@@ -99,6 +99,7 @@ account_status_text (MtWindow *self, const char **icon)
     case MT_REGISTRATION_NONE:
       return g_strdup_printf (_("Registering %s…"), aor);
     case MT_REGISTRATION_FAILED:
+      *icon = "dialog-warning-symbolic";
       /* Translators: %s is a sentence saying why, e.g. the server refused the password */
       return g_strdup_printf (_("Registration failed: %s"),
                               mt_end_reason_to_sentence (mt_account_get_registration_reason (account)));
