@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <gst/gst.h>
 #include <locale.h>
+#include <sofia-sip/su_uniqueid.h>
 
 #include "mt-application.h"
 
@@ -38,6 +39,12 @@ main (int argc, char *argv[])
 {
   g_autoptr(MtApplication) app = NULL;
   const char *localedir = setup_build_tree ();
+
+  /* sofia-sip 1.12's su_uniqueid destructor deletes its thread key at exit
+   * even when it never created one: key 0, which is GLib's, and GLib aborts
+   * in g_private_set() on the way out. A second instance that only hands a
+   * link to the running one never touches Sofia, so create the key now. */
+  (void) su_random ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir);

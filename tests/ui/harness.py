@@ -257,6 +257,22 @@ class Environment:
         self.keyring = Keyring(env) if keyring else None
         self.notifyd = NotificationServer(env)
 
+    def enable_activation(self):
+        """Make the session bus D-Bus-activate the built app (as the installed
+        service file does), in this environment: a service file in the bus
+        daemon's own $XDG_DATA_HOME/dbus-1/services (run-ui-test.sh set it
+        before starting the bus) and our variables as its activation environment."""
+        services = os.path.join(os.environ["XDG_DATA_HOME"], "dbus-1", "services")
+        os.makedirs(services, exist_ok=True)
+        with open(os.path.join(services, APP_ID + ".service"), "w") as f:
+            f.write("[D-BUS Service]\nName=%s\nExec=%s --gapplication-service\n"
+                    % (APP_ID, app_binary()))
+        bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+        for method, args in (("UpdateActivationEnvironment", GLib.Variant("(a{ss})", (self.env,))),
+                             ("ReloadConfig", None)):
+            bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                          method, args, None, Gio.DBusCallFlags.NONE, 5000, None)
+
     def close(self):
         self.notifyd.stop()
         if self.keyring:
@@ -265,30 +281,69 @@ class Environment:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def app_binary():
+    binary = os.environ.get("MTAVIP_APP")
+    assert binary and os.access(binary, os.X_OK), "MTAVIP_APP must name the built mtavipclient"
+    return binary
+
+
+def bus_name_pid(bus, name):
+    try:
+        reply = bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                              GLib.Variant("(s)", (name,)), GLib.VariantType("(u)"),
+                              Gio.DBusCallFlags.NONE, 5000, None)
+        return reply.unpack()[0]
+    except GLib.Error:
+        return None
+
+
 class App:
-    def __init__(self, environment, extra_env=None, args=()):
-        binary = os.environ.get("MTAVIP_APP")
-        assert binary and os.access(binary, os.X_OK), "MTAVIP_APP must name the built mtavipclient"
+    """The app: started here (args: e.g. a sip: URI), or with activated=True
+    the instance that owns the application id on the bus (D-Bus activated)."""
+
+    def __init__(self, environment, extra_env=None, args=(), activated=False):
         env = dict(environment.env)
         env.update(extra_env or {})
         self.env = env
-        self.log_path = os.path.join(environment.dir, "app-%d.log" % time.monotonic_ns())
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([binary] + list(args), env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
         self.bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
         self.root = None
+        self.proc = None
+        self.log = None
+        if activated:
+            self.log_path = None
+            self.pid = wait_for(lambda: bus_name_pid(self.bus, APP_ID), 30,
+                                "the activated app on the bus")
+        else:
+            self.log_path = os.path.join(environment.dir, "app-%d.log" % time.monotonic_ns())
+            self.log = open(self.log_path, "w")
+            self.proc = subprocess.Popen([app_binary()] + list(args), env=env, stdout=self.log,
+                                         stderr=subprocess.STDOUT)
+            self.pid = self.proc.pid
         wait_for(self._find_app, 30, "the app on the accessibility bus")
 
+    def alive(self):
+        if self.proc:
+            return self.proc.poll() is None
+        return bus_name_pid(self.bus, APP_ID) == self.pid
+
+    def forward(self, *args):
+        """Run the binary again (a link opened while we run): it hands its
+        arguments to this instance and exits; returns its exit status."""
+        r = subprocess.run([app_binary()] + list(args), env=self.env, capture_output=True,
+                           text=True, timeout=30)
+        log("forwarded", args, "->", r.returncode, (r.stdout + r.stderr).strip()[-500:])
+        return r.returncode
+
     def _find_app(self):
-        assert self.proc.poll() is None, "the app exited: %s" % self.output()
+        assert self.alive(), "the app exited: %s" % self.output()
         desktop = Atspi.get_desktop(0)
         for i in range(desktop.get_child_count()):
             child = desktop.get_child_at_index(i)
             if child is None:
                 continue
             try:
-                if child.get_process_id() == self.proc.pid:
+                if child.get_process_id() == self.pid:
                     self.root = child
                     return True
             except GLib.Error:
@@ -296,6 +351,8 @@ class App:
         return False
 
     def output(self):
+        if self.log is None:
+            return "(D-Bus activated: output went to the bus daemon)"
         self.log.flush()
         with open(self.log_path) as f:
             return f.read()[-6000:]
@@ -348,6 +405,16 @@ class App:
         assert action is not None, "%r has no action interface" % name
         log("click", name)
         assert action.do_action(0), "could not activate %r" % name
+
+    @staticmethod
+    def text_of(node):
+        """The text in an entry (AT-SPI Text interface)."""
+        # GTK 4.8 answers GetText(0, -1) with "": ask for the counted length
+        return Atspi.Text.get_text(node, 0, Atspi.Text.get_character_count(node))
+
+    @staticmethod
+    def is_focused(node):
+        return node.get_state_set().contains(Atspi.StateType.FOCUSED)
 
     def labels(self):
         out = []
@@ -437,6 +504,14 @@ class App:
                            Gio.DBusCallFlags.NONE, 5000, None)
 
     def quit(self):
+        if self.proc is None:
+            if self.alive():
+                try:
+                    self.activate("quit")
+                except GLib.Error:
+                    pass
+                wait_for(lambda: not self.alive(), 15, "the activated app to quit")
+            return 0
         if self.proc.poll() is None:
             try:
                 self.activate("quit")
