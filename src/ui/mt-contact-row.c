@@ -28,11 +28,11 @@ struct _MtContactRow
 G_DEFINE_FINAL_TYPE (MtContactRow, mt_contact_row, GTK_TYPE_WIDGET)
 
 static void
-label_button (GtkButton *button, const char *format, const char *name)
+label_button (GtkWidget *button, const char *format, const char *name)
 {
   g_autofree char *label = g_strdup_printf (format, name);
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (button), label);
+  gtk_widget_set_tooltip_text (button, label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
@@ -48,9 +48,12 @@ update (MtContactRow *self)
   gtk_label_set_label (self->address_label, address ? address : "");
   adw_avatar_set_text (self->avatar, name);
   /* Translators: accessible name and tooltip of a button; %s is a contact's name */
-  label_button (self->audio_button, _("Audio call %s"), name);
+  label_button (GTK_WIDGET (self->audio_button), _("Audio call %s"), name);
   /* Translators: accessible name and tooltip of a button; %s is a contact's name */
-  label_button (self->video_button, _("Video call %s"), name);
+  label_button (GTK_WIDGET (self->video_button), _("Video call %s"), name);
+  /* Translators: accessible name and tooltip of the menu button with Edit and
+   * Delete; %s is a contact's name */
+  label_button (self->menu_button, _("More for %s"), name);
   g_variant_ref_sink (target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->audio_button), target);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->video_button), target);
@@ -102,10 +105,14 @@ delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 mt_contact_row_dispose (GObject *object)
 {
+  GtkWidget *child;
   MtContactRow *self = MT_CONTACT_ROW (object);
 
   mt_contact_row_set_contact (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), MT_TYPE_CONTACT_ROW);
+  /* the template's root box has no id, so dispose_template() leaves it */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (mt_contact_row_parent_class)->dispose (object);
 }
 

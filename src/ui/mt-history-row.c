@@ -115,7 +115,12 @@ mt_history_row_set_entry (MtHistoryRow *self, MtHistoryEntry *entry)
 static void
 mt_history_row_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), MT_TYPE_HISTORY_ROW);
+  /* the template's root box has no id, so dispose_template() leaves it */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (mt_history_row_parent_class)->dispose (object);
 }
 

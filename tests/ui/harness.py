@@ -399,8 +399,13 @@ class App:
         return wait_for(lambda: self.find(name, role, root), timeout,
                         "accessible %r (%s)" % (name, role))
 
-    def click(self, name, role="push button", timeout=20.0):
-        node = self.wait_find(name, role, timeout)
+    def click(self, name, role="push button", timeout=20.0, root=None):
+        node = self.wait_find(name, role, timeout, root)
+        if node.get_action_iface() is None or node.get_n_actions() == 0:
+            # a GtkMenuButton: the action is on its inner button of the same name
+            inner = self.find(name, role, root=node.get_child_at_index(0)) \
+                if node.get_child_count() else None
+            node = inner or node
         action = node.get_action_iface()
         assert action is not None, "%r has no action interface" % name
         log("click", name)
@@ -435,7 +440,7 @@ class App:
     def raise_window(self, window_title):
         """There is no window manager under Xvfb: raise and focus by hand."""
         wid = wait_for(lambda: subprocess.run(
-            ["xdotool", "search", "--sync", "--name", "^%s$" % window_title],
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^%s$" % window_title],
             capture_output=True, text=True, timeout=10).stdout.split(), 10,
             "X window %r" % window_title)[-1]
         subprocess.run(["xdotool", "windowraise", wid], check=True, timeout=10)
@@ -472,7 +477,7 @@ class App:
                        check=True, timeout=30)
 
     def key(self, window_title, key):
-        wid = subprocess.run(["xdotool", "search", "--name", "^%s$" % window_title],
+        wid = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^%s$" % window_title],
                              capture_output=True, text=True, timeout=10).stdout.split()[-1]
         subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True, timeout=10)
         subprocess.run(["xdotool", "key", "--window", wid, key], check=True, timeout=10)
