@@ -436,7 +436,9 @@ def activate(action, param=None):
                   Gio.DBusCallFlags.NONE, 5000, None)
 
 def start_app(env_words, log_name):
-    args = ["flatpak", "run", "--user"] + ["--env=" + kv for kv in env_words] + [APP_ID]
+    # MTAVIP_TEST_HOOKS=1 exposes app.debug-state, which these checks read
+    args = (["flatpak", "run", "--user", "--env=MTAVIP_TEST_HOOKS=1"]
+            + ["--env=" + kv for kv in env_words] + [APP_ID])
     info("started: " + " ".join(args))
     return subprocess.Popen(args, stdout=open(os.path.join(LOGS, log_name), "w"),
                             stderr=subprocess.STDOUT)

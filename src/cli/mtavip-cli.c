@@ -245,13 +245,13 @@ print_media (Cli *cli, MtCall *call)
     }
   else
     {
-      printf (_("Media: audio %s sent %" G_GUINT64_FORMAT " received %" G_GUINT64_FORMAT
-                " decoded %" G_GUINT64_FORMAT),
-              audio.codec, audio.tx_packets, audio.rx_packets, audio.decoded);
+      printf (_("Media: audio %s sent %llu received %llu decoded %llu"),
+              audio.codec, (unsigned long long) audio.tx_packets,
+              (unsigned long long) audio.rx_packets, (unsigned long long) audio.decoded);
       if (video.enabled)
-        printf (_("; video %s sent %" G_GUINT64_FORMAT " received %" G_GUINT64_FORMAT
-                  " frames %" G_GUINT64_FORMAT " (%ux%u)"),
-                video.codec, video.tx_packets, video.rx_packets, video.decoded,
+        printf (_("; video %s sent %llu received %llu frames %llu (%ux%u)"),
+                video.codec, (unsigned long long) video.tx_packets,
+                (unsigned long long) video.rx_packets, (unsigned long long) video.decoded,
                 video.width, video.height);
       printf ("\n");
       fflush (stdout);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/su_log.h>
+#include <sofia-sip/su_uniqueid.h>
 
 #include "mt-sip-stack.h"
 
@@ -64,6 +65,9 @@ static void
 mt_sip_stack_init (MtSipStack *self)
 {
   su_init ();
+  /* Sofia 1.12 deletes its random generator's thread key at exit even when
+   * it never made one (then it is GLib's key): make it now */
+  (void) su_random ();
   /* Sofia's own chatter (bind errors, transport errors) is reported to the
    * user through our errors and end reasons; --sip-trace shows it. */
   su_log_redirect (su_log_default, quiet_logger, NULL);
