@@ -799,12 +799,6 @@ mt_account_dup_credentials (MtAccount *self, const sip_t *challenge)
   return g_strdup_printf ("Digest:%s:%s:%s", realm, self->user, self->password);
 }
 
-void
-mt_account_call_finished (MtAccount *self, MtCall *call)
-{
-  /* the call stays in the table until nua lets go of its handle */
-}
-
 /* ---- GObject ------------------------------------------------------------------------------ */
 
 static void

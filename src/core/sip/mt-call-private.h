@@ -38,6 +38,5 @@ gboolean mt_call_is_released (MtCall *self);
 nua_t  *mt_account_get_nua (MtAccount *self);
 /* "Digest:\"realm\":user:password" for a challenge, or NULL without a password */
 char   *mt_account_dup_credentials (MtAccount *self, const sip_t *challenge);
-void    mt_account_call_finished (MtAccount *self, MtCall *call);
 
 G_END_DECLS

@@ -84,9 +84,6 @@ set_state (MtCall *self, MtCallState state, MtEndReason reason)
     }
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
   g_object_thaw_notify (G_OBJECT (self));
-
-  if (state == MT_CALL_STATE_ENDED && self->account)
-    mt_account_call_finished (self->account, self);
 }
 
 static void
