@@ -73,7 +73,8 @@ class CliPhone:
         if self.registrar:
             a += ["--registrar", self.registrar]
         if self.video:
-            a += ["--video-source", "test", "--video-sink", "fake"]
+            # small video keeps two encoders per call cheap on a 2-core CI machine
+            a += ["--video-source", "test", "--video-sink", "fake", "--video-size", "320x240"]
         else:
             a += ["--no-video"]
         return a + self.extra
