@@ -36,7 +36,18 @@ struct _MtCallWindow
   GtkWidget        *active_box;
   GtkToggleButton  *mute_button;
   GtkToggleButton  *camera_button;
+  GtkToggleButton  *hold_button;
+
+  gboolean          on_hold;    /* what "on-hold" last notified */
 };
+
+enum {
+  PROP_0,
+  PROP_ON_HOLD,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (MtCallWindow, mt_call_window, ADW_TYPE_WINDOW)
 
@@ -56,19 +67,22 @@ state_text (MtCallWindow *self)
     case MT_CALL_STATE_ACTIVE:
       return mt_format_duration (mt_call_get_duration (self->call));
     case MT_CALL_STATE_HELD:
-      return g_strdup (_("On hold"));
+      /* we asked for the hold, or only the other side did */
+      return g_strdup (mt_call_get_hold (self->call) ? _("On hold")
+                                                     : _("The other person put the call on hold"));
     case MT_CALL_STATE_ENDED:
     default:
       return g_strdup (mt_end_reason_to_sentence (mt_call_get_end_reason (self->call)));
     }
 }
 
-/* video once frames arrive; the initials otherwise (audio-only calls) */
+/* video once frames arrive; the initials otherwise (audio-only calls, on hold) */
 static void
 update_video (MtCallWindow *self)
 {
+  MtCallState state = mt_call_get_state (self->call);
   gboolean video = mt_call_get_has_video (self->call) &&
-                   mt_call_get_state (self->call) != MT_CALL_STATE_ENDED &&
+                   state != MT_CALL_STATE_ENDED && state != MT_CALL_STATE_HELD &&
                    mt_video_paintable_has_frame (self->remote);
   gboolean self_visible = mt_call_get_has_video (self->call) &&
                           mt_video_paintable_has_frame (self->self_view) &&
@@ -78,12 +92,37 @@ update_video (MtCallWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->self_picture), self_visible);
 }
 
+/* the hold button: enabled while connected; "Resume" once we asked for a
+ * hold (the template starts as "Hold") */
+static void
+update_hold (MtCallWindow *self)
+{
+  MtCallState state = mt_call_get_state (self->call);
+  gboolean on_hold = mt_call_get_hold (self->call);
+  const char *label;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.hold",
+                                 state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD);
+  if (self->on_hold == on_hold)
+    return;
+  self->on_hold = on_hold;
+  label = on_hold ? _("Resume") : _("Hold");
+  gtk_button_set_icon_name (GTK_BUTTON (self->hold_button),
+                            on_hold ? "media-playback-start-symbolic" : "media-playback-pause-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->hold_button), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->hold_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ON_HOLD]);
+}
+
 static void
 update (MtCallWindow *self)
 {
   g_autofree char *text = state_text (self);
   MtCallState state = mt_call_get_state (self->call);
 
+  update_hold (self);
   gtk_label_set_label (self->state_label, text);
   gtk_widget_set_visible (self->incoming_box, state == MT_CALL_STATE_INCOMING);
   gtk_widget_set_visible (self->active_box, state != MT_CALL_STATE_INCOMING);
@@ -177,6 +216,48 @@ camera_toggled_cb (MtCallWindow *self)
   update_video (self);
 }
 
+static void
+mt_call_window_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  MtCallWindow *self = MT_CALL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ON_HOLD:
+      g_value_set_boolean (value, self->call && mt_call_get_hold (self->call));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mt_call_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  MtCallWindow *self = MT_CALL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ON_HOLD:
+      /* ignored while a re-INVITE is under way: the action's state then
+       * stays what the call says */
+      if (self->call)
+        {
+          mt_call_set_hold (self->call, g_value_get_boolean (value));
+          update (self);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static gboolean
 mt_call_window_close_request (GtkWindow *window)
 {
@@ -222,7 +303,16 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = mt_call_window_dispose;
+  object_class->get_property = mt_call_window_get_property;
+  object_class->set_property = mt_call_window_set_property;
   window_class->close_request = mt_call_window_close_request;
+
+  /* TRUE while we hold the call (the other side may hold it too): the
+   * stateful "call.hold" action */
+  props[PROP_ON_HOLD] =
+    g_param_spec_boolean ("on-hold", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/MTMediaDev/MTAVIPClient/mt-call-window.ui");
@@ -237,11 +327,13 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, active_box);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, mute_button);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, camera_button);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, hold_button);
   gtk_widget_class_bind_template_callback (widget_class, mute_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, camera_toggled_cb);
   gtk_widget_class_install_action (widget_class, "call.hangup", NULL, hangup_action);
   gtk_widget_class_install_action (widget_class, "call.answer", NULL, answer_action);
   gtk_widget_class_install_action (widget_class, "call.decline", NULL, decline_action);
+  gtk_widget_class_install_property_action (widget_class, "call.hold", "on-hold");
 }
 
 static void
