@@ -118,6 +118,21 @@ class DirectCallTest(unittest.TestCase):
         self.assertEqual(a.call_states(), ["calling", "ringing", "ended"])
         self.assertEqual(b.end_reason(), "declined", b.describe())
 
+    def test_pcmu_call_sends_20ms_packets(self):
+        b = self.start(phone("bob", video=False,
+                             extra=["--auto-answer", "--exit-after-call", "--audio-codecs", "PCMU"]))
+        a = self.start(phone("alice", video=False,
+                             extra=["--exit-after-call", "--hangup-after", "4", "--call", uri_of(b)]),
+                       False)
+        a.wait_media(audio_packets=100, video_frames=0, timeout=30)
+        self.assertEqual(a.wait_exit(), 0, a.describe())
+        for p in (a, b):
+            audio = p.last_media()["audio"]
+            self.assertEqual(audio["codec"], "PCMU")
+            # 160 samples of 8 kHz a packet + the 12-byte RTP header: 20 ms
+            self.assertAlmostEqual(audio["tx_bytes"] / audio["tx_packets"], 172, delta=1)
+            self.assertLess(audio["jitter_ms"], 20, p.describe())
+
     def test_busy_while_in_a_call(self):
         b = self.start(phone("bob", video=False, extra=["--auto-answer"]))
         a = self.start(phone("alice", video=False, extra=["--call", uri_of(b)]), False)

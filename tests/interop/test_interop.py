@@ -152,7 +152,7 @@ class CallBaresipTest(InteropCase):
         bob.wait_for("CALL_ESTABLISHED", timeout=15)
         kinds = ["audio", "video"] if expect_video else ["audio"]
         cli.wait_media(video_frames=20 if expect_video else 0, timeout=30)
-        bstats = bob.wait_media(kinds=kinds, min_packets=20, timeout=20)
+        bstats = bob.wait_media(kinds=kinds, min_packets=40, timeout=30)
         if hangup_by == "bob":
             bob.hangup()
         rc = cli.wait_exit(timeout=30)
@@ -286,7 +286,7 @@ class BaresipCallsUsTest(InteropCase):
         cli.wait_call("active", timeout=20)
         bob.wait_for("CALL_ESTABLISHED")
         cli.wait_media(timeout=30)
-        bstats = bob.wait_media(kinds=["audio", "video"], min_packets=20)
+        bstats = bob.wait_media(kinds=["audio", "video"], min_packets=40, timeout=30)
         rc = cli.wait_exit(timeout=30)
         self.assertEqual(cli.end_reason(), "local-hangup", cli.describe())
         self.assertEqual(rc, 0)

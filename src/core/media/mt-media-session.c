@@ -97,15 +97,15 @@ static const CodecInfo codec_table[] = {
     "rtpopusdepay", "opusdec name=dec plc=true",
     { "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay" } },
   { "G722", "G722", "audio/x-raw,rate=16000,channels=1",
-    "avenc_g722 name=enc", "rtpg722pay mtu=1200",
+    "avenc_g722 name=enc", "rtpg722pay mtu=1200 min-ptime=20000000 max-ptime=20000000",
     "rtpg722depay", "avdec_g722 name=dec",
     { "avenc_g722", "avdec_g722", "rtpg722pay", "rtpg722depay" } },
   { "PCMU", "PCMU", "audio/x-raw,rate=8000,channels=1",
-    "mulawenc name=enc", "rtppcmupay mtu=1200",
+    "mulawenc name=enc", "rtppcmupay mtu=1200 min-ptime=20000000 max-ptime=20000000",
     "rtppcmudepay", "mulawdec name=dec",
     { "mulawenc", "mulawdec", "rtppcmupay", "rtppcmudepay" } },
   { "PCMA", "PCMA", "audio/x-raw,rate=8000,channels=1",
-    "alawenc name=enc", "rtppcmapay mtu=1200",
+    "alawenc name=enc", "rtppcmapay mtu=1200 min-ptime=20000000 max-ptime=20000000",
     "rtppcmadepay", "alawdec name=dec",
     { "alawenc", "alawdec", "rtppcmapay", "rtppcmadepay" } },
   { "VP8", "VP8", NULL,
@@ -291,10 +291,13 @@ source_description (const char *setting, MtSdpMediaKind kind)
   if (setting == NULL || g_str_equal (setting, "auto"))
     return g_strdup (audio ? "autoaudiosrc" : "v4l2src");
   if (g_str_equal (setting, "test"))
-    return g_strdup (audio ? "audiotestsrc is-live=true wave=sine freq=440 volume=0.2"
+    return g_strdup (audio ? "audiotestsrc is-live=true wave=sine freq=440 volume=0.2 "
+                             "samplesperbuffer=960 ! capsfilter caps=audio/x-raw,rate=48000"
                            : "videotestsrc is-live=true pattern=ball");
+  /* 20 ms buffers, as a sound card gives: not 1024-sample bursts */
   if (g_str_equal (setting, "fake"))
-    return g_strdup (audio ? "audiotestsrc is-live=true wave=silence"
+    return g_strdup (audio ? "audiotestsrc is-live=true wave=silence "
+                             "samplesperbuffer=960 ! capsfilter caps=audio/x-raw,rate=48000"
                            : "videotestsrc is-live=true pattern=black");
   return g_strdup (setting);
 }
