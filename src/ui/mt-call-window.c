@@ -372,6 +372,8 @@ mt_call_window_new (MtApplication    *app,
 
   g_signal_connect_swapped (call, "notify::state", G_CALLBACK (state_changed_cb), self);
   g_signal_connect_swapped (call, "notify::has-video", G_CALLBACK (update), self);
+  /* a refused hold request flips it back without a state change */
+  g_signal_connect_swapped (call, "notify::hold", G_CALLBACK (update), self);
   g_signal_connect_swapped (remote, "invalidate-size", G_CALLBACK (frame_cb), self);
   g_signal_connect_swapped (self_view, "invalidate-size", G_CALLBACK (frame_cb), self);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);

@@ -37,6 +37,7 @@ struct _MtCall
   gboolean         has_video;
   gboolean         local_hold;     /* we asked for hold */
   gboolean         reinvite_out;   /* our re-INVITE awaits its answer */
+  MtSdpSession    *previous_sdp;   /* our SDP before that re-INVITE */
   gint64           active_since; /* monotonic µs */
   guint            ring_timeout_id;
 };
@@ -52,6 +53,7 @@ enum {
   PROP_REMOTE_URI,
   PROP_REMOTE_NAME,
   PROP_HAS_VIDEO,
+  PROP_HOLD,
   PROP_MEDIA_SESSION,
   N_PROPS
 };
@@ -90,6 +92,15 @@ static void
 end (MtCall *self, MtEndReason reason)
 {
   set_state (self, MT_CALL_STATE_ENDED, reason);
+}
+
+static void
+set_local_hold (MtCall *self, gboolean hold)
+{
+  if (self->local_hold == hold)
+    return;
+  self->local_hold = hold;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HOLD]);
 }
 
 static void
@@ -299,6 +310,7 @@ answer_arrived (MtCall *self, const sip_t *sip)
       return;
     }
   self->reinvite_out = FALSE;
+  g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
   update_hold_state (self);
 }
 
@@ -325,10 +337,12 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
     }
   if (self->reinvite_out && status != 481 && status != 408)
     {
-      /* the peer kept the session as it was (491 glare, 488, ...) */
+      /* the peer kept the session as it was (491 glare, 488, ...): so do we */
       g_message ("call %s: re-INVITE refused: %d %s", self->id, status, phrase ? phrase : "");
       self->reinvite_out = FALSE;
-      self->local_hold = remote_holds (self) && self->local_hold;
+      g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
+      self->local_sdp = g_steal_pointer (&self->previous_sdp);
+      set_local_hold (self, !self->local_hold);
       return;
     }
   remember_status (self, status, phrase);
@@ -656,9 +670,10 @@ mt_call_set_hold (MtCall *self, gboolean hold)
       if (stream->port != 0)
         stream->direction = hold ? MT_SDP_SENDONLY : MT_SDP_SENDRECV;
     }
-  self->local_hold = hold;
+  set_local_hold (self, hold);
   self->reinvite_out = TRUE;
-  g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
+  g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+  self->previous_sdp = g_steal_pointer (&self->local_sdp);
   self->local_sdp = g_steal_pointer (&offer);
   sdp = local_sdp_string (self);
   nua_invite (self->nh,
@@ -804,6 +819,7 @@ mt_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_REMOTE_URI: g_value_set_string (value, self->remote_uri); break;
     case PROP_REMOTE_NAME: g_value_set_string (value, self->remote_name); break;
     case PROP_HAS_VIDEO: g_value_set_boolean (value, self->has_video); break;
+    case PROP_HOLD: g_value_set_boolean (value, self->local_hold); break;
     case PROP_MEDIA_SESSION: g_value_set_object (value, self->media); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -834,6 +850,7 @@ mt_call_finalize (GObject *object)
   g_free (self->remote_name);
   g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+  g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
   G_OBJECT_CLASS (mt_call_parent_class)->finalize (object);
 }
 
@@ -857,6 +874,8 @@ mt_call_class_init (MtCallClass *klass)
   props[PROP_REMOTE_URI] = g_param_spec_string ("remote-uri", NULL, NULL, NULL, ro);
   props[PROP_REMOTE_NAME] = g_param_spec_string ("remote-name", NULL, NULL, NULL, ro);
   props[PROP_HAS_VIDEO] = g_param_spec_boolean ("has-video", NULL, NULL, FALSE, ro);
+  /* we asked for hold (the peer may hold too: see the state) */
+  props[PROP_HOLD] = g_param_spec_boolean ("hold", NULL, NULL, FALSE, ro);
   props[PROP_MEDIA_SESSION] = g_param_spec_object ("media-session", NULL, NULL,
                                                    MT_TYPE_MEDIA_SESSION, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
