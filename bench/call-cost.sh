@@ -54,7 +54,7 @@ peer() { # $1 local base port, $2 remote base port
 	exec gst-launch-1.0 -q rtpbin name=r latency=40 \
 		audiotestsrc is-live=true ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! opusenc ! rtpopuspay pt=111 ! r.send_rtp_sink_0 \
 		r.send_rtp_src_0 ! udpsink host=127.0.0.1 port=$2 sync=false async=false \
-		videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=480,framerate=30/1 ! videoconvert ! vp8enc deadline=1 cpu-used=16 threads=2 end-usage=cbr target-bitrate=800000 lag-in-frames=0 ! rtpvp8pay pt=96 ! r.send_rtp_sink_1 \
+		videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=480,framerate=30/1 ! videoconvert ! vp8enc deadline=1 cpu-used=16 threads=1 end-usage=cbr target-bitrate=800000 lag-in-frames=0 ! rtpvp8pay pt=96 ! r.send_rtp_sink_1 \
 		r.send_rtp_src_1 ! udpsink host=127.0.0.1 port=$(($2 + 2)) sync=false async=false \
 		udpsrc port=$1 caps="application/x-rtp,media=audio,clock-rate=48000,encoding-name=OPUS,payload=111" ! r.recv_rtp_sink_0 \
 		r. ! rtpopusdepay ! opusdec ! fakesink sync=false \

@@ -109,7 +109,7 @@ static const CodecInfo codec_table[] = {
     "rtppcmadepay", "alawdec name=dec",
     { "alawenc", "alawdec", "rtppcmapay", "rtppcmadepay" } },
   { "VP8", "VP8", NULL,
-    "vp8enc name=enc deadline=1 cpu-used=16 threads=2 end-usage=cbr target-bitrate=800000 "
+    "vp8enc name=enc deadline=1 cpu-used=16 threads=1 end-usage=cbr target-bitrate=800000 "
     "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default",
     "rtpvp8pay picture-id-mode=15-bit mtu=1200",
     "rtpvp8depay wait-for-keyframe=true request-keyframe=true", "vp8dec name=dec",
