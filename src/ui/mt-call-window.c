@@ -32,6 +32,7 @@ struct _MtCallWindow
   GtkLabel         *name_label;
   GtkLabel         *address_label;
   GtkLabel         *state_label;
+  GtkLabel         *notice_label;   /* what the media layer left out or failed at */
   GtkWidget        *incoming_box;
   GtkWidget        *active_box;
   GtkToggleButton  *mute_button;
@@ -114,6 +115,21 @@ update_hold (MtCallWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ON_HOLD]);
+}
+
+/* "No camera was found, so this call is audio only.", a device that failed:
+ * sentences from the core (translated there), shown above the call state */
+static void
+show_notice (MtCallWindow *self, const char *notice)
+{
+  gtk_label_set_label (self->notice_label, notice);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_label), notice != NULL && *notice != '\0');
+}
+
+static void
+media_error_cb (MtCallWindow *self, const char *message)
+{
+  show_notice (self, message);
 }
 
 static void
@@ -323,6 +339,7 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, name_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, address_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, incoming_box);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, active_box);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, mute_button);
@@ -372,6 +389,9 @@ mt_call_window_new (MtApplication    *app,
 
   g_signal_connect_swapped (call, "notify::state", G_CALLBACK (state_changed_cb), self);
   g_signal_connect_swapped (call, "notify::has-video", G_CALLBACK (update), self);
+  show_notice (self, mt_media_session_get_warning (mt_call_get_media_session (call)));
+  g_signal_connect_object (mt_call_get_media_session (call), "error",
+                           G_CALLBACK (media_error_cb), self, G_CONNECT_SWAPPED);
   /* a refused hold request flips it back without a state change */
   g_signal_connect_swapped (call, "notify::hold", G_CALLBACK (update), self);
   g_signal_connect_swapped (remote, "invalidate-size", G_CALLBACK (frame_cb), self);
