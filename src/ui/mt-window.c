@@ -42,33 +42,6 @@ G_DEFINE_FINAL_TYPE (MtWindow, mt_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* ---- account status --------------------------------------------------------- */
 
-/* a wildcard listen address is not something to tell people: use the
- * address this machine would send from */
-static char *
-reachable_uri (const char *contact)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetSocketAddress) target = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autofree char *ip = NULL;
-  g_autofree char *host = NULL;
-  g_autofree char *user = mt_sip_uri_get_user (contact);
-  guint port = mt_sip_uri_get_port (contact);
-
-  host = mt_sip_uri_get_host (contact);
-  if (g_strcmp0 (host, "0.0.0.0") != 0)
-    return g_strdup (contact);
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
-  target = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string ("192.0.2.1", 9));
-  if (socket && g_socket_connect (socket, G_SOCKET_ADDRESS (target), NULL, NULL) &&
-      (local = g_socket_get_local_address (socket, NULL)))
-    ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
-  if (ip == NULL)
-    return g_strdup (contact);
-  return port ? g_strdup_printf ("sip:%s%s%s:%u", user ? user : "", user ? "@" : "", ip, port)
-              : g_strdup_printf ("sip:%s%s%s", user ? user : "", user ? "@" : "", ip);
-}
-
 static char *
 account_status_text (MtWindow *self, const char **icon)
 {
@@ -85,7 +58,7 @@ account_status_text (MtWindow *self, const char **icon)
   aor = mt_account_get_aor (account);
   if (aor == NULL)
     {
-      g_autofree char *uri = reachable_uri (mt_account_get_contact_uri (account));
+      g_autofree char *uri = mt_account_dup_reachable_uri (account);
 
       *icon = "network-wired-symbolic";
       return g_strdup_printf (_("No account: you can be called directly at %s"), uri);

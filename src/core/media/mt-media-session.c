@@ -858,12 +858,12 @@ mt_media_session_set_video_sinks (MtMediaSession *self,
   g_return_if_fail (MT_IS_MEDIA_SESSION (self));
   g_return_if_fail (self->pipeline == NULL);
 
-  g_set_object (&self->remote_video_sink, remote_sink);
-  g_set_object (&self->self_view_sink, self_view_sink);
+  g_clear_object (&self->remote_video_sink);
+  g_clear_object (&self->self_view_sink);
   if (remote_sink)
-    gst_object_ref_sink (remote_sink), gst_object_unref (remote_sink);
+    self->remote_video_sink = gst_object_ref_sink (remote_sink);
   if (self_view_sink)
-    gst_object_ref_sink (self_view_sink), gst_object_unref (self_view_sink);
+    self->self_view_sink = gst_object_ref_sink (self_view_sink);
 }
 
 static gboolean

@@ -189,7 +189,8 @@ is_any_address (const char *host)
   return g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::");
 }
 
-/* The address that reaches `peer_host` from here (no packet is sent) */
+/* The address that reaches `peer_host` from here, or NULL: a UDP connect()
+ * asks the routing table; no packet is sent */
 static char *
 route_address_to (const char *peer_host)
 {
@@ -199,13 +200,13 @@ route_address_to (const char *peer_host)
   g_autoptr(GSocketAddress) local = NULL;
 
   if (peer == NULL)
-    return g_strdup ("127.0.0.1");
+    return NULL;
   sock = g_socket_new (g_inet_address_get_family (peer), G_SOCKET_TYPE_DATAGRAM,
                        G_SOCKET_PROTOCOL_UDP, NULL);
   remote = g_inet_socket_address_new (peer, 9);
   if (sock == NULL || !g_socket_connect (sock, remote, NULL, NULL) ||
       !(local = g_socket_get_local_address (sock, NULL)))
-    return g_strdup ("127.0.0.1");
+    return NULL;
   return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
 }
 
@@ -217,10 +218,10 @@ new_media_session (MtAccount *self, const char *peer_host, gboolean video, GErro
   const char *bind = self->listen_host;
 
   config->video = config->video && video;
-  if (is_any_address (bind))
-    media_address = route_address_to (peer_host);
-  else
+  if (!is_any_address (bind))
     media_address = g_strdup (bind);
+  else if (!(media_address = route_address_to (peer_host)))
+    media_address = g_strdup ("127.0.0.1");
   return mt_media_session_new (config, bind, media_address, error);
 }
 
@@ -293,8 +294,7 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
 static MtEndReason
 registration_failure (int status, const sip_t *sip)
 {
-  /* nta's own responses (timeouts, transport errors) name no server */
-  gboolean from_peer = sip != NULL && (sip->sip_server != NULL || sip->sip_user_agent != NULL);
+  gboolean from_peer = mt_sip_response_from_peer (sip);
 
   if (status == 401 || status == 403 || status == 407 || status == 904)
     return MT_END_REASON_AUTH_FAILED;
@@ -571,6 +571,19 @@ mt_account_get_transport (MtAccount *self)
 {
   g_return_val_if_fail (MT_IS_ACCOUNT (self), MT_TRANSPORT_UDP);
   return self->transport;
+}
+
+char *
+mt_account_dup_reachable_uri (MtAccount *self)
+{
+  g_autofree char *host = NULL;
+
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
+
+  /* the default route, asked with a TEST-NET-1 address (RFC 5737) */
+  if (is_any_address (self->listen_host) && (host = route_address_to ("192.0.2.1")))
+    return g_strdup_printf ("sip:%s@%s:%u", self->user, host, self->listen_port);
+  return g_strdup (self->contact_uri);
 }
 
 MtRegistrationState

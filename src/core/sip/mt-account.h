@@ -36,6 +36,9 @@ MtAccount *mt_account_new (const char  *listen,
 const char          *mt_account_get_aor                 (MtAccount *self);
 /* the SIP port we listen on (chosen by us when asked for port 0) */
 guint                mt_account_get_port                (MtAccount *self);
+/* the contact, with a wildcard listen address (0.0.0.0) replaced by the
+ * address this machine sends from: what to tell people to call */
+char                *mt_account_dup_reachable_uri       (MtAccount *self);
 /* the address people can call us at, e.g. sip:alice@127.0.0.1:5070 */
 const char          *mt_account_get_contact_uri         (MtAccount *self);
 MtTransport          mt_account_get_transport           (MtAccount *self);

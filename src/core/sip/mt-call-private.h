@@ -34,6 +34,9 @@ void    mt_call_handle_event (MtCall         *self,
 void    mt_call_release_handle (MtCall *self);
 gboolean mt_call_is_released (MtCall *self);
 
+/* FALSE for a response nta made up (transport error, timeout) */
+gboolean mt_sip_response_from_peer (const sip_t *sip);
+
 /* from MtAccount */
 nua_t  *mt_account_get_nua (MtAccount *self);
 /* "Digest:\"realm\":user:password" for a challenge, or NULL without a password */

@@ -202,8 +202,8 @@ local_sdp_string (MtCall *self)
 
 /* Responses that nta makes up itself (transport errors, timeouts) look like
  * real ones, To tag included, but name no server: peers and proxies do. */
-static gboolean
-response_from_peer (const sip_t *sip)
+gboolean
+mt_sip_response_from_peer (const sip_t *sip)
 {
   return sip != NULL && (sip->sip_server != NULL || sip->sip_user_agent != NULL);
 }
@@ -211,7 +211,7 @@ response_from_peer (const sip_t *sip)
 static MtEndReason
 reason_for_status (int status, const sip_t *sip)
 {
-  gboolean from_peer = response_from_peer (sip);
+  gboolean from_peer = mt_sip_response_from_peer (sip);
 
   switch (status)
     {
