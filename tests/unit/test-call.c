@@ -424,6 +424,7 @@ test_busy (Fixture *f, gconstpointer data)
   mt_account_set_single_call (f->alice, FALSE);
   dial (f, f->alice, f->bob, FALSE);
   wait_state (f, "bob", 0, MT_CALL_STATE_INCOMING);
+  wait_state (f, "alice", 0, MT_CALL_STATE_RINGING);
   mt_call_answer (call_of (f, "bob", 0));
   wait_state (f, "alice", 0, MT_CALL_STATE_ACTIVE);
 
@@ -450,6 +451,7 @@ test_incoming_answered_video (Fixture *f, gconstpointer data)
 
   dial (f, f->carol, f->bob, TRUE);
   wait_state (f, "bob", 0, MT_CALL_STATE_INCOMING);
+  wait_state (f, "carol", 0, MT_CALL_STATE_RINGING);
   incoming = call_of (f, "bob", 0);
   g_assert_cmpint (mt_call_get_direction (incoming), ==, MT_CALL_DIRECTION_INCOMING);
   g_assert_true (mt_call_get_has_video (incoming));
@@ -477,6 +479,7 @@ test_hold_and_resume (Fixture *f, gconstpointer data)
   MtCall *call = dial (f, f->alice, f->bob, FALSE);
 
   wait_state (f, "bob", 0, MT_CALL_STATE_INCOMING);
+  wait_state (f, "alice", 0, MT_CALL_STATE_RINGING);
   mt_call_answer (call_of (f, "bob", 0));
   wait_state (f, "alice", 0, MT_CALL_STATE_ACTIVE);
   wait_state (f, "bob", 0, MT_CALL_STATE_ACTIVE);
@@ -507,6 +510,7 @@ test_media_timeout (Fixture *f, gconstpointer data)
 {
   dial (f, f->alice, f->bob, FALSE);
   wait_state (f, "bob", 0, MT_CALL_STATE_INCOMING);
+  wait_state (f, "alice", 0, MT_CALL_STATE_RINGING);
   mt_call_answer (call_of (f, "bob", 0));
   wait_state (f, "alice", 0, MT_CALL_STATE_ACTIVE);
   wait_state (f, "bob", 0, MT_CALL_STATE_ACTIVE);

@@ -9,7 +9,6 @@
 #include <glib/gi18n-lib.h>
 
 #include <string.h>
-#include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/url.h>
