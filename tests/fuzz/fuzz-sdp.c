@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "mt-codecs.h"
 #include "mt-sdp.h"
 
 #include <stdint.h>
@@ -27,7 +28,7 @@ make_local (void)
   local->address = g_strdup ("192.0.2.20");
   local->audio_port = 50000;
   local->video_port = 50002;
-  mt_sdp_local_add_default_codecs (local, NULL, NULL);
+  mt_codecs_fill_local (local, NULL, NULL, NULL);
   return local;
 }
 

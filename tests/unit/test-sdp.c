@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "mt-codecs.h"
 #include "mt-sdp.h"
 
 #include <string.h>
@@ -100,7 +101,7 @@ make_local (const char *address,
   local->audio_rtcp_port = audio_port + 1;
   local->video_port = video_port;
   local->video_rtcp_port = video_port != 0 ? video_port + 1 : 0;
-  mt_sdp_local_add_default_codecs (local, NULL, NULL);
+  mt_codecs_fill_local (local, NULL, NULL, NULL);
   return local;
 }
 
@@ -196,7 +197,7 @@ test_local_defaults (void)
   g_autoptr (MtSdpLocal) local = mt_sdp_local_new ();
   MtSdpStream view = { 0 };
 
-  mt_sdp_local_add_default_codecs (local, NULL, NULL);
+  mt_codecs_fill_local (local, NULL, NULL, NULL);
   g_assert_cmpuint (local->audio_codecs->len, ==, 5);
   assert_codec (g_ptr_array_index (local->audio_codecs, 0), "opus", 111, 48000, 2);
   g_assert_cmpstr (((MtSdpCodec *) g_ptr_array_index (local->audio_codecs, 0))->fmtp, ==, "useinbandfec=1");
@@ -223,8 +224,103 @@ test_local_defaults (void)
   g_assert_cmpstr (mt_sdp_stream_get_dtmf_codec (&view)->name, ==, "telephone-event");
 
   /* Filling again replaces, it does not append */
-  mt_sdp_local_add_default_codecs (local, NULL, NULL);
+  mt_codecs_fill_local (local, NULL, NULL, NULL);
   g_assert_cmpuint (local->audio_codecs->len, ==, 5);
+}
+
+/* The offer built from the codec registry, byte for byte what the phone
+ * offered before the registry existed (the old defaults in mt-sdp.c) */
+static const char old_default_offer[] =
+  "v=0\r\n"
+  "o=- 42 42 IN IP4 192.0.2.20\r\n"
+  "s=-\r\n"
+  "c=IN IP4 192.0.2.20\r\n"
+  "t=0 0\r\n"
+  "m=audio 50000 RTP/AVP 111 9 0 8 101\r\n"
+  "a=rtpmap:111 opus/48000/2\r\n"
+  "a=fmtp:111 useinbandfec=1\r\n"
+  "a=rtpmap:9 G722/8000\r\n"
+  "a=rtpmap:0 PCMU/8000\r\n"
+  "a=rtpmap:8 PCMA/8000\r\n"
+  "a=rtpmap:101 telephone-event/8000\r\n"
+  "a=fmtp:101 0-16\r\n"
+  "a=rtcp:50001\r\n"
+  "a=sendrecv\r\n"
+  "m=video 50002 RTP/AVP 96 97 98\r\n"
+  "a=rtpmap:96 VP8/90000\r\n"
+  "a=rtcp-fb:96 nack\r\n"
+  "a=rtcp-fb:96 nack pli\r\n"
+  "a=rtcp-fb:96 ccm fir\r\n"
+  "a=rtpmap:97 H264/90000\r\n"
+  "a=fmtp:97 profile-level-id=42e01f;packetization-mode=1\r\n"
+  "a=rtcp-fb:97 nack\r\n"
+  "a=rtcp-fb:97 nack pli\r\n"
+  "a=rtcp-fb:97 ccm fir\r\n"
+  "a=rtpmap:98 H264/90000\r\n"
+  "a=fmtp:98 profile-level-id=42e01f;packetization-mode=0\r\n"
+  "a=rtcp-fb:98 nack\r\n"
+  "a=rtcp-fb:98 nack pli\r\n"
+  "a=rtcp-fb:98 ccm fir\r\n"
+  "a=rtcp:50003\r\n"
+  "a=sendrecv\r\n";
+
+static const char old_filtered_offer[] =
+  "v=0\r\n"
+  "o=- 42 42 IN IP4 192.0.2.20\r\n"
+  "s=-\r\n"
+  "c=IN IP4 192.0.2.20\r\n"
+  "t=0 0\r\n"
+  "m=audio 50000 RTP/AVP 111 8 101\r\n"
+  "a=rtpmap:111 opus/48000/2\r\n"
+  "a=fmtp:111 useinbandfec=1\r\n"
+  "a=rtpmap:8 PCMA/8000\r\n"
+  "a=rtpmap:101 telephone-event/8000\r\n"
+  "a=fmtp:101 0-16\r\n"
+  "a=rtcp:50001\r\n"
+  "a=sendrecv\r\n"
+  "m=video 50002 RTP/AVP 97 98 96\r\n"
+  "a=rtpmap:97 H264/90000\r\n"
+  "a=fmtp:97 profile-level-id=42e01f;packetization-mode=1\r\n"
+  "a=rtcp-fb:97 nack\r\n"
+  "a=rtcp-fb:97 nack pli\r\n"
+  "a=rtcp-fb:97 ccm fir\r\n"
+  "a=rtpmap:98 H264/90000\r\n"
+  "a=fmtp:98 profile-level-id=42e01f;packetization-mode=0\r\n"
+  "a=rtcp-fb:98 nack\r\n"
+  "a=rtcp-fb:98 nack pli\r\n"
+  "a=rtcp-fb:98 ccm fir\r\n"
+  "a=rtpmap:96 VP8/90000\r\n"
+  "a=rtcp-fb:96 nack\r\n"
+  "a=rtcp-fb:96 nack pli\r\n"
+  "a=rtcp-fb:96 ccm fir\r\n"
+  "a=rtcp:50003\r\n"
+  "a=sendrecv\r\n";
+
+static char *
+registry_offer (const char *audio_filter,
+                const char *video_filter)
+{
+  g_autoptr (MtSdpLocal) local = mt_sdp_local_new ();
+  g_autoptr (MtSdpSession) offer = NULL;
+
+  local->address = g_strdup ("192.0.2.20");
+  local->audio_port = 50000;
+  local->audio_rtcp_port = 50001;
+  local->video_port = 50002;
+  local->video_rtcp_port = 50003;
+  mt_codecs_fill_local (local, audio_filter, video_filter, NULL);
+  offer = mt_sdp_build_offer (local, 42);
+  return mt_sdp_session_to_string (offer);
+}
+
+static void
+test_local_registry_offer (void)
+{
+  g_autofree char *all = registry_offer (NULL, NULL);
+  g_autofree char *filtered = registry_offer (" opus , PCMA,G729,opus", "H264,VP8");
+
+  g_assert_cmpstr (all, ==, old_default_offer);
+  g_assert_cmpstr (filtered, ==, old_filtered_offer);
 }
 
 static void
@@ -232,7 +328,7 @@ test_local_filter_single (void)
 {
   g_autoptr (MtSdpLocal) local = mt_sdp_local_new ();
 
-  mt_sdp_local_add_default_codecs (local, "PCMU", "vp8");
+  mt_codecs_fill_local (local, "PCMU", "vp8", NULL);
   g_assert_cmpuint (local->audio_codecs->len, ==, 2);
   assert_codec (g_ptr_array_index (local->audio_codecs, 0), "PCMU", 0, 8000, 1);
   assert_codec (g_ptr_array_index (local->audio_codecs, 1), "telephone-event", 101, 8000, 1);
@@ -245,7 +341,7 @@ test_local_filter_order (void)
 {
   g_autoptr (MtSdpLocal) local = mt_sdp_local_new ();
 
-  mt_sdp_local_add_default_codecs (local, " opus , PCMA,G729,opus", "H264,VP8");
+  mt_codecs_fill_local (local, " opus , PCMA,G729,opus", "H264,VP8", NULL);
   g_assert_cmpuint (local->audio_codecs->len, ==, 3);
   assert_codec (g_ptr_array_index (local->audio_codecs, 0), "opus", 111, 48000, 2);
   assert_codec (g_ptr_array_index (local->audio_codecs, 1), "PCMA", 8, 8000, 1);
@@ -256,14 +352,14 @@ test_local_filter_order (void)
   assert_codec (g_ptr_array_index (local->video_codecs, 2), "VP8", 96, 90000, 1);
 
   /* telephone-event first in the filter still goes after the codecs */
-  mt_sdp_local_add_default_codecs (local, "telephone-event,G722", "none");
+  mt_codecs_fill_local (local, "telephone-event,G722", "none", NULL);
   g_assert_cmpuint (local->audio_codecs->len, ==, 2);
   assert_codec (g_ptr_array_index (local->audio_codecs, 0), "G722", 9, 8000, 1);
   assert_codec (g_ptr_array_index (local->audio_codecs, 1), "telephone-event", 101, 8000, 1);
   g_assert_cmpuint (local->video_codecs->len, ==, 0);
 
   /* only unknown audio names: no audio, and no lone telephone-event */
-  mt_sdp_local_add_default_codecs (local, "G729", "");
+  mt_codecs_fill_local (local, "G729", "", NULL);
   g_assert_cmpuint (local->audio_codecs->len, ==, 0);
   g_assert_cmpuint (local->video_codecs->len, ==, 3);
 }
@@ -374,17 +470,57 @@ test_parse_names_canonical (void)
     "a=fmtp:120 profile-level-id=42e01f\n"
     "a=rtpmap:121 vp8/90000\n");
   MtSdpStream *audio = stream_at (s, 0), *video = stream_at (s, 1);
+  g_autoptr (MtSdpLocal) bob = make_local ("192.0.2.20", 49172, 49174);
+  g_autoptr (MtSdpSession) answer = NULL;
+  g_autoptr (GPtrArray) result = NULL;
 
-  assert_codec (codec_at (audio, 0), "opus", 107, 48000, 2);
+  /* names as the peer wrote them; opus is always /2 (RFC 7587) */
+  assert_codec (codec_at (audio, 0), "OPUS", 107, 48000, 2);
   /* the common G722/16000 mistake reads as the RFC 3551 8000 */
-  assert_codec (codec_at (audio, 1), "G722", 9, 8000, 1);
-  assert_codec (codec_at (audio, 2), "telephone-event", 100, 8000, 1);
+  assert_codec (codec_at (audio, 1), "g722", 9, 8000, 1);
+  assert_codec (codec_at (audio, 2), "Telephone-Event", 100, 8000, 1);
+  g_assert_cmpuint (mt_sdp_stream_get_dtmf_codec (audio)->pt, ==, 100);
   /* dynamic payload without rtpmap: kept, unnamed */
   g_assert_cmpuint (codec_at (audio, 3)->pt, ==, 102);
   g_assert_cmpstr (codec_at (audio, 3)->name, ==, "");
-  assert_codec (codec_at (video, 0), "H264", 120, 90000, 1);
+  assert_codec (codec_at (video, 0), "h264", 120, 90000, 1);
   g_assert_cmpuint (mt_sdp_codec_get_h264_packetization_mode (codec_at (video, 0)), ==, 0);
-  assert_codec (codec_at (video, 1), "VP8", 121, 90000, 1);
+  assert_codec (codec_at (video, 1), "vp8", 121, 90000, 1);
+
+  /* they match ours case-insensitively; our answer and what we negotiate
+   * use our spelling, with the offerer's numbers */
+  answer = answer_ok (s, bob);
+  assert_codec (codec_at (stream_at (answer, 0), 0), "opus", 107, 48000, 2);
+  assert_codec (codec_at (stream_at (answer, 0), 1), "telephone-event", 100, 8000, 1);
+  assert_codec (codec_at (stream_at (answer, 1), 0), "H264", 120, 90000, 1);
+  result = negotiate_ok (answer, s, FALSE);
+  assert_codec (negotiated_at (result, 0)->send_codec, "opus", 107, 48000, 2);
+  assert_codec (negotiated_at (result, 0)->recv_codec, "opus", 107, 48000, 2);
+  assert_codec (negotiated_at (result, 1)->send_codec, "H264", 120, 90000, 1);
+}
+
+/* Our offer when we are the offerer and the peer answers in capitals */
+static void
+test_negotiate_peer_spelling (void)
+{
+  g_autoptr (MtSdpLocal) alice = make_local ("192.0.2.10", 49170, 0);
+  g_autoptr (MtSdpSession) offer = mt_sdp_build_offer (alice, 1);
+  g_autoptr (MtSdpSession) answer = parse_ok (
+    "v=0\n"
+    "o=- 2 2 IN IP4 198.51.100.1\n"
+    "s=-\n"
+    "c=IN IP4 198.51.100.1\n"
+    "t=0 0\n"
+    "m=audio 30000 RTP/AVP 0 101\n"
+    "a=rtpmap:0 pcmu/8000\n"
+    "a=rtpmap:101 TELEPHONE-EVENT/8000\n");
+  g_autoptr (GPtrArray) result = negotiate_ok (offer, answer, TRUE);
+  MtSdpNegotiated *n = negotiated_at (result, 0);
+
+  g_assert_true (n->enabled);
+  assert_codec (n->send_codec, "PCMU", 0, 8000, 1);
+  assert_codec (n->recv_codec, "PCMU", 0, 8000, 1);
+  g_assert_cmpuint (n->send_dtmf_pt, ==, 101);
 }
 
 /* Sofia 1.12 does not know RTP/AVPF: formats and rtpmaps reach us raw */
@@ -1172,7 +1308,7 @@ test_answer_h264_modes (void)
   g_assert_cmpuint (stream_at (answer, 0)->codecs->len, ==, 1);
 
   /* Only mode 1 locally: mode 0 offer means no video */
-  mt_sdp_local_add_default_codecs (bob, NULL, "H264");
+  mt_codecs_fill_local (bob, NULL, "H264", NULL);
   g_ptr_array_remove_index (bob->video_codecs, 1);
   g_clear_pointer (&answer, mt_sdp_session_free);
   answer = answer_ok (offer, bob);
@@ -1287,7 +1423,7 @@ test_negotiate_both_sides (void)
   g_autoptr (GPtrArray) a = NULL;
   g_autoptr (GPtrArray) b = NULL;
 
-  mt_sdp_local_add_default_codecs (bob, "PCMA,opus", "H264");
+  mt_codecs_fill_local (bob, "PCMA,opus", "H264", NULL);
   offer = mt_sdp_build_offer (alice, 100);
   offer_wire = wire_roundtrip (offer);
   answer = answer_ok (offer_wire, bob);
@@ -1586,6 +1722,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sdp/codec/basics", test_codec_basics);
   g_test_add_func ("/sdp/direction", test_direction);
   g_test_add_func ("/sdp/local/defaults", test_local_defaults);
+  g_test_add_func ("/sdp/local/registry-offer", test_local_registry_offer);
   g_test_add_func ("/sdp/local/filter-single", test_local_filter_single);
   g_test_add_func ("/sdp/local/filter-order", test_local_filter_order);
 
@@ -1623,6 +1760,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sdp/negotiate/answerer-renumbered", test_negotiate_answerer_renumbered);
   g_test_add_func ("/sdp/negotiate/hold-offerer", test_negotiate_hold_offerer);
   g_test_add_func ("/sdp/negotiate/mismatch", test_negotiate_mismatch);
+  g_test_add_func ("/sdp/negotiate/peer-spelling", test_negotiate_peer_spelling);
 
   g_test_add_func ("/sdp/fuzz/mutations", test_fuzz_mutations);
 

@@ -5,8 +5,17 @@
  *
  * The RTP and RTCP sockets are bound here, before the SDP is written, and
  * shared by udpsrc and udpsink so that we send from the port we advertise
- * (symmetric RTP). Streaming threads only touch atomic counters; everything
- * else happens on the main context.
+ * (symmetric RTP).
+ *
+ * Threads: the public functions, the bus watch and the tick run on the main
+ * context. GStreamer's streaming threads run the pad probes (atomic counters
+ * only), rtpbin's "request-pt-map" and "pad-added" (which builds the decoder
+ * chain there, at once, so that the first H.264 SPS/PPS/IDR is not lost while
+ * waiting for the main loop). Those read stream->neg, self->config, the
+ * pipeline and the GUI's video sink, which the main context changes only
+ * while there is no pipeline (stop() takes it to NULL, joining the streaming
+ * threads, before anything is cleared); what they write is atomic or under
+ * recv_lock.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,10 +31,10 @@
 #include <gst/rtp/rtp.h>
 #include <gst/video/video.h>
 
+#include "mt-codecs.h"
 #include "mt-media-session.h"
 
 typedef struct {
-  MtMediaSession  *session;      /* unowned back pointer */
   guint            id;           /* rtpbin session: 0 audio, 1 video */
   MtSdpMediaKind   kind;
   GSocket         *rtp_sock;
@@ -41,8 +50,9 @@ typedef struct {
   gint             width;        /* atomic */
   gint             height;       /* atomic */
   gint             last_rx;      /* main thread: rx_packets at the last tick */
-  GstPad          *decoder_pad;  /* atomic: sink pad of the first decoder chain */
-  guint            undecodable_ticks;
+  guint            undecodable_ticks; /* main thread */
+  /* under MtMediaSession.recv_lock (written by "pad-added") */
+  GstPad          *decoder_pad;  /* sink pad of the first decoder chain */
   gboolean         sink_used;    /* the custom video sink went to a decoder */
 } MtStream;
 
@@ -67,9 +77,21 @@ struct _MtMediaSession
   gboolean        have_final;   /* the pipeline is gone: report these */
   MtStreamStats   final_audio;
   MtStreamStats   final_video;
+  GMutex          recv_lock;    /* MtStream.decoder_pad and .sink_used */
 };
 
 G_DEFINE_FINAL_TYPE (MtMediaSession, mt_media_session, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (mt-media-error-quark, mt_media_error)
+
+enum {
+  PROP_0,
+  PROP_MIC_MUTED,
+  PROP_CAMERA_OFF,
+  PROP_WARNING,
+  N_PROPS
+};
+static GParamSpec *props[N_PROPS];
 
 enum {
   SIGNAL_MEDIA_TIMEOUT,
@@ -78,115 +100,14 @@ enum {
 };
 static guint signals[N_SIGNALS];
 
-/* ---- codecs ---------------------------------------------------------- */
-
-typedef struct {
-  const char *name;
-  const char *encoding_name;
-  const char *raw_caps;   /* caps in front of the encoder */
-  const char *encoder;
-  const char *payloader;
-  const char *depayloader;
-  const char *decoder;
-  const char *need[4];    /* element factories that must exist */
-} CodecInfo;
-
-static const CodecInfo codec_table[] = {
-  { "opus", "OPUS", "audio/x-raw,rate=48000,channels=2",
-    "opusenc name=enc bitrate=32000 frame-size=20", "rtpopuspay mtu=1200",
-    "rtpopusdepay", "opusdec name=dec plc=true",
-    { "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay" } },
-  { "G722", "G722", "audio/x-raw,rate=16000,channels=1",
-    "avenc_g722 name=enc", "rtpg722pay mtu=1200 min-ptime=20000000 max-ptime=20000000",
-    "rtpg722depay", "avdec_g722 name=dec",
-    { "avenc_g722", "avdec_g722", "rtpg722pay", "rtpg722depay" } },
-  { "PCMU", "PCMU", "audio/x-raw,rate=8000,channels=1",
-    "mulawenc name=enc", "rtppcmupay mtu=1200 min-ptime=20000000 max-ptime=20000000",
-    "rtppcmudepay", "mulawdec name=dec",
-    { "mulawenc", "mulawdec", "rtppcmupay", "rtppcmudepay" } },
-  { "PCMA", "PCMA", "audio/x-raw,rate=8000,channels=1",
-    "alawenc name=enc", "rtppcmapay mtu=1200 min-ptime=20000000 max-ptime=20000000",
-    "rtppcmadepay", "alawdec name=dec",
-    { "alawenc", "alawdec", "rtppcmapay", "rtppcmadepay" } },
-  { "VP8", "VP8", NULL,
-    "vp8enc name=enc deadline=1 cpu-used=16 threads=1 end-usage=cbr target-bitrate=800000 "
-    "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default",
-    "rtpvp8pay picture-id-mode=15-bit mtu=1200",
-    "rtpvp8depay wait-for-keyframe=true request-keyframe=true", "vp8dec name=dec",
-    { "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay" } },
-  { "H264", "H264", NULL,
-    "x264enc name=enc tune=zerolatency speed-preset=ultrafast bitrate=800 key-int-max=60 "
-    "! video/x-h264,profile=constrained-baseline",
-    "rtph264pay config-interval=-1 mtu=1200 aggregate-mode=zero-latency",
-    "rtph264depay request-keyframe=true ! h264parse",
-    "avdec_h264 name=dec automatic-request-sync-points=true",
-    { "x264enc", "avdec_h264", "rtph264pay", "h264parse" } },
-  /* where x264 and libav are missing (the GNOME Flatpak runtime): OpenH264 */
-  { "H264", "H264", NULL,
-    "openh264enc name=enc complexity=low rate-control=bitrate bitrate=800000 gop-size=60 "
-    "usage-type=camera ! h264parse",
-    "rtph264pay config-interval=-1 mtu=1200 aggregate-mode=zero-latency",
-    "rtph264depay request-keyframe=true ! h264parse", "openh264dec name=dec",
-    { "openh264enc", "openh264dec", "rtph264pay", "h264parse" } },
-};
+/* ---- codecs (the table is in mt-codecs.c) ----------------------------- */
 
 static gboolean
-factory_exists (const char *name)
+element_exists (const char *factory_name)
 {
-  g_autoptr(GstElementFactory) factory = gst_element_factory_find (name);
+  g_autoptr(GstElementFactory) factory = gst_element_factory_find (factory_name);
 
   return factory != NULL;
-}
-
-static gboolean
-codec_info_usable (const CodecInfo *info)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (info->need) && info->need[i]; i++)
-    if (!factory_exists (info->need[i]))
-      return FALSE;
-  return TRUE;
-}
-
-/* The first implementation of `name` whose elements are all installed; the
- * first one at all when none is (its error names what is missing). */
-static const CodecInfo *
-codec_info_lookup (const char *name)
-{
-  const CodecInfo *first = NULL;
-
-  for (gsize i = 0; i < G_N_ELEMENTS (codec_table); i++)
-    {
-      if (g_ascii_strcasecmp (codec_table[i].name, name) != 0)
-        continue;
-      if (codec_info_usable (&codec_table[i]))
-        return &codec_table[i];
-      if (first == NULL)
-        first = &codec_table[i];
-    }
-  return first;
-}
-
-static gboolean
-codec_available (const MtSdpCodec *codec)
-{
-  const CodecInfo *info;
-
-  if (g_ascii_strcasecmp (codec->name, "telephone-event") == 0)
-    return TRUE;
-  info = codec_info_lookup (codec->name);
-  return info != NULL && codec_info_usable (info);
-}
-
-static void
-drop_unavailable_codecs (GPtrArray *codecs)
-{
-  for (guint i = 0; codecs && i < codecs->len;)
-    {
-      if (codec_available (g_ptr_array_index (codecs, i)))
-        i++;
-      else
-        g_ptr_array_remove_index (codecs, i);
-    }
 }
 
 /* ---- sockets --------------------------------------------------------- */
@@ -214,7 +135,7 @@ stream_bind (MtStream *stream, const char *bind_address, GError **error)
 
   if (addr == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_SOCKET,
                    _("“%s” is not an IP address to send media from"), bind_address);
       return FALSE;
     }
@@ -234,17 +155,16 @@ stream_bind (MtStream *stream, const char *bind_address, GError **error)
       return TRUE;
     }
 
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+  g_set_error (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_SOCKET,
                _("No free UDP port pair for media on %s"), bind_address);
   return FALSE;
 }
 
 static MtStream *
-stream_new (MtMediaSession *session, guint id, MtSdpMediaKind kind)
+stream_new (guint id, MtSdpMediaKind kind)
 {
   MtStream *stream = g_new0 (MtStream, 1);
 
-  stream->session = session;
   stream->id = id;
   stream->kind = kind;
   return stream;
@@ -314,18 +234,30 @@ sink_description (const char *setting, MtSdpMediaKind kind)
   return g_strdup (setting);
 }
 
+/* GStreamer's parse errors in our domain, with their message. As with
+ * gst_parse_launch(), a bin may come back together with a (recoverable) error. */
 static GstElement *
 make_bin (const char *description, GError **error)
 {
-  return gst_parse_bin_from_description_full (description, TRUE, NULL,
-                                              GST_PARSE_FLAG_NO_SINGLE_ELEMENT_BINS, error);
+  g_autoptr(GError) parse_error = NULL;
+  GstElement *bin;
+
+  bin = gst_parse_bin_from_description_full (description, TRUE, NULL,
+                                             GST_PARSE_FLAG_NO_SINGLE_ELEMENT_BINS, &parse_error);
+  if (parse_error != NULL)
+    g_set_error_literal (error, MT_MEDIA_ERROR,
+                         g_error_matches (parse_error, GST_PARSE_ERROR,
+                                          GST_PARSE_ERROR_NO_SUCH_ELEMENT)
+                         ? MT_MEDIA_ERROR_ELEMENT_MISSING : MT_MEDIA_ERROR_PIPELINE,
+                         parse_error->message);
+  return bin;
 }
 
 static GstCaps *
 rtp_caps_for (MtSdpMediaKind kind, const MtSdpCodec *codec)
 {
-  const CodecInfo *info = codec_info_lookup (codec->name);
-  const char *encoding = info ? info->encoding_name : "TELEPHONE-EVENT";
+  const MtCodec *info = mt_codecs_lookup (codec->name);
+  const char *encoding = info ? info->encoding_name : codec->name;
   GstCaps *caps;
 
   caps = gst_caps_new_simple ("application/x-rtp",
@@ -334,8 +266,12 @@ rtp_caps_for (MtSdpMediaKind kind, const MtSdpCodec *codec)
                               "encoding-name", G_TYPE_STRING, encoding,
                               "payload", G_TYPE_INT, (int) codec->pt,
                               NULL);
-  if (info && g_str_equal (info->name, "opus"))
-    gst_caps_set_simple (caps, "encoding-params", G_TYPE_STRING, "2", NULL);
+  if (info && info->channels > 1)
+    {
+      g_autofree char *channels = g_strdup_printf ("%u", info->channels);
+
+      gst_caps_set_simple (caps, "encoding-params", G_TYPE_STRING, channels, NULL);
+    }
   return caps;
 }
 
@@ -405,7 +341,10 @@ decoded_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 /* ---- send side ---------------------------------------------------------- */
 
 static char *
-send_chain_description (MtMediaSession *self, MtStream *stream, const CodecInfo *info)
+send_chain_description (MtMediaSession     *self,
+                        MtStream           *stream,
+                        const MtCodec      *info,
+                        const MtCodecChain *chain)
 {
   const MtSdpCodec *codec = stream->neg->send_codec;
 
@@ -413,7 +352,7 @@ send_chain_description (MtMediaSession *self, MtStream *stream, const CodecInfo 
     return g_strdup_printf ("audioconvert ! audioresample ! %s ! volume name=mic mute=%s ! "
                             "queue max-size-time=100000000 leaky=downstream ! %s ! %s pt=%u",
                             info->raw_caps, self->mic_muted ? "true" : "false",
-                            info->encoder, info->payloader, codec->pt);
+                            chain->encoder, chain->payloader, codec->pt);
 
   return g_strdup_printf ("videoconvert ! videoscale ! videorate ! "
                           "video/x-raw,width=%u,height=%u,framerate=%u/1 ! tee name=t ! "
@@ -421,7 +360,7 @@ send_chain_description (MtMediaSession *self, MtStream *stream, const CodecInfo 
                           "%s ! %s pt=%u",
                           self->config->width, self->config->height, self->config->framerate,
                           self->camera_off ? "true" : "false",
-                          info->encoder, info->payloader, codec->pt);
+                          chain->encoder, chain->payloader, codec->pt);
 }
 
 static gboolean
@@ -429,7 +368,7 @@ link_to_rtpbin (GstElement *src, MtMediaSession *self, const char *rtpbin_pad, G
 {
   if (!gst_element_link_pads (src, NULL, self->rtpbin, rtpbin_pad))
     {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+      g_set_error (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_PIPELINE,
                    "Could not link %s to rtpbin", GST_OBJECT_NAME (src));
       return FALSE;
     }
@@ -453,23 +392,24 @@ add_self_view (MtMediaSession *self, GstElement *chain)
 static gboolean
 build_send (MtMediaSession *self, MtStream *stream, GError **error)
 {
-  const CodecInfo *info = codec_info_lookup (stream->neg->send_codec->name);
+  const MtCodec *info = mt_codecs_lookup (stream->neg->send_codec->name);
+  const MtCodecChain *codec_chain = info ? mt_codec_pick_chain (info, element_exists) : NULL;
   g_autofree char *src_desc = NULL;
   g_autofree char *chain_desc = NULL;
   g_autofree char *pad = NULL;
   GstElement *src, *chain;
   gboolean audio = stream->kind == MT_SDP_MEDIA_AUDIO;
 
-  if (info == NULL)
+  if (codec_chain == NULL)
     {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+      g_set_error (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_NEGOTIATION,
                    _("No encoder for %s"), stream->neg->send_codec->name);
       return FALSE;
     }
 
   src_desc = source_description (audio ? self->config->audio_source : self->config->video_source,
                                  stream->kind);
-  chain_desc = send_chain_description (self, stream, info);
+  chain_desc = send_chain_description (self, stream, info, codec_chain);
   g_debug ("send %u: %s ! %s", stream->id, src_desc, chain_desc);
 
   if (!(src = make_bin (src_desc, error)))
@@ -482,18 +422,19 @@ build_send (MtMediaSession *self, MtStream *stream, GError **error)
 
   if (!gst_element_link (src, chain))
     {
-      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+      g_set_error_literal (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_NEGOTIATION,
                            audio ? _("The audio source does not fit the encoder")
                                  : _("The video source does not fit the encoder"));
       return FALSE;
     }
-  if (g_str_has_prefix (info->encoder, "x264enc") &&
+  if (codec_chain->single_nal_property &&
       mt_sdp_codec_get_h264_packetization_mode (stream->neg->send_codec) == 0)
     {
       /* packetization-mode 0: every NAL unit must fit one packet */
       g_autoptr(GstElement) enc = gst_bin_get_by_name (GST_BIN (chain), "enc");
 
-      g_object_set (enc, "option-string", "slice-max-size=1100", NULL);
+      gst_util_set_object_arg (G_OBJECT (enc), codec_chain->single_nal_property,
+                               codec_chain->single_nal_value);
     }
   if (!audio && !add_self_view (self, chain))
     g_warning ("Could not show the self view");
@@ -560,7 +501,7 @@ build_net (MtMediaSession *self, MtStream *stream, GError **error)
       !gst_element_link_pads (rtp_in, "src", self->rtpbin, recv_rtp) ||
       !gst_element_link_pads (rtcp_in, "src", self->rtpbin, recv_rtcp))
     {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+      g_set_error (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_PIPELINE,
                    "Could not connect the network elements of stream %u", stream->id);
       return FALSE;
     }
@@ -568,6 +509,9 @@ build_net (MtMediaSession *self, MtStream *stream, GError **error)
 }
 
 /* ---- receive side ------------------------------------------------------- */
+
+/* Everything from here to the bus section runs on a streaming thread (see
+ * the comment at the top). */
 
 static MtStream *
 stream_for_session (MtMediaSession *self, guint id)
@@ -598,18 +542,29 @@ request_pt_map_cb (GstElement *rtpbin, guint session, guint pt, gpointer user_da
   return NULL;
 }
 
+/* The GUI's video sink goes to the first decoder chain only; a second SSRC
+ * gets a fakesink */
+static gboolean
+claim_video_sink (MtMediaSession *self, MtStream *stream)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->recv_lock);
+  gboolean was_used = stream->sink_used;
+
+  stream->sink_used = TRUE;
+  return !was_used;
+}
+
 static GstElement *
 take_sink (MtMediaSession *self, MtStream *stream, GError **error)
 {
   g_autofree char *desc = NULL;
 
-  if (stream->kind == MT_SDP_MEDIA_VIDEO && self->remote_video_sink && !stream->sink_used)
+  if (stream->kind == MT_SDP_MEDIA_VIDEO && self->remote_video_sink)
     {
-      stream->sink_used = TRUE;
-      return g_object_ref (self->remote_video_sink);
+      if (claim_video_sink (self, stream))
+        return g_object_ref (self->remote_video_sink);
+      desc = g_strdup ("fakesink sync=false async=false");
     }
-  if (stream->kind == MT_SDP_MEDIA_VIDEO && stream->sink_used)
-    desc = g_strdup ("fakesink sync=false async=false");
   else
     desc = sink_description (stream->kind == MT_SDP_MEDIA_AUDIO ? self->config->audio_sink
                                                                 : self->config->video_sink,
@@ -629,10 +584,21 @@ link_discard (MtMediaSession *self, GstPad *pad)
   gst_pad_link (pad, sinkpad);
 }
 
+/* A second SSRC: keep asking the first one for keyframes */
+static void
+remember_decoder_pad (MtMediaSession *self, MtStream *stream, GstPad *pad)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->recv_lock);
+
+  if (stream->decoder_pad == NULL)
+    stream->decoder_pad = g_object_ref (pad);
+}
+
 static gboolean
 link_decoder (MtMediaSession *self, MtStream *stream, GstPad *pad, GError **error)
 {
-  const CodecInfo *info = codec_info_lookup (stream->neg->recv_codec->name);
+  const MtCodec *info = mt_codecs_lookup (stream->neg->recv_codec->name);
+  const MtCodecChain *codec_chain = mt_codec_pick_chain (info, element_exists);
   g_autofree char *desc = NULL;
   g_autoptr(GstElement) dec = NULL;
   g_autoptr(GstPad) dec_src = NULL;
@@ -642,7 +608,7 @@ link_decoder (MtMediaSession *self, MtStream *stream, GstPad *pad, GError **erro
   desc = g_strdup_printf (stream->kind == MT_SDP_MEDIA_AUDIO
                           ? "%s ! %s ! audioconvert ! audioresample"
                           : "%s ! %s ! videoconvert",
-                          info->depayloader, info->decoder);
+                          codec_chain->depayloader, codec_chain->decoder);
   if (!(chain = make_bin (desc, error)))
     return FALSE;
   if (!(sink = take_sink (self, stream, error)))
@@ -659,7 +625,7 @@ link_decoder (MtMediaSession *self, MtStream *stream, GstPad *pad, GError **erro
 
   if (!gst_element_link (chain, sink))
     {
-      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+      g_set_error_literal (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_NEGOTIATION,
                            stream->kind == MT_SDP_MEDIA_AUDIO
                            ? _("The audio sink does not accept decoded audio")
                            : _("The video sink does not accept decoded video"));
@@ -668,10 +634,7 @@ link_decoder (MtMediaSession *self, MtStream *stream, GstPad *pad, GError **erro
   gst_element_sync_state_with_parent (sink);
   gst_element_sync_state_with_parent (chain);
   chain_sink = gst_element_get_static_pad (chain, "sink");
-  if (!g_atomic_pointer_compare_and_exchange (&stream->decoder_pad, NULL, chain_sink))
-    ;  /* a second SSRC: keep asking the first one for keyframes */
-  else
-    g_object_ref (chain_sink);
+  remember_decoder_pad (self, stream, chain_sink);
   return gst_pad_link (pad, chain_sink) == GST_PAD_LINK_OK;
 }
 
@@ -729,17 +692,25 @@ expects_media (MtStream *stream)
 /* Video arrives but nothing decodes: the keyframe (or H.264 SPS/PPS) went
  * missing, e.g. sent before our pipeline ran. Ask the sender for a new one;
  * rtpbin turns this into RTCP PLI/FIR. */
-static void
-request_keyframe_if_stuck (MtStream *stream)
+static GstPad *
+dup_decoder_pad (MtMediaSession *self, MtStream *stream)
 {
-  GstPad *pad;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->recv_lock);
+
+  return stream->decoder_pad ? g_object_ref (stream->decoder_pad) : NULL;
+}
+
+static void
+request_keyframe_if_stuck (MtMediaSession *self, MtStream *stream)
+{
+  g_autoptr(GstPad) pad = NULL;
 
   if (stream == NULL || g_atomic_int_get (&stream->rx_packets) == 0 ||
       g_atomic_int_get (&stream->decoded) > 0)
     return;
   if (++stream->undecodable_ticks % 2 != 0)
     return;
-  pad = g_atomic_pointer_get (&stream->decoder_pad);
+  pad = dup_decoder_pad (self, stream);
   if (pad == NULL)
     return;
   g_debug ("stream %u: nothing decodes, asking for a keyframe", stream->id);
@@ -768,7 +739,7 @@ tick_cb (gpointer user_data)
       stream->last_rx = now;
     }
 
-  request_keyframe_if_stuck (self->video);
+  request_keyframe_if_stuck (self, self->video);
   self->silent_ticks = (expecting && !arrived) ? self->silent_ticks + 1 : 0;
   if (self->config->media_timeout_s > 0 && self->silent_ticks == self->config->media_timeout_s)
     g_signal_emit (self, signals[SIGNAL_MEDIA_TIMEOUT], 0);
@@ -776,6 +747,16 @@ tick_cb (gpointer user_data)
 }
 
 /* ---- public ------------------------------------------------------------- */
+
+static void
+set_warning (MtMediaSession *self, const char *warning)
+{
+  if (g_strcmp0 (self->warning, warning) == 0)
+    return;
+  g_free (self->warning);
+  self->warning = g_strdup (warning);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_WARNING]);
+}
 
 MtMediaSession *
 mt_media_session_new (const MtMediaConfig *config,
@@ -798,15 +779,15 @@ mt_media_session_new (const MtMediaConfig *config,
       && !have_camera ())
     {
       want_video = FALSE;
-      self->warning = g_strdup (_("No camera was found, so this call is audio only."));
+      set_warning (self, _("No camera was found, so this call is audio only."));
     }
 
-  self->audio = stream_new (self, 0, MT_SDP_MEDIA_AUDIO);
+  self->audio = stream_new (0, MT_SDP_MEDIA_AUDIO);
   if (!stream_bind (self->audio, bind_address, error))
     return NULL;
   if (want_video)
     {
-      self->video = stream_new (self, 1, MT_SDP_MEDIA_VIDEO);
+      self->video = stream_new (1, MT_SDP_MEDIA_VIDEO);
       if (!stream_bind (self->video, bind_address, error))
         return NULL;
     }
@@ -823,9 +804,8 @@ mt_media_session_dup_local (MtMediaSession *self)
   local = mt_sdp_local_new ();
   g_free (local->address);
   local->address = g_strdup (self->media_address);
-  mt_sdp_local_add_default_codecs (local, self->config->audio_codecs, self->config->video_codecs);
-  drop_unavailable_codecs (local->audio_codecs);
-  drop_unavailable_codecs (local->video_codecs);
+  mt_codecs_fill_local (local, self->config->audio_codecs, self->config->video_codecs,
+                        element_exists);
   local->audio_port = self->audio->rtp_port;
   local->audio_rtcp_port = self->audio->rtcp_port;
   if (self->video && local->video_codecs && local->video_codecs->len > 0)
@@ -834,13 +814,6 @@ mt_media_session_dup_local (MtMediaSession *self)
       local->video_rtcp_port = self->video->rtcp_port;
     }
   return local;
-}
-
-gboolean
-mt_media_session_has_video (MtMediaSession *self)
-{
-  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
-  return self->video != NULL;
 }
 
 const char *
@@ -872,30 +845,21 @@ sends (MtSdpDirection dir)
   return dir == MT_SDP_SENDRECV || dir == MT_SDP_SENDONLY;
 }
 
-static MtSdpNegotiated *
-negotiated_copy (const MtSdpNegotiated *neg)
-{
-  MtSdpNegotiated *copy = g_memdup2 (neg, sizeof *neg);
-
-  copy->remote_address = g_strdup (neg->remote_address);
-  copy->remote_rtcp_address = g_strdup (neg->remote_rtcp_address);
-  copy->send_codec = mt_sdp_codec_copy (neg->send_codec);
-  copy->recv_codec = mt_sdp_codec_copy (neg->recv_codec);
-  return copy;
-}
-
 static gboolean
 start_stream (MtMediaSession *self, MtStream *stream, MtSdpNegotiated *neg, GError **error)
 {
+  const MtCodec *info;
+
   if (stream == NULL || neg == NULL || !neg->enabled)
     return TRUE;
-  if (codec_info_lookup (neg->recv_codec->name) == NULL)
+  info = mt_codecs_lookup (neg->recv_codec->name);
+  if (info == NULL || mt_codec_get_n_chains (info) == 0)
     {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+      g_set_error (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_NEGOTIATION,
                    _("No decoder for %s"), neg->recv_codec->name);
       return FALSE;
     }
-  stream->neg = negotiated_copy (neg);
+  stream->neg = mt_sdp_negotiated_copy (neg);
 
   /* the send chain first: requesting send_rtp_sink_N makes send_rtp_src_N */
   if (sends (neg->direction) && !build_send (self, stream, error))
@@ -929,7 +893,7 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
   self->rtpbin = gst_element_factory_make ("rtpbin", "rtpbin");
   if (self->rtpbin == NULL)
     {
-      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+      g_set_error_literal (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_ELEMENT_MISSING,
                            _("GStreamer's rtpbin is missing (gstreamer1.0-plugins-good)"));
       return FALSE;
     }
@@ -950,7 +914,7 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
   self->bus_watch = gst_bus_add_watch (bus, bus_cb, self);
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
-      g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
+      g_set_error_literal (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_DEVICE,
                            _("The media pipeline could not start (is a device missing or busy?)"));
       mt_media_session_stop (self);
       return FALSE;
@@ -996,9 +960,11 @@ mt_media_session_restart (MtMediaSession *self, GPtrArray *negotiated, GError **
       if (streams[i] == NULL)
         continue;
       g_clear_pointer (&streams[i]->neg, mt_sdp_negotiated_free);
+      streams[i]->undecodable_ticks = 0;
+      g_mutex_lock (&self->recv_lock);
       g_clear_object (&streams[i]->decoder_pad);
       streams[i]->sink_used = FALSE;
-      streams[i]->undecodable_ticks = 0;
+      g_mutex_unlock (&self->recv_lock);
     }
   return mt_media_session_start (self, negotiated, error);
 }
@@ -1030,8 +996,13 @@ void
 mt_media_session_set_mic_muted (MtMediaSession *self, gboolean muted)
 {
   g_return_if_fail (MT_IS_MEDIA_SESSION (self));
-  self->mic_muted = !!muted;
+
+  muted = !!muted;
+  if (self->mic_muted == muted)
+    return;
+  self->mic_muted = muted;
   set_child_property (self, "audio-send", "mic", "mute", self->mic_muted);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MIC_MUTED]);
 }
 
 gboolean
@@ -1045,8 +1016,13 @@ void
 mt_media_session_set_camera_off (MtMediaSession *self, gboolean off)
 {
   g_return_if_fail (MT_IS_MEDIA_SESSION (self));
-  self->camera_off = !!off;
+
+  off = !!off;
+  if (self->camera_off == off)
+    return;
+  self->camera_off = off;
   set_child_property (self, "video-send", "camera", "drop", self->camera_off);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CAMERA_OFF]);
 }
 
 gboolean
@@ -1131,6 +1107,51 @@ mt_media_session_get_stats (MtMediaSession *self, MtStreamStats *audio, MtStream
 /* ---- GObject ------------------------------------------------------------ */
 
 static void
+mt_media_session_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  MtMediaSession *self = MT_MEDIA_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_MIC_MUTED:
+      g_value_set_boolean (value, self->mic_muted);
+      break;
+    case PROP_CAMERA_OFF:
+      g_value_set_boolean (value, self->camera_off);
+      break;
+    case PROP_WARNING:
+      g_value_set_string (value, self->warning);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mt_media_session_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  MtMediaSession *self = MT_MEDIA_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_MIC_MUTED:
+      mt_media_session_set_mic_muted (self, g_value_get_boolean (value));
+      break;
+    case PROP_CAMERA_OFF:
+      mt_media_session_set_camera_off (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 mt_media_session_dispose (GObject *object)
 {
   MtMediaSession *self = MT_MEDIA_SESSION (object);
@@ -1151,6 +1172,7 @@ mt_media_session_finalize (GObject *object)
   g_clear_pointer (&self->config, mt_media_config_free);
   g_free (self->media_address);
   g_free (self->warning);
+  g_mutex_clear (&self->recv_lock);
   G_OBJECT_CLASS (mt_media_session_parent_class)->finalize (object);
 }
 
@@ -1161,6 +1183,20 @@ mt_media_session_class_init (MtMediaSessionClass *klass)
 
   object_class->dispose = mt_media_session_dispose;
   object_class->finalize = mt_media_session_finalize;
+  object_class->get_property = mt_media_session_get_property;
+  object_class->set_property = mt_media_session_set_property;
+
+  props[PROP_MIC_MUTED] =
+    g_param_spec_boolean ("mic-muted", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_CAMERA_OFF] =
+    g_param_spec_boolean ("camera-off", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* A sentence for a person when something was left out (no camera), or NULL */
+  props[PROP_WARNING] =
+    g_param_spec_string ("warning", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 
   /* No RTP arrived for the configured time on any stream that should receive. */
   signals[SIGNAL_MEDIA_TIMEOUT] =
@@ -1175,4 +1211,5 @@ mt_media_session_class_init (MtMediaSessionClass *klass)
 static void
 mt_media_session_init (MtMediaSession *self)
 {
+  g_mutex_init (&self->recv_lock);
 }

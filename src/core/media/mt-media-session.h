@@ -25,6 +25,20 @@ typedef struct {
   guint    height;
 } MtStreamStats;
 
+#define MT_MEDIA_ERROR (mt_media_error_quark ())
+GQuark mt_media_error_quark (void);
+
+typedef enum {
+  MT_MEDIA_ERROR_SOCKET,          /* no address or port to send media from */
+  MT_MEDIA_ERROR_DEVICE,          /* a source or sink would not start (missing, busy) */
+  MT_MEDIA_ERROR_ELEMENT_MISSING, /* a GStreamer element is not installed */
+  MT_MEDIA_ERROR_PIPELINE,        /* elements would not build or link */
+  MT_MEDIA_ERROR_NEGOTIATION,     /* what was agreed cannot be sent or received here */
+} MtMediaError;
+
+/* Properties: "mic-muted" and "camera-off" (read-write booleans, also
+ * before start), "warning" (read-only string: a sentence for a person when
+ * something was left out, e.g. no camera; NULL when all is well). */
 #define MT_TYPE_MEDIA_SESSION (mt_media_session_get_type ())
 G_DECLARE_FINAL_TYPE (MtMediaSession, mt_media_session, MT, MEDIA_SESSION, GObject)
 
@@ -35,12 +49,11 @@ MtMediaSession *mt_media_session_new (const MtMediaConfig *config,
                                       const char          *media_address,
                                       GError             **error);
 
-/* What we can do, for SDP: ports, codecs (only those whose GStreamer elements
- * exist), directions. Video is absent when the config says so or there is no
- * camera (see the "warning" property). */
+/* What we can do, for SDP: ports, codecs from the registry (mt-codecs.h;
+ * only those whose GStreamer elements exist, filtered by the config),
+ * directions. Video is absent when the config says so or there is no camera
+ * (then "warning" says so). */
 MtSdpLocal *mt_media_session_dup_local (MtMediaSession *self);
-gboolean    mt_media_session_has_video (MtMediaSession *self);
-/* A sentence for a person when something was left out (no camera), or NULL */
 const char *mt_media_session_get_warning (MtMediaSession *self);
 
 /* For the GUI: sinks it owns the other end of; call before _start().

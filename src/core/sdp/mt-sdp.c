@@ -32,33 +32,6 @@ G_DEFINE_QUARK (mt-sdp-error-quark, mt_sdp_error)
  * Codecs
  */
 
-typedef struct {
-  const char     *name;
-  MtSdpMediaKind  kind;
-  guint           clock_rate;
-  guint           channels;
-} KnownCodec;
-
-/* Formats this phone can handle, with their canonical spelling. */
-static const KnownCodec known_codecs[] = {
-  { "opus",     MT_SDP_MEDIA_AUDIO, 48000, 2 },
-  { "G722",     MT_SDP_MEDIA_AUDIO, 8000,  1 },
-  { "PCMU",     MT_SDP_MEDIA_AUDIO, 8000,  1 },
-  { "PCMA",     MT_SDP_MEDIA_AUDIO, 8000,  1 },
-  { DTMF_NAME,  MT_SDP_MEDIA_AUDIO, 8000,  1 },
-  { "VP8",      MT_SDP_MEDIA_VIDEO, 90000, 1 },
-  { "H264",     MT_SDP_MEDIA_VIDEO, 90000, 1 },
-};
-
-static const KnownCodec *
-find_known_codec (const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (known_codecs); i++)
-    if (g_ascii_strcasecmp (known_codecs[i].name, name) == 0)
-      return &known_codecs[i];
-  return NULL;
-}
-
 static gboolean
 codec_is_dtmf (const MtSdpCodec *codec)
 {
@@ -445,8 +418,10 @@ is_token_char (char c)
   return g_ascii_isalnum (c) || (c != '\0' && strchr ("-!#$%&'*+.^_`{|}~", c) != NULL);
 }
 
-/* Fill name/clock rate/channels from an rtpmap (or the RFC 3551 table),
- * normalising the spellings and quirks of the formats we support. */
+/* Fill name/clock rate/channels from an rtpmap (or the RFC 3551 table).
+ * Names stay as the peer wrote them (they compare case-insensitively; what
+ * we negotiate carries our own spelling), but two formats have rules of
+ * their own that matching depends on. */
 static void
 codec_set_format (MtSdpCodec     *codec,
                   MtSdpMediaKind  kind,
@@ -454,11 +429,10 @@ codec_set_format (MtSdpCodec     *codec,
                   guint64         rate,
                   const char     *params)
 {
-  const KnownCodec *known = find_known_codec (encoding);
   guint64 channels = 1;
 
   g_free (codec->name);
-  codec->name = g_strdup (known != NULL ? known->name : encoding);
+  codec->name = g_strdup (encoding);
   codec->clock_rate = rate <= G_MAXUINT ? (guint) rate : 0;
 
   if (kind == MT_SDP_MEDIA_AUDIO && params != NULL && *params != '\0' &&
@@ -467,10 +441,10 @@ codec_set_format (MtSdpCodec     *codec,
   codec->channels = channels > 0 ? (guint) channels : 1;
 
   /* RFC 7587: opus is always written as opus/48000/2 */
-  if (known != NULL && g_str_equal (known->name, "opus"))
+  if (g_ascii_strcasecmp (encoding, "opus") == 0)
     codec->channels = 2;
   /* RFC 3551: G722 is 8000 in SDP; some peers write its real 16000 */
-  if (known != NULL && g_str_equal (known->name, "G722") && rate == 16000)
+  if (g_ascii_strcasecmp (encoding, "G722") == 0 && rate == 16000)
     codec->clock_rate = 8000;
 }
 
@@ -1171,106 +1145,6 @@ mt_sdp_local_free (MtSdpLocal *local)
   g_free (local);
 }
 
-typedef struct {
-  const char *name;
-  guint       pt;
-  guint       clock_rate;
-  guint       channels;
-  const char *fmtp;
-} DefaultCodec;
-
-static const DefaultCodec default_audio[] = {
-  { "opus", 111, 48000, 2, "useinbandfec=1" },
-  { "G722", 9, 8000, 1, NULL },
-  { "PCMU", 0, 8000, 1, NULL },
-  { "PCMA", 8, 8000, 1, NULL },
-  { DTMF_NAME, 101, 8000, 1, "0-16" },
-};
-
-static const DefaultCodec default_video[] = {
-  { "VP8", 96, 90000, 1, NULL },
-  { "H264", 97, 90000, 1, "profile-level-id=42e01f;packetization-mode=1" },
-  { "H264", 98, 90000, 1, "profile-level-id=42e01f;packetization-mode=0" },
-};
-
-static MtSdpCodec *
-default_codec_new (const DefaultCodec *def,
-                   gboolean            video)
-{
-  MtSdpCodec *codec = mt_sdp_codec_new (def->name, def->pt, def->clock_rate,
-                                        def->channels, def->fmtp);
-
-  codec->fb_nack = codec->fb_nack_pli = codec->fb_ccm_fir = video;
-  return codec;
-}
-
-static void
-add_defaults_by_name (GPtrArray          *codecs,
-                      const DefaultCodec *defs,
-                      gsize               n_defs,
-                      const char         *name,
-                      gboolean            video)
-{
-  for (gsize i = 0; i < n_defs; i++) {
-    if (g_ascii_strcasecmp (defs[i].name, name) != 0)
-      continue;
-    if (find_codec_by_pt (codecs, defs[i].pt) != NULL)
-      continue;   /* listed twice in the filter */
-    g_ptr_array_add (codecs, default_codec_new (&defs[i], video));
-  }
-}
-
-static void
-fill_codecs (GPtrArray          *codecs,
-             const DefaultCodec *defs,
-             gsize               n_defs,
-             const char         *filter,
-             gboolean            video)
-{
-  g_auto (GStrv) names = NULL;
-
-  g_ptr_array_set_size (codecs, 0);
-
-  if (filter == NULL || *filter == '\0') {
-    for (gsize i = 0; i < n_defs; i++)
-      g_ptr_array_add (codecs, default_codec_new (&defs[i], video));
-    return;
-  }
-
-  names = g_strsplit (filter, ",", -1);
-  for (guint i = 0; names[i] != NULL; i++) {
-    const char *name = g_strstrip (names[i]);
-
-    if (*name != '\0' && g_ascii_strcasecmp (name, DTMF_NAME) != 0)
-      add_defaults_by_name (codecs, defs, n_defs, name, video);
-  }
-}
-
-void
-mt_sdp_local_add_default_codecs (MtSdpLocal *local,
-                                 const char *audio_filter,
-                                 const char *video_filter)
-{
-  g_return_if_fail (local != NULL);
-
-  if (local->audio_codecs == NULL)
-    local->audio_codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_codec_free);
-  if (local->video_codecs == NULL)
-    local->video_codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_codec_free);
-
-  fill_codecs (local->audio_codecs, default_audio, G_N_ELEMENTS (default_audio),
-               audio_filter, FALSE);
-  fill_codecs (local->video_codecs, default_video, G_N_ELEMENTS (default_video),
-               video_filter, TRUE);
-
-  /* telephone-event rides along with any audio codec (it is last in the
-   * default table, so the unfiltered set already has it) */
-  if (local->audio_codecs->len > 0 && mt_sdp_stream_get_dtmf_codec (&(MtSdpStream) {
-        .codecs = local->audio_codecs }) == NULL)
-    add_defaults_by_name (local->audio_codecs, default_audio, G_N_ELEMENTS (default_audio),
-                          DTMF_NAME, FALSE);
-}
-
 /* ------------------------------------------------------------------------
  * Offer
  */
@@ -1363,8 +1237,8 @@ find_matching_codec (GPtrArray        *codecs,
   return NULL;
 }
 
-/* The offered codec to use (offerer's preference, offerer's numbers), with
- * rtcp-fb narrowed to what we do too. */
+/* The offered codec to use (offerer's preference, offerer's numbers, our
+ * spelling of the name), with rtcp-fb narrowed to what we do too. */
 static MtSdpCodec *
 pick_codec (const MtSdpStream *offered,
             GPtrArray         *ours,
@@ -1382,6 +1256,8 @@ pick_codec (const MtSdpStream *offered,
       continue;
 
     picked = mt_sdp_codec_copy (theirs);
+    g_free (picked->name);
+    picked->name = g_strdup (mine->name);   /* our spelling */
     picked->fb_nack = theirs->fb_nack && mine->fb_nack;
     picked->fb_nack_pli = theirs->fb_nack_pli && mine->fb_nack_pli;
     picked->fb_ccm_fir = theirs->fb_ccm_fir && mine->fb_ccm_fir;
@@ -1539,6 +1415,22 @@ mt_sdp_build_answer (const MtSdpSession *offer,
  * Negotiation
  */
 
+MtSdpNegotiated *
+mt_sdp_negotiated_copy (const MtSdpNegotiated *n)
+{
+  MtSdpNegotiated *copy;
+
+  g_return_val_if_fail (n != NULL, NULL);
+
+  copy = g_memdup2 (n, sizeof *n);
+  copy->remote_address = g_strdup (n->remote_address);
+  copy->remote_rtcp_address = g_strdup (n->remote_rtcp_address);
+  copy->send_codec = n->send_codec != NULL ? mt_sdp_codec_copy (n->send_codec) : NULL;
+  copy->recv_codec = n->recv_codec != NULL ? mt_sdp_codec_copy (n->recv_codec) : NULL;
+
+  return copy;
+}
+
 void
 mt_sdp_negotiated_free (MtSdpNegotiated *n)
 {
@@ -1646,6 +1538,9 @@ negotiate_stream (const MtSdpStream  *offered,
   n->enabled = TRUE;
   n->send_codec = mt_sdp_codec_copy (is_offerer ? ac : oc);
   n->recv_codec = mt_sdp_codec_copy (is_offerer ? oc : ac);
+  /* the name as our SDP spells it, whatever case the peer used */
+  g_free (n->send_codec->name);
+  n->send_codec->name = g_strdup (n->recv_codec->name);
   if (odtmf != NULL) {
     n->send_dtmf_pt = is_offerer ? adtmf->pt : odtmf->pt;
     n->recv_dtmf_pt = is_offerer ? odtmf->pt : adtmf->pt;

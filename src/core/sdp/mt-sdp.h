@@ -35,8 +35,9 @@ typedef enum {
   MT_SDP_INACTIVE,
 } MtSdpDirection;
 
-/* One payload format. Names are canonical: "opus", "G722", "PCMU", "PCMA",
- * "telephone-event", "VP8", "H264" (case-insensitive when parsing). */
+/* One payload format. Names compare case-insensitively; parsed ones are as
+ * the peer wrote them (rtpmap-less static payloads get their RFC 3551 names),
+ * negotiated ones as our SDP wrote them. */
 typedef struct {
   char  *name;
   guint  pt;          /* payload type number, 0..127 */
@@ -123,20 +124,10 @@ typedef struct {
   MtSdpDirection video_direction;
 } MtSdpLocal;
 
+/* audio_codecs/video_codecs start empty: the media layer's codec registry
+ * fills them (mt_codecs_fill_local()) */
 MtSdpLocal *mt_sdp_local_new  (void);
 void        mt_sdp_local_free (MtSdpLocal *local);
-/* Fill audio_codecs/video_codecs with the default set, in preference order:
- * audio opus/48000/2 (pt 111, fmtp "useinbandfec=1"), G722/8000 (9), PCMU/8000 (0),
- * PCMA/8000 (8), telephone-event/8000 (101, fmtp "0-16");
- * video VP8/90000 (96), H264/90000 (97, "profile-level-id=42e01f;packetization-mode=1"),
- * H264/90000 (98, "profile-level-id=42e01f;packetization-mode=0"); all video
- * codecs with nack, nack pli, ccm fir. Names in `audio_filter`/`video_filter`
- * (comma-separated, case-insensitive, e.g. "opus,PCMU"; NULL = all) restrict
- * and reorder the set; telephone-event is kept whenever any audio codec is. */
-void        mt_sdp_local_add_default_codecs (MtSdpLocal *local,
-                                             const char *audio_filter,
-                                             const char *video_filter);
-
 /* Build an offer: one audio m= line and, when video_port != 0 and there are
  * video codecs, one video m= line. Session id/version from `session_id`. */
 MtSdpSession *mt_sdp_build_offer (const MtSdpLocal *local, guint64 session_id);
@@ -173,7 +164,8 @@ typedef struct {
 } MtSdpNegotiated;
 /* When `enabled` is FALSE, send_codec/recv_codec/remote_* may be NULL/0. */
 
-void mt_sdp_negotiated_free (MtSdpNegotiated *n);
+MtSdpNegotiated *mt_sdp_negotiated_copy (const MtSdpNegotiated *n);
+void             mt_sdp_negotiated_free (MtSdpNegotiated *n);
 
 /* Negotiate from our SDP and the peer's SDP (either role: `local_sdp` is the
  * offer we sent and `remote_sdp` the answer, or `remote_sdp` is the offer and
