@@ -15,7 +15,7 @@
 
 #include <glib/gi18n.h>
 
-#include "mt-call-window.h"
+#include "mt-call-view.h"
 #include "mt-echo-service.h"
 #include "mt-notifier.h"
 #include "mt-preferences-window.h"
@@ -27,20 +27,6 @@
 
 #define LISTEN_TRIES 20
 #define STATS_INTERVAL_MS 500
-
-/* what we keep about a call, also after it ended (for the debug state) */
-typedef struct {
-  MtApplication    *app;
-  MtCall           *call;
-  MtVideoPaintable *remote;
-  MtVideoPaintable *self_view;
-  MtCallWindow     *window;     /* weak */
-  gint64            start_time; /* unix seconds */
-  gint64            active_since; /* monotonic usec, 0 before */
-  guint             duration;
-  gboolean          answered;
-  gboolean          ringing;    /* incoming and not yet answered/declined */
-} CallRecord;
 
 struct _MtApplication
 {
@@ -54,7 +40,7 @@ struct _MtApplication
   MtAccount      *account;
   char           *account_error;
   MtEchoService  *echo;
-  GHashTable     *calls;       /* id -> CallRecord */
+  GHashTable     *calls;       /* id -> MtCallView, also after the call ended */
   GCancellable   *cancellable;
   guint           stats_id;
 };
@@ -69,18 +55,6 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
-static void
-call_record_free (CallRecord *record)
-{
-  g_signal_handlers_disconnect_by_data (record->call, record);
-  if (record->window)
-    g_object_remove_weak_pointer (G_OBJECT (record->window), (gpointer *) &record->window);
-  g_clear_object (&record->call);
-  g_clear_object (&record->remote);
-  g_clear_object (&record->self_view);
-  g_free (record);
-}
-
 /* ---- windows ---------------------------------------------------------------- */
 
 static MtWindow *
@@ -92,20 +66,8 @@ main_window (MtApplication *self)
   return mt_window_new (self);
 }
 
-static void
-present_call_window (CallRecord *record)
-{
-  if (record->window == NULL)
-    {
-      record->window = mt_call_window_new (record->app, record->call, record->remote,
-                                           record->self_view);
-      g_object_add_weak_pointer (G_OBJECT (record->window), (gpointer *) &record->window);
-    }
-  gtk_window_present (GTK_WINDOW (record->window));
-}
-
-static CallRecord *
-find_record (MtApplication *self, const char *id)
+static MtCallView *
+find_view (MtApplication *self, const char *id)
 {
   return id ? g_hash_table_lookup (self->calls, id) : NULL;
 }
@@ -135,133 +97,115 @@ caller_name (MtApplication *self, MtCall *call)
                                           mt_call_get_remote_name (call));
 }
 
+/* a call stopped ringing: its notification goes; the ringtone once no other call rings */
 static void
-stop_ringing (CallRecord *record)
+ringing_changed_cb (MtCallView *view, GParamSpec *pspec, MtApplication *self)
 {
-  MtApplication *self = record->app;
+  GHashTableIter iter;
+  MtCallView *other;
 
-  if (!record->ringing)
+  if (mt_call_view_get_ringing (view))
     return;
-  record->ringing = FALSE;
-  mt_notifier_withdraw_call (self->notifier, record->call);
-  /* another call may still ring */
-  {
-    GHashTableIter iter;
-    CallRecord *other;
-    gboolean any = FALSE;
-
-    g_hash_table_iter_init (&iter, self->calls);
-    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &other))
-      any |= other->ringing;
-    if (!any)
-      mt_ringtone_stop (self->ringtone);
-  }
+  mt_notifier_withdraw_call (self->notifier, mt_call_view_get_call (view));
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &other))
+    if (mt_call_view_get_ringing (other))
+      return;
+  mt_ringtone_stop (self->ringtone);
 }
 
 static MtHistoryKind
-history_kind (CallRecord *record)
+history_kind (MtCall *call)
 {
-  MtEndReason reason = mt_call_get_end_reason (record->call);
+  MtEndReason reason = mt_call_get_end_reason (call);
 
-  if (mt_call_get_direction (record->call) == MT_CALL_DIRECTION_OUTGOING)
+  if (mt_call_get_direction (call) == MT_CALL_DIRECTION_OUTGOING)
     return MT_HISTORY_KIND_OUTGOING;
-  if (record->answered || reason == MT_END_REASON_DECLINED || reason == MT_END_REASON_LOCAL_HANGUP)
+  if (mt_call_get_answered (call) || reason == MT_END_REASON_DECLINED ||
+      reason == MT_END_REASON_LOCAL_HANGUP)
     return MT_HISTORY_KIND_INCOMING;
   return MT_HISTORY_KIND_MISSED;
 }
 
+/* the call's view stopped ringing already (it follows the call first) */
 static void
-call_ended (CallRecord *record)
+call_ended (MtApplication *self, MtCall *call)
 {
-  MtApplication *self = record->app;
   g_autoptr(MtHistoryEntry) entry = NULL;
-  g_autofree char *name = caller_name (self, record->call);
-  MtHistoryKind kind = history_kind (record);
+  g_autofree char *name = caller_name (self, call);
+  MtHistoryKind kind = history_kind (call);
+  guint duration = mt_call_get_duration (call);
 
-  stop_ringing (record);
-  if (record->active_since)
-    record->duration = (guint) ((g_get_monotonic_time () - record->active_since) / G_USEC_PER_SEC);
-  entry = mt_history_entry_new (NULL, kind, mt_call_get_remote_uri (record->call),
-                                mt_call_get_remote_name (record->call), record->start_time,
-                                record->duration, mt_call_get_has_video (record->call));
+  entry = mt_history_entry_new (NULL, kind, mt_call_get_remote_uri (call),
+                                mt_call_get_remote_name (call), mt_call_get_start_time (call),
+                                duration, mt_call_get_has_video (call));
   mt_history_add (self->history, entry);
   if (kind == MT_HISTORY_KIND_MISSED)
-    mt_notifier_missed_call (self->notifier, record->call, name);
-  g_message ("call %s ended: %s (%s, %u s)", mt_call_get_id (record->call),
-             mt_end_reason_to_string (mt_call_get_end_reason (record->call)),
-             mt_history_kind_to_string (kind), record->duration);
+    mt_notifier_missed_call (self->notifier, call, name);
+  g_message ("call %s ended: %s (%s, %u s)", mt_call_get_id (call),
+             mt_end_reason_to_string (mt_call_get_end_reason (call)),
+             mt_history_kind_to_string (kind), duration);
 }
 
 static void
-call_state_cb (MtCall *call, GParamSpec *pspec, CallRecord *record)
+call_state_cb (MtCall *call, GParamSpec *pspec, MtApplication *self)
 {
   MtCallState state = mt_call_get_state (call);
 
   g_debug ("call %s: %s", mt_call_get_id (call), mt_call_state_to_string (state));
-  if (state != MT_CALL_STATE_INCOMING && state != MT_CALL_STATE_NEW)
-    stop_ringing (record);
-  if (state == MT_CALL_STATE_ACTIVE && record->active_since == 0)
-    {
-      record->active_since = g_get_monotonic_time ();
-      record->answered = TRUE;
-    }
   if (state == MT_CALL_STATE_ENDED)
-    {
-      call_ended (record);
-      g_signal_handlers_disconnect_by_data (call, record);
-    }
+    call_ended (self, call);   /* once: an ended call stays ended */
 }
 
 static void
 call_added_cb (MtAccount *account, MtCall *call, MtApplication *self)
 {
-  CallRecord *record = g_new0 (CallRecord, 1);
-  MtMediaSession *media = mt_call_get_media_session (call);
+  MtCallView *view = mt_call_view_new (self, call,
+                                       mt_settings_get_video_in_window (self->settings));
 
-  record->app = self;
-  record->call = g_object_ref (call);
-  record->remote = mt_video_paintable_new ();
-  record->self_view = mt_video_paintable_new ();
-  record->start_time = g_get_real_time () / G_USEC_PER_SEC;
-  /* before the call connects: the pipeline is built when it does */
-  if (media)
-    mt_media_session_set_video_sinks (media,
-                                      mt_settings_get_video_in_window (self->settings)
-                                        ? mt_video_paintable_create_sink (record->remote) : NULL,
-                                      mt_video_paintable_create_sink (record->self_view));
-  g_hash_table_replace (self->calls, g_strdup (mt_call_get_id (call)), record);
-  g_signal_connect (call, "notify::state", G_CALLBACK (call_state_cb), record);
+  g_hash_table_replace (self->calls, g_strdup (mt_call_get_id (call)), view);
+  g_signal_connect_object (view, "notify::ringing", G_CALLBACK (ringing_changed_cb), self, 0);
+  g_signal_connect_object (call, "notify::state", G_CALLBACK (call_state_cb), self, 0);
   if (mt_call_get_direction (call) == MT_CALL_DIRECTION_OUTGOING)
-    present_call_window (record);
+    mt_call_view_present (view);
 }
 
 static void
 incoming_call_cb (MtAccount *account, MtCall *call, MtApplication *self)
 {
-  CallRecord *record = find_record (self, mt_call_get_id (call));
+  MtCallView *view = find_view (self, mt_call_get_id (call));
   g_autofree char *name = caller_name (self, call);
 
-  if (record == NULL || mt_call_get_state (call) == MT_CALL_STATE_ENDED)
+  if (view == NULL || mt_call_get_state (call) == MT_CALL_STATE_ENDED)
     return;
-  record->ringing = TRUE;
+  mt_call_view_set_ringing (view, TRUE);
   /* the incoming-call view exists already: the notification's default action shows it */
-  record->window = mt_call_window_new (self, call, record->remote, record->self_view);
-  g_object_add_weak_pointer (G_OBJECT (record->window), (gpointer *) &record->window);
+  mt_call_view_ensure_window (view);
   mt_notifier_incoming_call (self->notifier, call, name);
   mt_ringtone_start (self->ringtone);
+}
+
+char *
+mt_application_dup_target_uri (MtApplication *self, const char *typed, GError **error)
+{
+  g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (typed != NULL, NULL);
+
+  if (self->account)
+    return mt_account_dup_target_uri (self->account, typed, error);
+  /* no account yet (or none could listen): no domain, whole addresses only */
+  return mt_sip_uri_normalize (typed, NULL, error);
 }
 
 MtCall *
 mt_application_place_call (MtApplication *self, const char *target, gboolean video, GError **error)
 {
-  g_autofree char *domain = NULL;
   g_autofree char *uri = NULL;
 
   g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (target != NULL, NULL);
 
-  domain = mt_application_dup_default_domain (self);
-  if (!(uri = mt_sip_uri_normalize (target, domain, error)))
+  if (!(uri = mt_application_dup_target_uri (self, target, error)))
     return NULL;
   if (self->account == NULL)
     {
@@ -405,26 +349,28 @@ start_echo_service (MtApplication *self)
 /* ---- debug state: what the UI tests read over D-Bus (org.gtk.Actions) ------ */
 
 static GVariant *
-call_debug_state (CallRecord *record)
+call_debug_state (MtCallView *view)
 {
+  MtCall *call = mt_call_view_get_call (view);
+  GtkWindow *window = mt_call_view_get_window (view);
   GVariantDict dict;
 
   g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, "state", "s", mt_call_state_to_string (mt_call_get_state (record->call)));
+  g_variant_dict_insert (&dict, "state", "s", mt_call_state_to_string (mt_call_get_state (call)));
   g_variant_dict_insert (&dict, "direction", "s",
-                         mt_call_direction_to_string (mt_call_get_direction (record->call)));
-  g_variant_dict_insert (&dict, "remote", "s", mt_call_get_remote_uri (record->call));
+                         mt_call_direction_to_string (mt_call_get_direction (call)));
+  g_variant_dict_insert (&dict, "remote", "s", mt_call_get_remote_uri (call));
   g_variant_dict_insert (&dict, "reason", "s",
-                         mt_end_reason_to_string (mt_call_get_end_reason (record->call)));
+                         mt_end_reason_to_string (mt_call_get_end_reason (call)));
   g_variant_dict_insert (&dict, "remote-frames-shown", "t",
-                         mt_video_paintable_get_frames_shown (record->remote));
+                         mt_video_paintable_get_frames_shown (mt_call_view_get_remote (view)));
   g_variant_dict_insert (&dict, "remote-frames-received", "t",
-                         mt_video_paintable_get_frames_received (record->remote));
+                         mt_video_paintable_get_frames_received (mt_call_view_get_remote (view)));
   g_variant_dict_insert (&dict, "self-frames-shown", "t",
-                         mt_video_paintable_get_frames_shown (record->self_view));
+                         mt_video_paintable_get_frames_shown (mt_call_view_get_self_view (view)));
   g_variant_dict_insert (&dict, "window-visible", "b",
-                         record->window && gtk_widget_get_visible (GTK_WIDGET (record->window)));
-  g_variant_dict_insert (&dict, "ringing", "b", record->ringing);
+                         window && gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_variant_dict_insert (&dict, "ringing", "b", mt_call_view_get_ringing (view));
   return g_variant_dict_end (&dict);
 }
 
@@ -435,12 +381,12 @@ update_debug_state_cb (gpointer user_data)
   GVariantDict dict;
   GHashTableIter iter;
   const char *id;
-  CallRecord *record;
+  MtCallView *view;
 
   g_variant_dict_init (&dict, NULL);
   g_hash_table_iter_init (&iter, self->calls);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &record))
-    g_variant_dict_insert_value (&dict, id, call_debug_state (record));
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &view))
+    g_variant_dict_insert_value (&dict, id, call_debug_state (view));
   g_action_group_change_action_state (G_ACTION_GROUP (self), "debug-state",
                                       g_variant_new ("(sb@a{sv})",
                                                      self->account ? mt_account_get_contact_uri (self->account) : "",
@@ -451,17 +397,20 @@ update_debug_state_cb (gpointer user_data)
 
 /* ---- actions ---------------------------------------------------------------- */
 
+/* the dial entry, contact rows, history rows and notifications all call
+ * through here: a bad address says so in one place, the main window */
 static void
 call_activated (MtApplication *self, GVariant *parameter, gboolean video)
 {
+  const char *target = g_variant_get_string (parameter, NULL);
   g_autoptr(GError) error = NULL;
 
-  if (!mt_application_place_call (self, g_variant_get_string (parameter, NULL), video, &error))
+  if (!mt_application_place_call (self, target, video, &error))
     {
       MtWindow *window = main_window (self);
 
       gtk_window_present (GTK_WINDOW (window));
-      mt_window_show_message (window, error->message);
+      mt_window_show_call_error (window, target, error->message);
     }
 }
 
@@ -477,45 +426,41 @@ call_audio_action (GSimpleAction *action, GVariant *parameter, gpointer user_dat
   call_activated (user_data, parameter, FALSE);
 }
 
+/* app.answer::ID etc. (notifications, scripts): the call view's own actions */
+static void
+activate_on_call (MtApplication *self, GVariant *parameter, const char *action)
+{
+  MtCallView *view = find_view (self, g_variant_get_string (parameter, NULL));
+
+  if (view)
+    g_action_group_activate_action (mt_call_view_get_actions (view), action, NULL);
+}
+
 static void
 answer_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  CallRecord *record = find_record (user_data, g_variant_get_string (parameter, NULL));
-
-  if (record == NULL || mt_call_get_state (record->call) != MT_CALL_STATE_INCOMING)
-    return;
-  stop_ringing (record);
-  mt_call_answer (record->call);
-  present_call_window (record);
+  activate_on_call (user_data, parameter, "answer");
 }
 
 static void
 decline_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  CallRecord *record = find_record (user_data, g_variant_get_string (parameter, NULL));
-
-  if (record == NULL || mt_call_get_state (record->call) != MT_CALL_STATE_INCOMING)
-    return;
-  stop_ringing (record);
-  mt_call_decline (record->call);
+  activate_on_call (user_data, parameter, "decline");
 }
 
 static void
 hangup_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  CallRecord *record = find_record (user_data, g_variant_get_string (parameter, NULL));
-
-  if (record && mt_call_get_state (record->call) != MT_CALL_STATE_ENDED)
-    mt_call_hangup (record->call);
+  activate_on_call (user_data, parameter, "hangup");
 }
 
 static void
 show_call_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-  CallRecord *record = find_record (user_data, g_variant_get_string (parameter, NULL));
+  MtCallView *view = find_view (user_data, g_variant_get_string (parameter, NULL));
 
-  if (record && mt_call_get_state (record->call) != MT_CALL_STATE_ENDED)
-    present_call_window (record);
+  if (view && mt_call_get_state (mt_call_view_get_call (view)) != MT_CALL_STATE_ENDED)
+    mt_call_view_present (view);
   else
     gtk_window_present (GTK_WINDOW (main_window (user_data)));
 }
@@ -654,37 +599,55 @@ mt_application_open (GApplication  *application,
   gtk_window_present (GTK_WINDOW (window));
 }
 
-static void
-shutdown_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  gboolean *done = user_data;
+/* What quitting waits for. On the heap, with a reference for each operation
+ * under way: one that finishes after the deadline still finds it. */
+typedef struct {
+  guint pending;
+} ShutdownWait;
 
-  *done = TRUE;
+static void
+shutdown_wait_done (ShutdownWait *wait)
+{
+  wait->pending--;
+  g_rc_box_release (wait);
+}
+
+static void
+account_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  mt_account_shutdown_finish (MT_ACCOUNT (source), result, NULL);
+  shutdown_wait_done (user_data);
 }
 
 static void
 echo_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  gboolean *done = user_data;
-
   mt_echo_service_shutdown_finish (MT_ECHO_SERVICE (source), result, NULL);
-  *done = TRUE;
+  shutdown_wait_done (user_data);
 }
 
 /* hang up and un-REGISTER before we go: bounded, so quitting never hangs */
 static void
 shutdown_core (MtApplication *self)
 {
-  gboolean account_done = self->account == NULL;
-  gboolean echo_done = self->echo == NULL;
+  ShutdownWait *wait = g_rc_box_new0 (ShutdownWait);
   gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
 
   if (self->account)
-    mt_account_shutdown_async (self->account, NULL, shutdown_done_cb, &account_done);
+    {
+      wait->pending++;
+      mt_account_shutdown_async (self->account, NULL, account_done_cb, g_rc_box_acquire (wait));
+    }
   if (self->echo)
-    mt_echo_service_shutdown_async (self->echo, echo_done_cb, &echo_done);
-  while (!(account_done && echo_done) && g_get_monotonic_time () < deadline)
+    {
+      wait->pending++;
+      mt_echo_service_shutdown_async (self->echo, echo_done_cb, g_rc_box_acquire (wait));
+    }
+  while (wait->pending > 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
+  if (wait->pending > 0)
+    g_message ("quitting before the SIP stack finished shutting down");
+  g_rc_box_release (wait);
 }
 
 static void
@@ -757,8 +720,7 @@ mt_application_class_init (MtApplicationClass *klass)
 static void
 mt_application_init (MtApplication *self)
 {
-  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) call_record_free);
+  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -805,14 +767,4 @@ mt_application_get_account_error (MtApplication *self)
 {
   g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
   return self->account_error;
-}
-
-char *
-mt_application_dup_default_domain (MtApplication *self)
-{
-  g_autofree char *aor = NULL;
-
-  g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
-  aor = mt_settings_dup_account_uri (self->settings);
-  return aor ? mt_sip_uri_get_host (aor) : NULL;
 }

@@ -24,8 +24,12 @@ MtSettings    *mt_application_get_settings (MtApplication *self);
 MtAccount     *mt_application_get_account  (MtApplication *self);
 /* why there is no account (e.g. no free port), or NULL */
 const char    *mt_application_get_account_error (MtApplication *self);
-/* the domain for "bob" or tel: numbers: the account's host, or NULL */
-char          *mt_application_dup_default_domain (MtApplication *self);
+/* What a person typed as a SIP URI: the account's mt_account_dup_target_uri()
+ * ("bob" and numbers take its domain); before there is an account, only
+ * whole addresses. NULL with an error saying what to fix. */
+char          *mt_application_dup_target_uri (MtApplication  *self,
+                                              const char     *typed,
+                                              GError        **error);
 /* Place a call to what a person typed; the error says what to fix */
 MtCall        *mt_application_place_call   (MtApplication  *self,
                                             const char     *target,

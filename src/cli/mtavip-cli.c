@@ -549,13 +549,6 @@ check_options (Cli *cli)
 
   if (cli->transport && !g_str_equal (cli->transport, "udp") && !g_str_equal (cli->transport, "tcp"))
     return usage_error (_("--transport must be udp or tcp, not “%s”"), cli->transport);
-  if (cli->call)
-    {
-      g_autofree char *uri = mt_sip_uri_normalize (cli->call, "localhost", &error);
-
-      if (uri == NULL)
-        return usage_error (_("--call: %s"), error->message);
-    }
   if (cli->account)
     {
       g_autofree char *uri = mt_sip_uri_normalize (cli->account, NULL, &error);
@@ -587,6 +580,20 @@ check_options (Cli *cli)
          valid_media_setting ("video-source", cli->video_source) &&
          valid_media_setting ("audio-sink", cli->audio_sink) &&
          valid_media_setting ("video-sink", cli->video_sink);
+}
+
+/* --call read as the account reads what a person typed (its domain for "bob") */
+static gboolean
+check_call_target (Cli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  if (cli->call == NULL)
+    return TRUE;
+  if (!(uri = mt_account_dup_target_uri (cli->account_obj, cli->call, &error)))
+    return usage_error (_("--call: %s"), error->message);
+  return TRUE;
 }
 
 static gboolean
@@ -721,6 +728,11 @@ main (int argc, char **argv)
   if (cli.account_obj == NULL)
     {
       usage_error ("%s", error->message);
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
+  if (!check_call_target (&cli))
+    {
       cli_clear (&cli);
       return EXIT_USAGE;
     }

@@ -8,17 +8,15 @@
 #include <adwaita.h>
 
 #include "mt-application.h"
-#include "mt-call.h"
-#include "mt-video-paintable.h"
+#include "mt-call-view.h"
 
 G_BEGIN_DECLS
 
 #define MT_TYPE_CALL_WINDOW (mt_call_window_get_type ())
 G_DECLARE_FINAL_TYPE (MtCallWindow, mt_call_window, MT, CALL_WINDOW, AdwWindow)
 
-MtCallWindow *mt_call_window_new (MtApplication    *app,
-                                  MtCall           *call,
-                                  MtVideoPaintable *remote,
-                                  MtVideoPaintable *self_view);
+/* the window of `view`'s call; its buttons are the view's actions */
+MtCallWindow *mt_call_window_new (MtApplication *app,
+                                  MtCallView    *view);
 
 G_END_DECLS

@@ -12,15 +12,14 @@
 
 #include <glib/gi18n.h>
 
-#include "mt-sip-uri.h"
 
 struct _MtContactDialog
 {
   AdwWindow    parent_instance;
 
+  MtApplication *app;
   MtContacts  *contacts;
   MtContact   *contact;
-  char        *default_domain;
 
   AdwEntryRow *name_row;
   AdwEntryRow *addresses_row;
@@ -51,7 +50,7 @@ parse_addresses (MtContactDialog *self, const char *text, char **message)
 
       if (*parts[i] == '\0')
         continue;
-      if (!(uri = mt_sip_uri_normalize (parts[i], self->default_domain, &error)))
+      if (!(uri = mt_application_dup_target_uri (self->app, parts[i], &error)))
         {
           /* Translators: %s is what was typed, then why it is not a SIP address */
           *message = g_strdup_printf (_("“%s”: %s"), parts[i], error->message);
@@ -127,7 +126,7 @@ mt_contact_dialog_dispose (GObject *object)
 
   g_clear_object (&self->contacts);
   g_clear_object (&self->contact);
-  g_clear_pointer (&self->default_domain, g_free);
+  g_clear_object (&self->app);
   gtk_widget_dispose_template (GTK_WIDGET (self), MT_TYPE_CONTACT_DIALOG);
   G_OBJECT_CLASS (mt_contact_dialog_parent_class)->dispose (object);
 }
@@ -158,17 +157,16 @@ mt_contact_dialog_init (MtContactDialog *self)
 }
 
 MtContactDialog *
-mt_contact_dialog_new (GtkWindow  *parent,
-                       MtContacts *contacts,
-                       MtContact  *contact,
-                       const char *default_domain)
+mt_contact_dialog_new (GtkWindow     *parent,
+                       MtApplication *app,
+                       MtContact     *contact)
 {
   MtContactDialog *self;
 
-  g_return_val_if_fail (MT_IS_CONTACTS (contacts), NULL);
+  g_return_val_if_fail (MT_IS_APPLICATION (app), NULL);
   self = g_object_new (MT_TYPE_CONTACT_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
-  self->contacts = g_object_ref (contacts);
-  self->default_domain = g_strdup (default_domain);
+  self->app = g_object_ref (app);
+  self->contacts = g_object_ref (mt_application_get_contacts (app));
   if (contact)
     {
       g_autofree char *addresses = g_strjoinv (", ", (GStrv) mt_contact_get_addresses (contact));

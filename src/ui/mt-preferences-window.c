@@ -12,8 +12,8 @@
 #include "mt-preferences-window.h"
 
 #include <glib/gi18n.h>
-#include <gst/gst.h>
 
+#include "mt-devices.h"
 #include "mt-secrets.h"
 #include "mt-sip-uri.h"
 
@@ -44,30 +44,9 @@ G_DEFINE_FINAL_TYPE (MtPreferencesWindow, mt_preferences_window, ADW_TYPE_PREFER
 
 /* ---- devices --------------------------------------------------------------------- */
 
-static char *
-device_id (GstDevice *device)
-{
-  g_autoptr(GstStructure) props = gst_device_get_properties (device);
-  const char *path;
-
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (device), "internal-name"))
-    {
-      char *name = NULL;
-
-      g_object_get (device, "internal-name", &name, NULL);
-      if (name)
-        return name;
-    }
-  if (props && (path = gst_structure_get_string (props, "api.v4l2.path")))
-    return g_strdup (path);
-  if (props && (path = gst_structure_get_string (props, "device.path")))
-    return g_strdup (path);
-  return NULL;
-}
-
-/* "System default" first, then what the device monitor sees */
+/* "System default" first, then what the core lists of that kind */
 static void
-fill_devices (AdwComboRow *row, GPtrArray *ids, GList *devices, const char *klass,
+fill_devices (AdwComboRow *row, GPtrArray *ids, GPtrArray *devices, MtDeviceKind kind,
               const char *current)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
@@ -75,18 +54,16 @@ fill_devices (AdwComboRow *row, GPtrArray *ids, GList *devices, const char *klas
 
   gtk_string_list_append (names, _("System default"));
   g_ptr_array_add (ids, g_strdup (""));
-  for (GList *l = devices; l; l = l->next)
+  for (guint i = 0; i < devices->len; i++)
     {
-      g_autofree char *id = NULL;
-      g_autofree char *name = NULL;
+      MtDevice *device = g_ptr_array_index (devices, i);
 
-      if (!gst_device_has_classes (l->data, klass) || !(id = device_id (l->data)))
+      if (device->kind != kind)
         continue;
-      name = gst_device_get_display_name (l->data);
-      if (g_strcmp0 (id, current) == 0)
+      if (g_strcmp0 (device->id, current) == 0)
         selected = ids->len;
-      gtk_string_list_append (names, name);
-      g_ptr_array_add (ids, g_steal_pointer (&id));
+      gtk_string_list_append (names, device->name);
+      g_ptr_array_add (ids, g_strdup (device->id));
     }
   adw_combo_row_set_model (row, G_LIST_MODEL (names));
   adw_combo_row_set_selected (row, selected);
@@ -95,22 +72,14 @@ fill_devices (AdwComboRow *row, GPtrArray *ids, GList *devices, const char *klas
 static void
 load_devices (MtPreferencesWindow *self)
 {
-  g_autoptr(GstDeviceMonitor) monitor = gst_device_monitor_new ();
+  g_autoptr(GPtrArray) devices = mt_devices_list ();
   g_autofree char *camera = g_settings_get_string (self->settings, "camera-device");
   g_autofree char *microphone = g_settings_get_string (self->settings, "microphone-device");
   g_autofree char *speaker = g_settings_get_string (self->settings, "speaker-device");
-  GList *devices;
 
-  gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
-  gst_device_monitor_add_filter (monitor, "Audio/Source", NULL);
-  gst_device_monitor_add_filter (monitor, "Audio/Sink", NULL);
-  gst_device_monitor_start (monitor);
-  devices = gst_device_monitor_get_devices (monitor);
-  fill_devices (self->camera_row, self->camera_ids, devices, "Video/Source", camera);
-  fill_devices (self->microphone_row, self->microphone_ids, devices, "Audio/Source", microphone);
-  fill_devices (self->speaker_row, self->speaker_ids, devices, "Audio/Sink", speaker);
-  gst_device_monitor_stop (monitor);
-  g_list_free_full (devices, gst_object_unref);
+  fill_devices (self->camera_row, self->camera_ids, devices, MT_DEVICE_CAMERA, camera);
+  fill_devices (self->microphone_row, self->microphone_ids, devices, MT_DEVICE_MICROPHONE, microphone);
+  fill_devices (self->speaker_row, self->speaker_ids, devices, MT_DEVICE_SPEAKER, speaker);
 }
 
 static const char *

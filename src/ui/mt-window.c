@@ -13,7 +13,6 @@
 #include "mt-contact-dialog.h"
 #include "mt-contact-row.h"
 #include "mt-history-row.h"
-#include "mt-sip-uri.h"
 
 struct _MtWindow
 {
@@ -124,18 +123,15 @@ show_dial_error (MtWindow *self, const char *message)
     gtk_widget_remove_css_class (GTK_WIDGET (self->dial_entry), "error");
 }
 
+/* through app.call like the contact rows: a bad address comes back through
+ * mt_window_show_call_error() */
 static void
 dial (MtWindow *self, gboolean video)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->dial_entry));
-  g_autoptr(GError) error = NULL;
 
-  if (!mt_application_place_call (self->app, text, video, &error))
-    {
-      show_dial_error (self, error->message);
-      return;
-    }
   show_dial_error (self, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), video ? "app.call" : "app.call-audio", "s", text);
 }
 
 static void
@@ -228,11 +224,8 @@ static void
 add_contact_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   MtWindow *self = MT_WINDOW (widget);
-  g_autofree char *domain = mt_application_dup_default_domain (self->app);
 
-  gtk_window_present (GTK_WINDOW (mt_contact_dialog_new (GTK_WINDOW (self),
-                                                         mt_application_get_contacts (self->app),
-                                                         NULL, domain)));
+  gtk_window_present (GTK_WINDOW (mt_contact_dialog_new (GTK_WINDOW (self), self->app, NULL)));
 }
 
 static void
@@ -241,11 +234,10 @@ edit_contact_action (GtkWidget *widget, const char *action_name, GVariant *param
   MtWindow *self = MT_WINDOW (widget);
   MtContacts *contacts = mt_application_get_contacts (self->app);
   MtContact *contact = mt_contacts_lookup (contacts, g_variant_get_string (parameter, NULL));
-  g_autofree char *domain = mt_application_dup_default_domain (self->app);
 
   if (contact == NULL || mt_contact_get_builtin (contact))
     return;
-  gtk_window_present (GTK_WINDOW (mt_contact_dialog_new (GTK_WINDOW (self), contacts, contact, domain)));
+  gtk_window_present (GTK_WINDOW (mt_contact_dialog_new (GTK_WINDOW (self), self->app, contact)));
 }
 
 static void
@@ -432,15 +424,13 @@ mt_window_set_dial_text (MtWindow *self, const char *text)
 void
 mt_window_open_address (MtWindow *self, const char *address)
 {
-  g_autofree char *domain = NULL;
   g_autofree char *uri = NULL;
   g_autoptr(GError) error = NULL;
 
   g_return_if_fail (MT_IS_WINDOW (self));
   g_return_if_fail (address != NULL);
 
-  domain = mt_application_dup_default_domain (self->app);
-  uri = mt_sip_uri_normalize (address, domain, &error);
+  uri = mt_application_dup_target_uri (self->app, address, &error);
   mt_window_set_dial_text (self, uri ? uri : address);
   adw_view_stack_set_visible_child_name (self->view_stack, "contacts");
   if (error)
@@ -455,8 +445,13 @@ mt_window_show_history (MtWindow *self)
 }
 
 void
-mt_window_show_message (MtWindow *self, const char *message)
+mt_window_show_call_error (MtWindow *self, const char *target, const char *message)
 {
   g_return_if_fail (MT_IS_WINDOW (self));
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  g_return_if_fail (message != NULL);
+
+  show_dial_error (self, message);
+  /* the entry is marked only when it holds what failed (not for a contact row) */
+  if (g_strcmp0 (target, gtk_editable_get_text (GTK_EDITABLE (self->dial_entry))) != 0)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->dial_entry), "error");
 }

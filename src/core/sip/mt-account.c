@@ -667,7 +667,6 @@ mt_account_unregister (MtAccount *self)
 MtCall *
 mt_account_call (MtAccount *self, const char *target, gboolean video, GError **error)
 {
-  g_autofree char *domain = NULL;
   g_autofree char *normalized = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *peer_host = NULL;
@@ -678,15 +677,14 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
   g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
   g_return_val_if_fail (target != NULL, NULL);
 
+  if (!(normalized = mt_account_dup_target_uri (self, target, error)))
+    return NULL;
   if (self->single_call && active_calls (self) > 0)
     {
       g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_BUSY,
                            _("Hang up the current call before making another one."));
       return NULL;
     }
-  domain = self->aor ? mt_sip_uri_get_host (self->aor) : NULL;
-  if (!(normalized = mt_sip_uri_normalize (target, domain, error)))
-    return NULL;
   uri = with_transport (self, normalized);
   peer_host = mt_sip_uri_get_host (self->aor ? self->registrar : uri);
   if (!(media = new_media_session (self, peer_host, video, error)))
@@ -892,4 +890,19 @@ mt_account_init (MtAccount *self)
   self->media_config = mt_media_config_new ();
   self->expires = 3600;
   self->single_call = TRUE;
+}
+
+/* ---- addresses ---------------------------------------------------------------------- */
+
+char *
+mt_account_dup_target_uri (MtAccount *self, const char *typed, GError **error)
+{
+  g_autofree char *domain = NULL;
+
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (typed != NULL, NULL);
+
+  /* "bob" and tel: numbers join the account's domain; direct mode has none */
+  domain = self->aor ? mt_sip_uri_get_host (self->aor) : NULL;
+  return mt_sip_uri_normalize (typed, domain, error);
 }

@@ -57,7 +57,14 @@ void                 mt_account_set_single_call  (MtAccount *self, gboolean sing
 void                 mt_account_register   (MtAccount *self);
 void                 mt_account_unregister (MtAccount *self);
 
-/* Place a call. `target` is what a person typed (see mt_sip_uri_normalize());
+/* What a person typed ("bob", "bob@example.org", "tel:+4930123", a sip: URI)
+ * as the SIP URI to call: "bob" and numbers take the account's domain (in
+ * direct mode there is none, so they need one typed). NULL with an error
+ * whose message says what to fix. The one place that does this. */
+char                *mt_account_dup_target_uri (MtAccount   *self,
+                                                const char  *typed,
+                                                GError     **error);
+/* Place a call. `target` is what a person typed (see mt_account_dup_target_uri());
  * `video` FALSE for an audio-only call. */
 MtCall              *mt_account_call (MtAccount   *self,
                                       const char  *target,

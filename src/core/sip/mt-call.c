@@ -41,6 +41,9 @@ struct _MtCall
   MtSdpSession    *previous_sdp;   /* our SDP before that re-INVITE */
   gint64           active_since; /* monotonic µs */
   guint            ring_timeout_id;
+  gint64           created_at;   /* unix seconds */
+  gint64           ended_at;     /* monotonic µs, 0 before */
+  char            *warning;      /* the media layer's last sentence, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (MtCall, mt_call, G_TYPE_OBJECT)
@@ -58,9 +61,21 @@ enum {
   PROP_HAS_VIDEO,
   PROP_HOLD,
   PROP_MEDIA_SESSION,
+  PROP_MIC_MUTED,
+  PROP_CAMERA_OFF,
+  PROP_WARNING,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
+
+/* the controls forwarded to the media session: at the end of the file */
+static void mt_call_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec);
+static void media_error_cb       (MtMediaSession *media,
+                                  const char     *message,
+                                  gpointer        user_data);
 
 /* ---- state: the one place ------------------------------------------------ */
 
@@ -83,6 +98,7 @@ set_state (MtCall *self, MtCallState state, MtEndReason reason)
   if (state == MT_CALL_STATE_ENDED)
     {
       self->end_reason = reason;
+      self->ended_at = g_get_monotonic_time ();
       if (self->media)
         mt_media_session_stop (self->media);
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_END_REASON]);
@@ -469,6 +485,7 @@ call_new (MtCredentials   *credentials,
   self->direction = direction;
   self->media = g_object_ref (media);
   g_signal_connect_object (media, "media-timeout", G_CALLBACK (media_timeout_cb), self, 0);
+  g_signal_connect_object (media, "error", G_CALLBACK (media_error_cb), self, 0);
   self->ring_timeout_id = g_timeout_add_seconds (RING_TIMEOUT_S, ring_timeout_cb, self);
   return self;
 }
@@ -765,7 +782,9 @@ mt_call_get_duration (MtCall *self)
   g_return_val_if_fail (MT_IS_CALL (self), 0);
   if (self->active_since == 0)
     return 0;
-  return (guint) ((g_get_monotonic_time () - self->active_since) / G_USEC_PER_SEC);
+  /* after the end: how long it lasted */
+  return (guint) (((self->ended_at ? self->ended_at : g_get_monotonic_time ()) - self->active_since)
+                  / G_USEC_PER_SEC);
 }
 
 const char *
@@ -800,6 +819,9 @@ mt_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_HAS_VIDEO: g_value_set_boolean (value, self->has_video); break;
     case PROP_HOLD: g_value_set_boolean (value, self->local_hold); break;
     case PROP_MEDIA_SESSION: g_value_set_object (value, self->media); break;
+    case PROP_MIC_MUTED: g_value_set_boolean (value, mt_call_get_mic_muted (self)); break;
+    case PROP_CAMERA_OFF: g_value_set_boolean (value, mt_call_get_camera_off (self)); break;
+    case PROP_WARNING: g_value_set_string (value, mt_call_get_warning (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -827,6 +849,7 @@ mt_call_finalize (GObject *object)
   g_free (self->end_status);
   g_free (self->remote_uri);
   g_free (self->remote_name);
+  g_free (self->warning);
   g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
@@ -838,8 +861,10 @@ mt_call_class_init (MtCallClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->get_property = mt_call_get_property;
+  object_class->set_property = mt_call_set_property;
   object_class->dispose = mt_call_dispose;
   object_class->finalize = mt_call_finalize;
 
@@ -857,6 +882,12 @@ mt_call_class_init (MtCallClass *klass)
   props[PROP_HOLD] = g_param_spec_boolean ("hold", NULL, NULL, FALSE, ro);
   props[PROP_MEDIA_SESSION] = g_param_spec_object ("media-session", NULL, NULL,
                                                    MT_TYPE_MEDIA_SESSION, ro);
+  /* what we send: the microphone muted, the camera off (black frames stop) */
+  props[PROP_MIC_MUTED] = g_param_spec_boolean ("mic-muted", NULL, NULL, FALSE, rw);
+  props[PROP_CAMERA_OFF] = g_param_spec_boolean ("camera-off", NULL, NULL, FALSE, rw);
+  /* a sentence for a person: what the media layer left out (no camera) or
+   * failed at (a device error), or NULL */
+  props[PROP_WARNING] = g_param_spec_string ("warning", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -864,4 +895,105 @@ static void
 mt_call_init (MtCall *self)
 {
   self->state = MT_CALL_STATE_NEW;
+  self->created_at = g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* ---- controls forwarded to the media session --------------------------------- */
+
+static void
+mt_call_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  MtCall *self = MT_CALL (object);
+
+  switch (prop_id)
+    {
+    case PROP_MIC_MUTED: mt_call_set_mic_muted (self, g_value_get_boolean (value)); break;
+    case PROP_CAMERA_OFF: mt_call_set_camera_off (self, g_value_get_boolean (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* the pipeline's errors (a device that failed) replace what was left out */
+static void
+media_error_cb (MtMediaSession *media, const char *message, gpointer user_data)
+{
+  MtCall *self = user_data;
+
+  if (g_strcmp0 (self->warning, message) == 0)
+    return;
+  g_free (self->warning);
+  self->warning = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_WARNING]);
+}
+
+void
+mt_call_set_mic_muted (MtCall *self, gboolean muted)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  muted = !!muted;
+  if (self->media == NULL || mt_media_session_get_mic_muted (self->media) == muted)
+    return;
+  mt_media_session_set_mic_muted (self->media, muted);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MIC_MUTED]);
+}
+
+gboolean
+mt_call_get_mic_muted (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->media && mt_media_session_get_mic_muted (self->media);
+}
+
+void
+mt_call_set_camera_off (MtCall *self, gboolean off)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  off = !!off;
+  if (self->media == NULL || mt_media_session_get_camera_off (self->media) == off)
+    return;
+  mt_media_session_set_camera_off (self->media, off);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CAMERA_OFF]);
+}
+
+gboolean
+mt_call_get_camera_off (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->media && mt_media_session_get_camera_off (self->media);
+}
+
+const char *
+mt_call_get_warning (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), NULL);
+  if (self->warning)
+    return self->warning;
+  return self->media ? mt_media_session_get_warning (self->media) : NULL;
+}
+
+void
+mt_call_set_video_sinks (MtCall *self, GstElement *remote, GstElement *self_view)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  g_return_if_fail (remote == NULL || GST_IS_ELEMENT (remote));
+  g_return_if_fail (self_view == NULL || GST_IS_ELEMENT (self_view));
+
+  if (self->media)
+    mt_media_session_set_video_sinks (self->media, remote, self_view);
+}
+
+gint64
+mt_call_get_start_time (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), 0);
+  return self->created_at;
+}
+
+gboolean
+mt_call_get_answered (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->active_since != 0;
 }

@@ -27,7 +27,7 @@ const char      *mt_call_get_remote_uri  (MtCall *self);
 const char      *mt_call_get_remote_name (MtCall *self);
 /* TRUE when video was negotiated (or offered, before an answer) */
 gboolean         mt_call_get_has_video   (MtCall *self);
-/* seconds since the call became active; 0 before */
+/* seconds since the call became active (how long it lasted, once ended); 0 before */
 guint            mt_call_get_duration    (MtCall *self);
 /* the status line of the final SIP response, e.g. "486 Busy Here", or NULL */
 const char      *mt_call_get_end_status  (MtCall *self);
@@ -42,5 +42,23 @@ void             mt_call_set_hold (MtCall *self, gboolean hold);
 gboolean         mt_call_get_hold (MtCall *self);
 /* Ends the call whatever its state: CANCEL, BYE, or decline */
 void             mt_call_hangup  (MtCall *self);
+
+/* What we send; the "mic-muted" and "camera-off" properties */
+void             mt_call_set_mic_muted   (MtCall *self, gboolean muted);
+gboolean         mt_call_get_mic_muted   (MtCall *self);
+void             mt_call_set_camera_off  (MtCall *self, gboolean off);
+gboolean         mt_call_get_camera_off  (MtCall *self);
+/* A sentence for a person: what the media layer left out (no camera) or
+ * failed at, or NULL; the "warning" property */
+const char      *mt_call_get_warning     (MtCall *self);
+/* For the GUI: video sinks it owns the other end of (NULL: the configured
+ * sink / no self view); before the call connects */
+void             mt_call_set_video_sinks (MtCall     *self,
+                                          GstElement *remote,
+                                          GstElement *self_view);
+/* when the call was made or came in, unix seconds */
+gint64           mt_call_get_start_time  (MtCall *self);
+/* TRUE once the call became active (answered by someone) */
+gboolean         mt_call_get_answered    (MtCall *self);
 
 G_END_DECLS
