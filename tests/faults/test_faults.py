@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "interop"))
 from clirunner import CliPhone, cli_path  # noqa: E402
 from fixtures import ports  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
+from fixtures.process import wait_until  # noqa: E402
 
 
 def failures(cli):
@@ -141,12 +142,13 @@ class RegistrarFaults(FaultCase):
         as a failure that says when we try again, and no REGISTER is sent
         before then (not the 2 s back-off)."""
         kam = self.kamailio(min_expires=5, maintenance=7)
-        started_at = time.monotonic()
         alice = self.cli(kam, "alice")
-        time.sleep(3)
+        wait_until(lambda: "maintenance: 503 to sip:alice@" in kam.log_text(), 20,
+                   what="a 503 from Kamailio")
+        answered_at = time.monotonic()
         kam.set_maintenance(0)
         back = alice.wait_registration("registered", timeout=20)
-        waited = back["_time"] - started_at
+        waited = back["_time"] - answered_at
         self.assertGreaterEqual(waited, 6.5, "registered after %.1fs: Retry-After: 7 ignored"
                                 % waited)
         self.assertEqual(failures(alice), [])
