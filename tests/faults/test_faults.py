@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "interop"))
 from clirunner import CliPhone, cli_path  # noqa: E402
 from fixtures import ports  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
+from fixtures.netns import NetNs  # noqa: E402
 from fixtures.process import wait_until  # noqa: E402
 
 
@@ -174,6 +175,30 @@ class RegistrarFaults(FaultCase):
         self.assertEqual(len(failures(alice)), 1, failures(alice))
         self.assertEqual(alice.registration_states(), ["failed"])
 
+    def test_killed_mid_call_and_restarted(self):
+        """Our phone is SIGKILLed mid-call (no BYE, no un-REGISTER): the far
+        end ends media-timeout; restarted (on another port, as after a
+        crash) it registers and takes calls: the stale binding blocks
+        nothing."""
+        kam = self.kamailio(min_expires=5)
+        alice = self.cli(kam, "alice", extra=["--auto-answer"])
+        alice.wait_registration("registered")
+        bob = self.cli(kam, "bob", extra=["--call", kam.uri("alice"), "--media-timeout", "4",
+                                          "--exit-after-call"])
+        bob.wait_call("active", timeout=20)
+        bob.wait_media(audio_packets=30, video_frames=0, timeout=15)
+        alice.proc.kill()
+        bob.wait_call("ended", timeout=15)
+        self.assertEqual(bob.end_reason(), "media-timeout")
+
+        again = self.cli(kam, "alice", extra=["--auto-answer"])
+        again.wait_registration("registered")
+        carol = self.cli(kam, "carol", extra=["--call", kam.uri("alice"), "--hangup-after", "2",
+                                              "--exit-after-call"])
+        again.wait_call("active", timeout=20)
+        self.assertEqual(carol.wait_exit(timeout=30), 0, carol.describe())
+        self.assertEqual(carol.end_reason(), "local-hangup")
+
 
 class PeerFaults(FaultCase):
     def test_far_end_frozen(self):
@@ -210,6 +235,93 @@ class PeerFaults(FaultCase):
             15, "audio from the far end again after SIGCONT")
         self.assertNotIn("ended", caller.call_states())
         self.assertNotIn("ended", callee.call_states())
+
+
+
+class NetworkFaults(FaultCase):
+    """Both phones and Kamailio in a network namespace of the test's own;
+    the network is cut with iptables DROP (silent, like a dead Wi-Fi)."""
+
+    def setUp(self):
+        super().setUp()
+        self.ns = NetNs().start()
+        self.addCleanup(self.ns.stop)
+        self.kam = Kamailio(min_expires=5, netns=self.ns)
+        self._kams.append(self.kam)
+        self.addCleanup(self.kam.stop)
+        self.kam.start()
+
+    def phone(self, user, extra):
+        c = CliPhone(account=self.kam.uri(user), password=self.kam.users[user],
+                     registrar=self.kam.proxy_uri, extra=["--expires", "10"] + extra,
+                     video=False, name="cli-%s" % user, netns=self.ns)
+        self._clis.append(c)
+        self.addCleanup(c.stop)
+        c.start()
+        c.wait_registration("registered", timeout=30)
+        return c
+
+    def call_up(self, media_timeout):
+        mt = ["--media-timeout", str(media_timeout)]
+        bob = self.phone("bob", ["--auto-answer"] + mt)
+        alice = self.phone("alice", ["--call", self.kam.uri("bob")] + mt)
+        alice.wait_call("active", timeout=20)
+        alice.wait_media(audio_packets=50, video_frames=0, timeout=20)
+        bob.wait_media(audio_packets=50, video_frames=0, timeout=20)
+        return alice, bob
+
+    def media_again(self, cli, since):
+        before = cli.last_media()["audio"]["rx_packets"]
+        return cli.wait_event(
+            lambda e: (e.get("event") == "media" and e["_time"] > since + 1
+                       and e["audio"]["rx_packets"] > before + 50),
+            20, "audio arriving again after the network came back")
+
+    def test_network_drop_5s_mid_call(self):
+        """5 s without network: shorter than the media timeout (8 s), so the
+        call survives and audio flows both ways again."""
+        alice, bob = self.call_up(media_timeout=8)
+        self.ns.cut()
+        try:
+            time.sleep(5)
+        finally:
+            self.ns.restore()
+        back = time.monotonic()
+        self.media_again(alice, back)
+        self.media_again(bob, back)
+        self.assertNotIn("ended", alice.call_states())
+        self.assertNotIn("ended", bob.call_states())
+
+    def test_network_drop_longer_than_media_timeout(self):
+        """12 s without network: the call ends media-timeout on both sides
+        (4 s), the registration lapses at the registrar, and the phone is
+        registered again on its own once the network is back: it takes a
+        new call."""
+        alice, bob = self.call_up(media_timeout=4)
+        self.ns.cut()
+        try:
+            alice.wait_call("ended", timeout=15)
+            bob.wait_call("ended", timeout=15)
+            self.assertEqual(alice.end_reason(), "media-timeout")
+            self.assertEqual(bob.end_reason(), "media-timeout")
+            time.sleep(max(0, 12 - 4))
+        finally:
+            self.ns.restore()
+        # Kamailio's binding (10 s) lapsed during the drop; the refresh
+        # REGISTER, retransmitted or retried, gets through once the network
+        # is back: a new call to bob rings and is answered.
+        self.kam.wait_registered("bob", timeout=40)
+        carol = CliPhone(account=self.kam.uri("carol"), password=self.kam.users["carol"],
+                         registrar=self.kam.proxy_uri, video=False, name="cli-carol",
+                         netns=self.ns,
+                         extra=["--call", self.kam.uri("bob"), "--hangup-after", "2",
+                                "--exit-after-call"])
+        self._clis.append(carol)
+        self.addCleanup(carol.stop)
+        carol.start()
+        self.assertEqual(carol.wait_exit(timeout=40), 0, carol.describe())
+        self.assertEqual(carol.end_reason(), "local-hangup")
+        self.assertEqual(bob.registration_states()[-1], "registered", bob.registration_states())
 
 
 if __name__ == "__main__":
