@@ -9,16 +9,17 @@
 #include <glib/gi18n-lib.h>
 
 #include <string.h>
-#include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/url.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/tport_tag.h>
 
+#include "mt-account.h"
 #include "mt-backoff.h"
 #include "mt-call-private.h"
 #include "mt-sip-stack.h"
+#include "mt-sip-status.h"
 #include "mt-sip-uri.h"
 
 #define UNREGISTER_TIMEOUT_MS 2000
@@ -44,7 +45,7 @@ struct _MtAccount
   char                *user;
   char                *registrar;
   char                *contact_uri;
-  char                *password;
+  MtCredentials       *credentials;  /* shared with the calls */
   MtTransport          transport;
   MtMediaConfig       *media_config;
   guint                expires;
@@ -294,7 +295,7 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
     }
 
   id = g_strdup_printf ("%u", next_call_id++);
-  call = mt_call_new_incoming (self, id, nh, sip, media);
+  call = mt_call_new_incoming (self->credentials, id, nh, sip, media);
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
@@ -358,20 +359,6 @@ network_changed_cb (GNetworkMonitor *monitor, gboolean available, MtAccount *sel
   self->reg_retry_id = g_idle_add (reregister_cb, self);
 }
 
-static MtEndReason
-registration_failure (int status, const sip_t *sip)
-{
-  gboolean from_peer = mt_sip_response_from_peer (sip);
-
-  if (status == 401 || status == 403 || status == 407 || status == 904)
-    return MT_END_REASON_AUTH_FAILED;
-  if (status == 404)
-    return MT_END_REASON_NOT_FOUND;
-  if (!from_peer && (status == 408 || status >= 500))
-    return MT_END_REASON_UNREACHABLE;
-  return MT_END_REASON_NETWORK_ERROR;
-}
-
 static void
 registration_response (MtAccount *self, nua_event_t event, int status, const sip_t *sip)
 {
@@ -382,7 +369,7 @@ registration_response (MtAccount *self, nua_event_t event, int status, const sip
   if (status == 401 || status == 407)
     {
       g_autofree char *credentials = self->reg_auth_tried ? NULL
-                                     : mt_account_dup_credentials (self, sip);
+                                     : mt_credentials_dup_for_challenge (self->credentials, sip);
 
       if (credentials)
         {
@@ -399,17 +386,17 @@ registration_response (MtAccount *self, nua_event_t event, int status, const sip
       set_registration (self, unregistering ? MT_REGISTRATION_UNREGISTERED
                                             : MT_REGISTRATION_REGISTERED, MT_END_REASON_NONE);
     }
-  else if (unregistering)
-    {
-      set_registration (self, MT_REGISTRATION_UNREGISTERED, registration_failure (status, sip));
-    }
   else
     {
-      MtEndReason reason = registration_failure (status, sip);
+      MtEndReason failure = mt_sip_status_to_reason (status, sip, sip_method_register);
 
-      g_message ("registration failed: %d", status);
-      schedule_reregister (self, reason, sip);
-      set_registration (self, MT_REGISTRATION_FAILED, reason);
+      if (!unregistering)
+        {
+          g_message ("registration failed: %d", status);
+          schedule_reregister (self, failure, sip);
+        }
+      set_registration (self, unregistering ? MT_REGISTRATION_UNREGISTERED : MT_REGISTRATION_FAILED,
+                        failure);
     }
 
   if (unregistering && self->shutdown_task)
@@ -564,6 +551,7 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                               self->listen_port);
     }
   self->contact_uri = g_strdup_printf ("sip:%s@%s:%u", self->user, host, self->listen_port);
+  self->credentials = mt_credentials_new (self->user);
 
   self->stack = mt_sip_stack_dup_default ();
   self->nua = nua_create (mt_sip_stack_get_root (self->stack), nua_callback, self,
@@ -676,8 +664,8 @@ void
 mt_account_set_password (MtAccount *self, const char *password)
 {
   g_return_if_fail (MT_IS_ACCOUNT (self));
-  g_free (self->password);
-  self->password = g_strdup (password);
+  g_return_if_fail (self->credentials != NULL);
+  mt_credentials_set_password (self->credentials, password);
 }
 
 void
@@ -803,9 +791,13 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
     return NULL;
 
   id = g_strdup_printf ("%u", next_call_id++);
-  call = mt_call_new_outgoing (self, id, uri, media, error);
+  call = mt_call_new_outgoing (self->nua, self->credentials, id, uri, media);
   if (call == NULL)
-    return NULL;
+    {
+      g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
+                   "Could not make a call to %s", uri);
+      return NULL;
+    }
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
   return call;
@@ -867,49 +859,6 @@ mt_account_shutdown_finish (MtAccount *self, GAsyncResult *result, GError **erro
 {
   g_return_val_if_fail (MT_IS_ACCOUNT (self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- private, for MtCall ---------------------------------------------------------------- */
-
-nua_t *
-mt_account_get_nua (MtAccount *self)
-{
-  return self->nua;
-}
-
-static const char *
-challenge_realm (const sip_t *sip, char **out)
-{
-  const msg_auth_t *au = NULL;
-  const char *realm;
-
-  if (sip && sip->sip_www_authenticate)
-    au = sip->sip_www_authenticate;
-  else if (sip && sip->sip_proxy_authenticate)
-    au = sip->sip_proxy_authenticate;
-  if (au == NULL || au->au_params == NULL)
-    return NULL;
-  realm = msg_params_find (au->au_params, "realm=");
-  *out = realm ? g_strdup (realm) : NULL;
-  return *out;
-}
-
-char *
-mt_account_dup_credentials (MtAccount *self, const sip_t *challenge)
-{
-  g_autofree char *realm = NULL;
-
-  if (self->password == NULL || self->user == NULL)
-    return NULL;
-  if (challenge_realm (challenge, &realm) == NULL)
-    return NULL;
-  if (realm[0] != '"')
-    {
-      g_autofree char *bare = g_steal_pointer (&realm);
-
-      realm = g_strdup_printf ("\"%s\"", bare);
-    }
-  return g_strdup_printf ("Digest:%s:%s:%s", realm, self->user, self->password);
 }
 
 /* ---- GObject ------------------------------------------------------------------------------ */
@@ -986,6 +935,7 @@ mt_account_dispose (GObject *object)
     nua_destroy (self->nua);
   self->nua = NULL;
   g_clear_object (&self->stack);
+  g_clear_object (&self->credentials);
   G_OBJECT_CLASS (mt_account_parent_class)->dispose (object);
 }
 
@@ -1000,7 +950,6 @@ mt_account_finalize (GObject *object)
   g_free (self->user);
   g_free (self->registrar);
   g_free (self->contact_uri);
-  g_free (self->password);
   g_clear_pointer (&self->media_config, mt_media_config_free);
   G_OBJECT_CLASS (mt_account_parent_class)->finalize (object);
 }

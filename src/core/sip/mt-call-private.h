@@ -1,25 +1,26 @@
 /* mt-call-private.h: what MtAccount needs from MtCall
  *
+ * A call knows nothing of its account: it gets the nua stack (or the handle
+ * of an incoming INVITE) and the credentials to answer challenges with when
+ * it is made, and the account feeds it the events of its handle.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#define NUA_HMAGIC_T struct _MtCall
-#define NUA_MAGIC_T  struct _MtAccount
-#include <sofia-sip/nua.h>
-#include <sofia-sip/sip.h>
-
-#include "mt-account.h"
+#include "mt-nua.h"
 #include "mt-call.h"
+#include "mt-credentials.h"
 
 G_BEGIN_DECLS
 
-MtCall *mt_call_new_outgoing (MtAccount      *account,
+/* NULL when nua cannot make a handle for `uri` */
+MtCall *mt_call_new_outgoing (nua_t          *nua,
+                              MtCredentials  *credentials,
                               const char     *id,
                               const char     *uri,
-                              MtMediaSession *media,
-                              GError        **error);
-MtCall *mt_call_new_incoming (MtAccount      *account,
+                              MtMediaSession *media);
+MtCall *mt_call_new_incoming (MtCredentials  *credentials,
                               const char     *id,
                               nua_handle_t   *nh,
                               const sip_t    *sip,
@@ -34,12 +35,7 @@ void    mt_call_handle_event (MtCall         *self,
 void    mt_call_release_handle (MtCall *self);
 gboolean mt_call_is_released (MtCall *self);
 
-/* FALSE for a response nta made up (transport error, timeout) */
-gboolean mt_sip_response_from_peer (const sip_t *sip);
-
-/* from MtAccount */
-nua_t  *mt_account_get_nua (MtAccount *self);
-/* "Digest:\"realm\":user:password" for a challenge, or NULL without a password */
-char   *mt_account_dup_credentials (MtAccount *self, const sip_t *challenge);
+/* nua handles that calls hold now, all calls together (for tests) */
+guint   mt_call_count_handles (void);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "mt-call-private.h"
 #include "mt-sdp.h"
+#include "mt-sip-status.h"
 
 #define RING_TIMEOUT_S 60
 
@@ -21,7 +22,7 @@ struct _MtCall
 {
   GObject          parent_instance;
 
-  MtAccount       *account;      /* weak: the account owns its calls */
+  MtCredentials   *credentials;  /* shared with the account */
   nua_handle_t    *nh;           /* owned: destroyed in release_handle() */
   char            *id;
   MtCallDirection  direction;
@@ -43,6 +44,8 @@ struct _MtCall
 };
 
 G_DEFINE_FINAL_TYPE (MtCall, mt_call, G_TYPE_OBJECT)
+
+static guint n_handles;   /* held by all calls: see mt_call_count_handles() */
 
 enum {
   PROP_0,
@@ -198,39 +201,7 @@ local_sdp_string (MtCall *self)
   return mt_sdp_session_to_string (self->local_sdp);
 }
 
-/* ---- status codes -> reasons ---------------------------------------------- */
-
-/* Responses that nta makes up itself (transport errors, timeouts) look like
- * real ones, To tag included, but name no server: peers and proxies do. */
-gboolean
-mt_sip_response_from_peer (const sip_t *sip)
-{
-  return sip != NULL && (sip->sip_server != NULL || sip->sip_user_agent != NULL);
-}
-
-static MtEndReason
-reason_for_status (int status, const sip_t *sip)
-{
-  gboolean from_peer = mt_sip_response_from_peer (sip);
-
-  switch (status)
-    {
-    case 401: case 403: case 407: return MT_END_REASON_AUTH_FAILED;
-    case 404: case 484: case 604: return MT_END_REASON_NOT_FOUND;
-    case 408: return from_peer ? MT_END_REASON_NO_ANSWER : MT_END_REASON_UNREACHABLE;
-    case 480: return MT_END_REASON_NO_ANSWER;
-    case 486: case 600: return MT_END_REASON_BUSY;
-    case 487: return MT_END_REASON_CANCELLED;
-    case 488: case 606: case 415: return MT_END_REASON_NO_COMMON_CODEC;
-    case 603: return MT_END_REASON_DECLINED;
-    default: break;
-    }
-  if (status == 503 || status >= 900)
-    return from_peer ? MT_END_REASON_NETWORK_ERROR : MT_END_REASON_UNREACHABLE;
-  if (status >= 500 && !from_peer)
-    return MT_END_REASON_UNREACHABLE;
-  return MT_END_REASON_NETWORK_ERROR;
-}
+/* ---- status lines ------------------------------------------------------------ */
 
 static void
 remember_status (MtCall *self, int status, const char *phrase)
@@ -265,8 +236,8 @@ authenticate (MtCall *self, int status, const sip_t *sip)
 {
   g_autofree char *credentials = NULL;
 
-  if (!self->auth_tried && self->account)
-    credentials = mt_account_dup_credentials (self->account, sip);
+  if (!self->auth_tried && self->credentials)
+    credentials = mt_credentials_dup_for_challenge (self->credentials, sip);
   if (credentials == NULL)
     {
       remember_status (self, status, sip && sip->sip_status ? sip->sip_status->st_phrase : NULL);
@@ -346,7 +317,7 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
       return;
     }
   remember_status (self, status, phrase);
-  end (self, reason_for_status (status, sip));
+  end (self, mt_sip_status_to_reason (status, sip, sip_method_invite));
 }
 
 /* ---- incoming --------------------------------------------------------------- */
@@ -452,7 +423,8 @@ mt_call_handle_event (MtCall      *self,
           set_state (self, MT_CALL_STATE_ACTIVE, MT_END_REASON_NONE);
         if (callstate == nua_callstate_terminated)
           {
-            end (self, status >= 300 ? reason_for_status (status, sip) : MT_END_REASON_REMOTE_HANGUP);
+            end (self, status >= 300 ? mt_sip_status_to_reason (status, sip, sip_method_invite)
+                                   : MT_END_REASON_REMOTE_HANGUP);
             mt_call_release_handle (self);
           }
       }
@@ -485,11 +457,14 @@ media_timeout_cb (MtMediaSession *media, gpointer user_data)
 }
 
 static MtCall *
-call_new (MtAccount *account, const char *id, MtCallDirection direction, MtMediaSession *media)
+call_new (MtCredentials   *credentials,
+          const char      *id,
+          MtCallDirection  direction,
+          MtMediaSession  *media)
 {
   MtCall *self = g_object_new (MT_TYPE_CALL, NULL);
 
-  g_set_weak_pointer (&self->account, account);
+  self->credentials = credentials ? g_object_ref (credentials) : NULL;
   self->id = g_strdup (id);
   self->direction = direction;
   self->media = g_object_ref (media);
@@ -499,13 +474,13 @@ call_new (MtAccount *account, const char *id, MtCallDirection direction, MtMedia
 }
 
 MtCall *
-mt_call_new_outgoing (MtAccount      *account,
+mt_call_new_outgoing (nua_t          *nua,
+                      MtCredentials  *credentials,
                       const char     *id,
                       const char     *uri,
-                      MtMediaSession *media,
-                      GError        **error)
+                      MtMediaSession *media)
 {
-  g_autoptr(MtCall) self = call_new (account, id, MT_CALL_DIRECTION_OUTGOING, media);
+  g_autoptr(MtCall) self = call_new (credentials, id, MT_CALL_DIRECTION_OUTGOING, media);
   g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (media);
   g_autofree char *sdp = NULL;
   g_autofree char *to = NULL;
@@ -516,14 +491,10 @@ mt_call_new_outgoing (MtAccount      *account,
   sdp = local_sdp_string (self);
 
   to = g_strdup_printf ("<%s>", uri);
-  self->nh = nua_handle (mt_account_get_nua (account), self,
-                         NUTAG_URL (uri), SIPTAG_TO_STR (to), TAG_END ());
+  self->nh = nua_handle (nua, self, NUTAG_URL (uri), SIPTAG_TO_STR (to), TAG_END ());
   if (self->nh == NULL)
-    {
-      g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
-                   "Could not make a call to %s", uri);
-      return NULL;
-    }
+    return NULL;
+  n_handles++;
   nua_invite (self->nh,
               SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
               SIPTAG_PAYLOAD_STR (sdp),
@@ -583,15 +554,16 @@ prepare_answer (MtCall *self, const sip_t *sip)
 }
 
 MtCall *
-mt_call_new_incoming (MtAccount      *account,
+mt_call_new_incoming (MtCredentials  *credentials,
                       const char     *id,
                       nua_handle_t   *nh,
                       const sip_t    *sip,
                       MtMediaSession *media)
 {
-  MtCall *self = call_new (account, id, MT_CALL_DIRECTION_INCOMING, media);
+  MtCall *self = call_new (credentials, id, MT_CALL_DIRECTION_INCOMING, media);
 
   self->nh = nua_handle_ref (nh);
+  n_handles++;
   nua_handle_bind (nh, self);
   take_remote_identity (self, sip);
   if (prepare_answer (self, sip))
@@ -616,6 +588,7 @@ mt_call_release_handle (MtCall *self)
   if (self->direction == MT_CALL_DIRECTION_INCOMING)
     nua_handle_unref (self->nh);
   self->nh = NULL;
+  n_handles--;
 }
 
 gboolean
@@ -623,6 +596,12 @@ mt_call_is_released (MtCall *self)
 {
   g_return_val_if_fail (MT_IS_CALL (self), TRUE);
   return self->nh == NULL;
+}
+
+guint
+mt_call_count_handles (void)
+{
+  return n_handles;
 }
 
 /* ---- public actions ---------------------------------------------------------- */
@@ -835,7 +814,7 @@ mt_call_dispose (GObject *object)
   if (self->media)
     mt_media_session_stop (self->media);
   g_clear_object (&self->media);
-  g_clear_weak_pointer (&self->account);
+  g_clear_object (&self->credentials);
   G_OBJECT_CLASS (mt_call_parent_class)->dispose (object);
 }
 
