@@ -147,6 +147,9 @@ print_registration (Cli *cli)
       json_string (line, name);
       g_string_append (line, ",\"reason\":");
       json_string (line, reason == MT_END_REASON_NONE ? NULL : mt_end_reason_to_string (reason));
+      if (state == MT_REGISTRATION_FAILED && mt_account_get_registration_retry (cli->account_obj))
+        g_string_append_printf (line, ",\"retry_in\":%u",
+                                mt_account_get_registration_retry (cli->account_obj));
       g_string_append_c (line, '}');
       emit_line (line);
     }

@@ -43,7 +43,7 @@ def cli_path():
 
 class CliPhone:
     def __init__(self, account, password=None, listen_port=None, registrar=None,
-                 transport="udp", extra=(), video=True, name="cli"):
+                 transport="udp", extra=(), video=True, name="cli", netns=None):
         self.binary = cli_path()
         self.account = account
         self.password = password
@@ -53,6 +53,7 @@ class CliPhone:
         self.extra = list(extra)
         self.video = video
         self.name = name
+        self.netns = netns
         self.events = []
         self._cond = threading.Condition()
         self._eof = False
@@ -89,6 +90,8 @@ class CliPhone:
         env["XDG_DATA_HOME"] = os.path.join(self.dir, "data")
         env["XDG_CACHE_HOME"] = os.path.join(self.dir, "cache")
         self.cmdline = self.argv()
+        if self.netns is not None:
+            self.cmdline = self.netns.wrap(self.cmdline)
         self.proc = Managed(self.cmdline, self.log_path, env=env, capture_stdout=True)
         self._stdout_copy = open(os.path.join(self.dir, "stdout.jsonl"), "w")
         t = threading.Thread(target=self._read, daemon=True, name="cli-%s" % self.name)

@@ -16,6 +16,7 @@
 #include <sofia-sip/tport_tag.h>
 
 #include "mt-account.h"
+#include "mt-backoff.h"
 #include "mt-call-private.h"
 #include "mt-sip-stack.h"
 #include "mt-sip-status.h"
@@ -23,6 +24,12 @@
 
 #define UNREGISTER_TIMEOUT_MS 2000
 #define SHUTDOWN_TIMEOUT_MS   3000
+/* registration retries: 2 s doubling to 5 min, +-20 % (issue 14) */
+#define REGISTER_RETRY_FIRST_MS 2000
+#define REGISTER_RETRY_MAX_MS   (5 * 60 * 1000)
+#define REGISTER_RETRY_JITTER   20
+/* the longest Retry-After we wait for */
+#define RETRY_AFTER_MAX_S       3600
 
 struct _MtAccount
 {
@@ -47,6 +54,12 @@ struct _MtAccount
   MtRegistrationState  reg_state;
   MtEndReason          reg_reason;
   gboolean             reg_auth_tried;
+  gboolean             reg_wanted;    /* registered until unregister/shutdown */
+  MtBackoff            reg_backoff;
+  guint                reg_retry_id;
+  guint                reg_retry_s;   /* seconds to the next try, 0: none */
+  GNetworkMonitor     *network_monitor;
+  gulong               network_changed_id;
 
   GHashTable          *calls;        /* id -> MtCall (owned) */
   GTask               *shutdown_task;
@@ -292,6 +305,60 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
 
 /* ---- registration ------------------------------------------------------------ */
 
+static void send_register (MtAccount *self);
+
+static gboolean
+reregister_cb (gpointer user_data)
+{
+  MtAccount *self = user_data;
+
+  self->reg_retry_id = 0;
+  self->reg_retry_s = 0;
+  if (self->reg_wanted && self->shutdown_task == NULL)
+    send_register (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A person fixes a wrong password or address; a server that is down, or a
+ * network that is gone, comes back: only then do we try again. */
+static gboolean
+failure_is_transient (MtEndReason reason)
+{
+  return reason == MT_END_REASON_UNREACHABLE || reason == MT_END_REASON_NETWORK_ERROR;
+}
+
+static void
+schedule_reregister (MtAccount *self, MtEndReason reason, const sip_t *sip)
+{
+  guint delay_ms;
+
+  g_clear_handle_id (&self->reg_retry_id, g_source_remove);
+  self->reg_retry_s = 0;
+  if (!self->reg_wanted || self->shutdown_task || !failure_is_transient (reason))
+    return;
+
+  delay_ms = mt_backoff_next (&self->reg_backoff, g_random_double ());
+  if (sip && sip->sip_retry_after && sip->sip_retry_after->af_delta > 0)
+    delay_ms = MIN (sip->sip_retry_after->af_delta, RETRY_AFTER_MAX_S) * 1000;
+  self->reg_retry_s = MAX (1, (delay_ms + 500) / 1000);
+  g_message ("registration: trying again in %u ms", delay_ms);
+  self->reg_retry_id = g_timeout_add (delay_ms, reregister_cb, self);
+}
+
+/* The network came back (or changed, e.g. after a resume): a registration
+ * that is waiting to retry goes now. */
+static void
+network_changed_cb (GNetworkMonitor *monitor, gboolean available, MtAccount *self)
+{
+  if (!available || self->reg_retry_id == 0)
+    return;
+  g_message ("registration: network changed, trying again now");
+  g_clear_handle_id (&self->reg_retry_id, g_source_remove);
+  self->reg_retry_s = 0;
+  mt_backoff_reset (&self->reg_backoff);
+  self->reg_retry_id = g_idle_add (reregister_cb, self);
+}
+
 static void
 registration_response (MtAccount *self, nua_event_t event, int status, const sip_t *sip)
 {
@@ -314,6 +381,8 @@ registration_response (MtAccount *self, nua_event_t event, int status, const sip
   if (status < 300)
     {
       self->reg_auth_tried = FALSE;
+      if (!unregistering)
+        mt_backoff_reset (&self->reg_backoff);
       set_registration (self, unregistering ? MT_REGISTRATION_UNREGISTERED
                                             : MT_REGISTRATION_REGISTERED, MT_END_REASON_NONE);
     }
@@ -322,7 +391,10 @@ registration_response (MtAccount *self, nua_event_t event, int status, const sip
       MtEndReason failure = mt_sip_status_to_reason (status, sip, sip_method_register);
 
       if (!unregistering)
-        g_message ("registration failed: %d", status);
+        {
+          g_message ("registration failed: %d", status);
+          schedule_reregister (self, failure, sip);
+        }
       set_registration (self, unregistering ? MT_REGISTRATION_UNREGISTERED : MT_REGISTRATION_FAILED,
                         failure);
     }
@@ -629,12 +701,35 @@ mt_account_set_single_call (MtAccount *self, gboolean single)
 void
 mt_account_register (MtAccount *self)
 {
-  g_autofree char *registrar = NULL;
-  g_autofree char *expires = NULL;
-
   g_return_if_fail (MT_IS_ACCOUNT (self));
   g_return_if_fail (self->aor != NULL);
 
+  self->reg_wanted = TRUE;
+  mt_backoff_reset (&self->reg_backoff);
+  if (self->network_monitor == NULL)
+    {
+      self->network_monitor = g_object_ref (g_network_monitor_get_default ());
+      self->network_changed_id = g_signal_connect (self->network_monitor, "network-changed",
+                                                   G_CALLBACK (network_changed_cb), self);
+    }
+  send_register (self);
+}
+
+guint
+mt_account_get_registration_retry (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), 0);
+  return self->reg_retry_s;
+}
+
+static void
+send_register (MtAccount *self)
+{
+  g_autofree char *registrar = NULL;
+  g_autofree char *expires = NULL;
+
+  g_clear_handle_id (&self->reg_retry_id, g_source_remove);
+  self->reg_retry_s = 0;
   registrar = with_transport (self, self->registrar);
   expires = g_strdup_printf ("%u", self->expires);
   if (self->reg_nh == NULL)
@@ -658,6 +753,9 @@ mt_account_unregister (MtAccount *self)
 {
   g_return_if_fail (MT_IS_ACCOUNT (self));
 
+  self->reg_wanted = FALSE;
+  g_clear_handle_id (&self->reg_retry_id, g_source_remove);
+  self->reg_retry_s = 0;
   if (self->reg_nh == NULL)
     return;
   self->reg_auth_tried = FALSE;
@@ -738,6 +836,8 @@ mt_account_shutdown_async (MtAccount           *self,
   g_return_if_fail (self->shutdown_task == NULL);
 
   self->shutdown_task = g_task_new (self, cancellable, callback, user_data);
+  self->reg_wanted = FALSE;
+  g_clear_handle_id (&self->reg_retry_id, g_source_remove);
   calls = mt_account_list_calls (self);
   for (GList *l = calls; l; l = l->next)
     mt_call_hangup (l->data);
@@ -821,6 +921,9 @@ mt_account_dispose (GObject *object)
       g_clear_pointer (&self->calls, g_hash_table_unref);
     }
   g_clear_handle_id (&self->shutdown_timer, g_source_remove);
+  g_clear_handle_id (&self->reg_retry_id, g_source_remove);
+  g_clear_signal_handler (&self->network_changed_id, self->network_monitor);
+  g_clear_object (&self->network_monitor);
   if (self->reg_nh)
     {
       nua_handle_destroy (self->reg_nh);
@@ -890,6 +993,8 @@ mt_account_init (MtAccount *self)
   self->media_config = mt_media_config_new ();
   self->expires = 3600;
   self->single_call = TRUE;
+  mt_backoff_init (&self->reg_backoff, REGISTER_RETRY_FIRST_MS, REGISTER_RETRY_MAX_MS,
+                   REGISTER_RETRY_JITTER);
 }
 
 /* ---- addresses ---------------------------------------------------------------------- */

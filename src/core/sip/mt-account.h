@@ -45,6 +45,9 @@ MtTransport          mt_account_get_transport           (MtAccount *self);
 MtRegistrationState  mt_account_get_registration_state  (MtAccount *self);
 /* why registration failed: auth-failed, unreachable, network-error, ... */
 MtEndReason          mt_account_get_registration_reason (MtAccount *self);
+/* after a failure that may go away by itself (server down, no network): the
+ * seconds until the next REGISTER; 0 when no retry is waiting */
+guint                mt_account_get_registration_retry  (MtAccount *self);
 
 void                 mt_account_set_password     (MtAccount *self, const char *password);
 void                 mt_account_set_media_config (MtAccount *self, const MtMediaConfig *config);
