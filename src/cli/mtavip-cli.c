@@ -18,6 +18,7 @@
 #include <gst/gst.h>
 
 #include "mt-account.h"
+#include "mt-dtmf.h"
 #include "mt-echo-service.h"
 #include "mt-sip-stack.h"
 #include "mt-sip-uri.h"
@@ -52,6 +53,9 @@ typedef struct {
   gboolean  sip_trace;
   gboolean  json;
   gboolean  echo_test;
+  char     *dtmf;
+  int       dtmf_after;
+  gboolean  no_telephone_event;
 
   /* state */
   GMainLoop  *loop;
@@ -70,6 +74,8 @@ typedef struct {
   guint   stats_id;
   guint   hangup_id;
   guint   hold_id;
+  guint   dtmf_id;
+  gboolean dtmf_scheduled;
 } CallWatch;
 
 /* ---- output ---------------------------------------------------------------- */
@@ -294,6 +300,7 @@ call_watch_free (CallWatch *watch)
   g_clear_handle_id (&watch->stats_id, g_source_remove);
   g_clear_handle_id (&watch->hangup_id, g_source_remove);
   g_clear_handle_id (&watch->hold_id, g_source_remove);
+  g_clear_handle_id (&watch->dtmf_id, g_source_remove);
   g_clear_object (&watch->call);
   g_free (watch);
 }
@@ -325,6 +332,53 @@ hold_cb (gpointer user_data)
   watch->hold_id = 0;
   mt_call_set_hold (watch->call, !mt_call_get_hold (watch->call));
   return G_SOURCE_REMOVE;
+}
+
+static void
+call_dtmf_cb (MtCall *call, const char *digit, gboolean incoming, const char *method, Cli *cli)
+{
+  if (cli->json)
+    {
+      g_autoptr(GString) line = g_string_new ("{\"event\":\"dtmf\",\"id\":");
+
+      json_string (line, mt_call_get_id (call));
+      g_string_append (line, ",\"digit\":");
+      json_string (line, digit);
+      g_string_append (line, ",\"direction\":");
+      json_string (line, incoming ? "in" : "out");
+      g_string_append (line, ",\"method\":");
+      json_string (line, method);
+      g_string_append_c (line, '}');
+      emit_line (line);
+    }
+  else
+    {
+      printf (incoming ? _("Call %s: received DTMF %s (%s)\n") : _("Call %s: sent DTMF %s (%s)\n"),
+              mt_call_get_id (call), digit, method);
+      fflush (stdout);
+    }
+}
+
+static gboolean
+dtmf_cb (gpointer user_data)
+{
+  CallWatch *watch = user_data;
+
+  watch->dtmf_id = 0;
+  if (!mt_call_send_dtmf (watch->call, watch->cli->dtmf))
+    print_message (watch->cli, "error", _("The call is not up: no DTMF sent"));
+  return G_SOURCE_REMOVE;
+}
+
+/* --dtmf goes once per call, --dtmf-after seconds after it became active */
+static void
+schedule_dtmf (CallWatch *watch)
+{
+  Cli *cli = watch->cli;
+
+  if (cli->dtmf == NULL || watch->dtmf_id != 0)
+    return;
+  watch->dtmf_id = g_timeout_add_seconds (cli->dtmf_after, dtmf_cb, watch);
 }
 
 /* --hold-after counts from the call becoming active, --resume-after from held */
@@ -381,6 +435,11 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
       if (watch->cli->hangup_after > 0 && watch->hangup_id == 0)
         watch->hangup_id = g_timeout_add_seconds (watch->cli->hangup_after, hangup_cb, watch);
       schedule_hold (watch);
+      if (!watch->dtmf_scheduled)
+        {
+          watch->dtmf_scheduled = TRUE;
+          schedule_dtmf (watch);
+        }
       break;
     case MT_CALL_STATE_HELD:
       print_call (watch->cli, call);
@@ -413,6 +472,7 @@ call_added_cb (MtAccount *account, MtCall *call, Cli *cli)
   if (media)
     g_signal_connect (media, "error", G_CALLBACK (media_error_cb), cli);
   g_signal_connect (call, "notify::state", G_CALLBACK (call_state_cb), watch);
+  g_signal_connect (call, "dtmf", G_CALLBACK (call_dtmf_cb), cli);
   call_state_cb (call, NULL, watch);
 }
 
@@ -539,6 +599,7 @@ media_config_from (Cli *cli)
     config->jitter_latency_ms = (guint) cli->jitter_ms;
   if (cli->media_timeout >= 0)
     config->media_timeout_s = (guint) cli->media_timeout;
+  config->no_telephone_event = cli->no_telephone_event;
   if (cli->video_size)
     sscanf (cli->video_size, "%ux%u", &config->width, &config->height);
   return config;
@@ -576,6 +637,10 @@ check_options (Cli *cli)
     return usage_error (_("--auto-answer and --auto-decline exclude each other"));
   if (cli->hangup_after < 0 || cli->hold_after < 0 || cli->resume_after < 0)
     return usage_error (_("--hangup-after, --hold-after and --resume-after take a number of seconds"));
+  if (cli->dtmf && !mt_dtmf_digits_valid (cli->dtmf))
+    return usage_error (_("--dtmf takes digits 0-9, *, #, A-D, not “%s”"), cli->dtmf);
+  if (cli->dtmf_after < 0)
+    return usage_error (_("--dtmf-after takes a number of seconds"));
   if (cli->video_size && (sscanf (cli->video_size, "%ux%u", &w, &h) != 2 || w < 16 || h < 16 ||
                           w > 4096 || h > 4096))
     return usage_error (_("--video-size must look like 640x480"));
@@ -628,6 +693,9 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, N_("End a call when no media arrives for SECONDS (default 8, 0: never)"), N_("SECONDS") },
     { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, N_("Print every SIP message on stderr"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print events as JSON lines"), NULL },
+    { "dtmf", 0, 0, G_OPTION_ARG_STRING, &cli->dtmf, N_("Send these DTMF digits (0-9 * # A-D) once the call is answered"), N_("DIGITS") },
+    { "dtmf-after", 0, 0, G_OPTION_ARG_INT, &cli->dtmf_after, N_("Send the --dtmf digits SECONDS after the call is answered (default 1)"), N_("SECONDS") },
+    { "no-telephone-event", 0, 0, G_OPTION_ARG_NONE, &cli->no_telephone_event, N_("Offer and accept no RFC 4733 telephone-event: DTMF goes as SIP INFO"), NULL },
     { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, N_("Call the built-in echo service: see and hear yourself through SIP and RTP"), NULL },
     { NULL }
   };
@@ -667,6 +735,7 @@ cli_clear (Cli *cli)
   g_free (cli->registrar);
   g_free (cli->transport);
   g_free (cli->call);
+  g_free (cli->dtmf);
   g_free (cli->audio_source);
   g_free (cli->video_source);
   g_free (cli->audio_sink);
@@ -690,7 +759,7 @@ final_status (Cli *cli)
 int
 main (int argc, char **argv)
 {
-  Cli cli = { .hangup_after = 0, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
+  Cli cli = { .hangup_after = 0, .dtmf_after = 1, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
   g_autoptr(GError) error = NULL;
   g_autoptr(MtMediaConfig) config = NULL;
   g_autoptr(MtSipStack) stack = NULL;

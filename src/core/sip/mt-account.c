@@ -571,6 +571,8 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                   NUTAG_AUTOANSWER (0),
                   NUTAG_AUTOACK (1),
                   NUTAG_ENABLEINVITE (1),
+                  /* DTMF as SIP INFO (application/dtmf-relay) */
+                  NUTAG_ALLOW ("INFO"),
                   NUTAG_OUTBOUND ("no-options-keepalive no-validate no-natify"),
                   NUTAG_USER_AGENT ("MTAVIPClient/" PACKAGE_VERSION),
                   /* keep UDP for big INVITEs (video SDP): peers and proxies

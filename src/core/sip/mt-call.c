@@ -13,6 +13,7 @@
 #include <sofia-sip/su_tag_io.h>
 
 #include "mt-call-private.h"
+#include "mt-dtmf.h"
 #include "mt-sdp.h"
 #include "mt-sip-status.h"
 
@@ -44,6 +45,8 @@ struct _MtCall
   gint64           created_at;   /* unix seconds */
   gint64           ended_at;     /* monotonic µs, 0 before */
   char            *warning;      /* the media layer's last sentence, or NULL */
+  GString         *dtmf_queue;   /* digits still to send */
+  guint            dtmf_timer;
 };
 
 G_DEFINE_FINAL_TYPE (MtCall, mt_call, G_TYPE_OBJECT)
@@ -68,6 +71,12 @@ enum {
 };
 static GParamSpec *props[N_PROPS];
 
+enum {
+  SIGNAL_DTMF,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
 /* the controls forwarded to the media session: at the end of the file */
 static void mt_call_set_property (GObject      *object,
                                   guint         prop_id,
@@ -76,6 +85,14 @@ static void mt_call_set_property (GObject      *object,
 static void media_error_cb       (MtMediaSession *media,
                                   const char     *message,
                                   gpointer        user_data);
+/* DTMF: at the end of the file */
+static void media_dtmf_cb        (MtMediaSession *media,
+                                  guint           event,
+                                  guint           duration,
+                                  gpointer        user_data);
+static void dtmf_info_received   (MtCall         *self,
+                                  const sip_t    *sip);
+static void dtmf_stop            (MtCall         *self);
 
 /* ---- state: the one place ------------------------------------------------ */
 
@@ -97,6 +114,7 @@ set_state (MtCall *self, MtCallState state, MtEndReason reason)
     g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
   if (state == MT_CALL_STATE_ENDED)
     {
+      dtmf_stop (self);
       self->end_reason = reason;
       self->ended_at = g_get_monotonic_time ();
       if (self->media)
@@ -426,6 +444,10 @@ mt_call_handle_event (MtCall      *self,
       end (self, MT_END_REASON_REMOTE_HANGUP);
       break;
 
+    case nua_i_info:
+      dtmf_info_received (self, sip);
+      break;
+
     case nua_i_cancel:
       end (self, MT_END_REASON_CANCELLED);
       break;
@@ -486,6 +508,7 @@ call_new (MtCredentials   *credentials,
   self->media = g_object_ref (media);
   g_signal_connect_object (media, "media-timeout", G_CALLBACK (media_timeout_cb), self, 0);
   g_signal_connect_object (media, "error", G_CALLBACK (media_error_cb), self, 0);
+  g_signal_connect_object (media, "dtmf", G_CALLBACK (media_dtmf_cb), self, 0);
   self->ring_timeout_id = g_timeout_add_seconds (RING_TIMEOUT_S, ring_timeout_cb, self);
   return self;
 }
@@ -832,6 +855,7 @@ mt_call_dispose (GObject *object)
   MtCall *self = MT_CALL (object);
 
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  dtmf_stop (self);
   mt_call_release_handle (self);
   if (self->media)
     mt_media_session_stop (self->media);
@@ -850,6 +874,8 @@ mt_call_finalize (GObject *object)
   g_free (self->remote_uri);
   g_free (self->remote_name);
   g_free (self->warning);
+  if (self->dtmf_queue)
+    g_string_free (self->dtmf_queue, TRUE);
   g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
@@ -889,6 +915,13 @@ mt_call_class_init (MtCallClass *klass)
    * failed at (a device error), or NULL */
   props[PROP_WARNING] = g_param_spec_string ("warning", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
+
+  /* A DTMF digit ("0"-"9", "*", "#", "A"-"D"): sent (incoming FALSE) as it
+   * starts, or received (TRUE); method "rfc4733" (RTP telephone-event) or
+   * "info" (SIP INFO, application/dtmf-relay) */
+  signals[SIGNAL_DTMF] =
+    g_signal_new ("dtmf", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
 }
 
 static void
@@ -996,4 +1029,139 @@ mt_call_get_answered (MtCall *self)
 {
   g_return_val_if_fail (MT_IS_CALL (self), FALSE);
   return self->active_since != 0;
+}
+
+/* ---- DTMF ------------------------------------------------------------------- */
+
+/* how long a digit sounds and the pause before the next, which covers its
+ * three end packets, 20 ms apart (ITU-T Q.24 asks for at least 40 ms of
+ * each; IVRs like more) */
+#define DTMF_TONE_MS 160
+#define DTMF_GAP_MS  120
+
+#define DTMF_METHOD_RFC4733 "rfc4733"
+#define DTMF_METHOD_INFO    "info"
+
+static void
+emit_dtmf (MtCall *self, char digit, gboolean incoming, const char *method)
+{
+  char text[2] = { digit, '\0' };
+
+  g_signal_emit (self, signals[SIGNAL_DTMF], 0, text, incoming, method);
+}
+
+static void
+dtmf_stop (MtCall *self)
+{
+  g_clear_handle_id (&self->dtmf_timer, g_source_remove);
+  if (self->dtmf_queue)
+    g_string_truncate (self->dtmf_queue, 0);
+}
+
+static void
+send_info_digit (MtCall *self, char digit)
+{
+  g_autofree char *body = g_strdup_printf ("Signal=%c\r\nDuration=%d\r\n", digit, DTMF_TONE_MS);
+
+  nua_info (self->nh,
+            SIPTAG_CONTENT_TYPE_STR ("application/dtmf-relay"),
+            SIPTAG_PAYLOAD_STR (body),
+            TAG_END ());
+}
+
+/* one digit, then the next after the tone, its three end packets and a gap */
+static gboolean
+dtmf_next_cb (gpointer user_data)
+{
+  MtCall *self = user_data;
+  guint event;
+  char digit;
+
+  self->dtmf_timer = 0;
+  if (self->dtmf_queue->len == 0 || self->nh == NULL ||
+      (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD))
+    {
+      g_string_truncate (self->dtmf_queue, 0);
+      return G_SOURCE_REMOVE;
+    }
+  digit = g_ascii_toupper (self->dtmf_queue->str[0]);
+  g_string_erase (self->dtmf_queue, 0, 1);
+  mt_dtmf_digit_to_event (digit, &event);
+
+  if (mt_media_session_can_send_dtmf (self->media))
+    {
+      mt_media_session_send_dtmf (self->media, event, DTMF_TONE_MS);
+      emit_dtmf (self, digit, FALSE, DTMF_METHOD_RFC4733);
+    }
+  else
+    {
+      send_info_digit (self, digit);
+      emit_dtmf (self, digit, FALSE, DTMF_METHOD_INFO);
+    }
+  self->dtmf_timer = g_timeout_add (DTMF_TONE_MS + DTMF_GAP_MS, dtmf_next_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Send `digits` (0-9 * # A-D) one after the other: as RFC 4733 events when
+ * the peer takes telephone-event, else as SIP INFO (application/dtmf-relay).
+ * Digits sent while others are still going out queue behind them. FALSE
+ * when the call is not up or a character is not a DTMF digit. */
+gboolean
+mt_call_send_dtmf (MtCall *self, const char *digits)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  g_return_val_if_fail (digits != NULL, FALSE);
+
+  if (!mt_dtmf_digits_valid (digits) || self->nh == NULL ||
+      (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD))
+    return FALSE;
+  if (self->dtmf_queue == NULL)
+    self->dtmf_queue = g_string_new (NULL);
+  g_string_append (self->dtmf_queue, digits);
+  if (self->dtmf_timer == 0)
+    dtmf_next_cb (self);
+  return TRUE;
+}
+
+static void
+media_dtmf_cb (MtMediaSession *media, guint event, guint duration, gpointer user_data)
+{
+  MtCall *self = user_data;
+  char digit = mt_dtmf_event_to_digit (event);
+
+  g_debug ("call %s: RFC 4733 event %u, duration %u", self->id, event, duration);
+  if (digit != '\0')
+    emit_dtmf (self, digit, TRUE, DTMF_METHOD_RFC4733);
+}
+
+/* "Signal=5\r\nDuration=160" (application/dtmf-relay) or "5"
+ * (application/dtmf); nua has answered the INFO with 200 already */
+static void
+dtmf_info_received (MtCall *self, const sip_t *sip)
+{
+  g_autofree char *body = NULL;
+  const char *type = sip && sip->sip_content_type ? sip->sip_content_type->c_type : NULL;
+  const char *p;
+
+  if (sip == NULL || sip->sip_payload == NULL || type == NULL)
+    return;
+  body = g_strndup (sip->sip_payload->pl_data, MIN (sip->sip_payload->pl_len, 1024));
+  if (g_ascii_strcasecmp (type, "application/dtmf-relay") == 0)
+    {
+      p = strstr (body, "Signal");
+      if (p == NULL)
+        return;
+      p += strlen ("Signal");
+      while (*p == ' ' || *p == '\t' || *p == '=')
+        p++;
+    }
+  else if (g_ascii_strcasecmp (type, "application/dtmf") == 0)
+    {
+      for (p = body; *p == ' ' || *p == '\t'; p++)
+        ;
+    }
+  else
+    return;
+  if (mt_dtmf_digit_to_event (*p, NULL))
+    emit_dtmf (self, g_ascii_toupper (*p), TRUE, DTMF_METHOD_INFO);
 }

@@ -61,4 +61,10 @@ gint64           mt_call_get_start_time  (MtCall *self);
 /* TRUE once the call became active (answered by someone) */
 gboolean         mt_call_get_answered    (MtCall *self);
 
+/* DTMF digits (0-9 * # A-D): RFC 4733 telephone-event when the peer takes
+ * it, else SIP INFO; queued one after the other. The "dtmf" signal (digit,
+ * incoming, method) reports each one sent and each one received. FALSE when
+ * the call is not up or `digits` holds something else. */
+gboolean         mt_call_send_dtmf       (MtCall *self, const char *digits);
+
 G_END_DECLS
