@@ -105,6 +105,15 @@ camera_off_change (GSimpleAction *action, GVariant *value, gpointer user_data)
   mt_call_set_camera_off (self->call, g_variant_get_boolean (value));
 }
 
+/* "call.dtmf" with the digits to send: the dial pad and the keyboard */
+static void
+dtmf_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  MtCallView *self = user_data;
+
+  mt_call_send_dtmf (self->call, g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry call_actions[] = {
   { "hangup", hangup_action },
   { "answer", answer_action },
@@ -112,6 +121,7 @@ static const GActionEntry call_actions[] = {
   { "hold", NULL, NULL, "false", hold_change },
   { "mute", NULL, NULL, "false", mute_change },
   { "camera-off", NULL, NULL, "false", camera_off_change },
+  { "dtmf", dtmf_action, "s" },
 };
 
 static GSimpleAction *
@@ -136,6 +146,7 @@ update_actions (MtCallView *self)
   g_simple_action_set_enabled (lookup (self, "answer"), state == MT_CALL_STATE_INCOMING);
   g_simple_action_set_enabled (lookup (self, "decline"), state == MT_CALL_STATE_INCOMING);
   g_simple_action_set_enabled (lookup (self, "hold"), connected);
+  g_simple_action_set_enabled (lookup (self, "dtmf"), connected);
   follow_boolean (self, "hold", mt_call_get_hold (self->call));
   follow_boolean (self, "mute", mt_call_get_mic_muted (self->call));
   follow_boolean (self, "camera-off", mt_call_get_camera_off (self->call));
