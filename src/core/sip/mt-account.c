@@ -23,6 +23,8 @@
 #include "mt-sip-uri.h"
 
 #define UNREGISTER_TIMEOUT_MS 2000
+/* the methods we handle, for Allow */
+#define MT_ACCOUNT_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, REFER"
 #define SHUTDOWN_TIMEOUT_MS   3000
 /* registration retries: 2 s doubling to 5 min, +-20 % (issue 14) */
 #define REGISTER_RETRY_FIRST_MS 2000
@@ -296,6 +298,7 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
 
   id = g_strdup_printf ("%u", next_call_id++);
   call = mt_call_new_incoming (self->credentials, id, nh, sip, media);
+  mt_call_set_nua (call, self->nua);
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
@@ -437,6 +440,31 @@ shutdown_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* ---- requests that belong to no call ---------------------------------------------- */
+
+/* A REFER outside any dialog (RFC 3515 allows it; we take no orders from
+ * strangers: 403), an UPDATE or INFO for a call that is gone (481): answer
+ * and drop the handle nua made for it, so nothing stays behind. */
+static void
+refuse_stray_request (MtAccount *self, nua_event_t event, nua_handle_t *nh)
+{
+  if (nh == NULL || nh == self->reg_nh)
+    return;
+  switch (event)
+    {
+    case nua_i_refer:
+      nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      break;
+    case nua_i_update:
+    case nua_i_info:
+      nua_respond (nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      break;
+    default:
+      return;
+    }
+  nua_handle_destroy (nh);
+}
+
 /* ---- the nua callback ------------------------------------------------------------ */
 
 static void
@@ -482,6 +510,7 @@ nua_callback (nua_event_t   event,
     case nua_i_state:
       break;
     default:
+      refuse_stray_request (self, event, nh);
       break;
     }
 }
@@ -571,8 +600,16 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                   NUTAG_AUTOANSWER (0),
                   NUTAG_AUTOACK (1),
                   NUTAG_ENABLEINVITE (1),
-                  /* DTMF as SIP INFO (application/dtmf-relay) */
-                  NUTAG_ALLOW ("INFO"),
+                  /* only what we handle (RFC 3261 20.5): no MESSAGE, SUBSCRIBE,
+                   * NOTIFY; INFO carries DTMF (application/dtmf-relay); nua
+                   * refuses the rest with 405 */
+                  SIPTAG_ALLOW_STR (MT_ACCOUNT_ALLOW),
+                  /* we answer these ourselves: an UPDATE's offer (RFC 3311), a REFER */
+                  NUTAG_APPL_METHOD ("UPDATE"),
+                  NUTAG_APPL_METHOD ("REFER"),
+                  /* RFC 4028's smallest interval: session refreshes we make
+                   * carry our SDP (mt-call.c) */
+                  NUTAG_MIN_SE (90),
                   NUTAG_OUTBOUND ("no-options-keepalive no-validate no-natify"),
                   NUTAG_USER_AGENT ("MTAVIPClient/" PACKAGE_VERSION),
                   /* keep UDP for big INVITEs (video SDP): peers and proxies

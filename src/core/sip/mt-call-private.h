@@ -31,6 +31,9 @@ void    mt_call_handle_event (MtCall         *self,
                               const char     *phrase,
                               const sip_t    *sip,
                               tagi_t          tags[]);
+/* the nua of an incoming call's handle, to answer requests inside its
+ * dialog (UPDATE) by what nua is delivering now */
+void    mt_call_set_nua (MtCall *self, nua_t *nua);
 /* drop the nua handle (account shutdown) */
 void    mt_call_release_handle (MtCall *self);
 gboolean mt_call_is_released (MtCall *self);

@@ -45,6 +45,10 @@ struct _MtCall
   gint64           created_at;   /* unix seconds */
   gint64           ended_at;     /* monotonic µs, 0 before */
   char            *warning;      /* the media layer's last sentence, or NULL */
+  nua_t           *nua;            /* to answer the request at hand (UPDATE) */
+  gboolean         in_update;      /* answering an UPDATE, not the INVITE */
+  guint            refresh_id;     /* our session refresh (RFC 4028) is due */
+  gboolean         refresh_out;    /* the re-INVITE out is that refresh */
   GString         *dtmf_queue;   /* digits still to send */
   guint            dtmf_timer;
 };
@@ -93,6 +97,12 @@ static void media_dtmf_cb        (MtMediaSession *media,
 static void dtmf_info_received   (MtCall         *self,
                                   const sip_t    *sip);
 static void dtmf_stop            (MtCall         *self);
+/* offer/answer outside the INVITE: after the DTMF part */
+static void handle_update        (MtCall         *self,
+                                  const sip_t    *sip);
+static void session_timer_follow (MtCall         *self,
+                                  const sip_t    *sip,
+                                  gboolean        we_are_uac);
 
 /* ---- state: the one place ------------------------------------------------ */
 
@@ -115,6 +125,7 @@ set_state (MtCall *self, MtCallState state, MtEndReason reason)
   if (state == MT_CALL_STATE_ENDED)
     {
       dtmf_stop (self);
+      g_clear_handle_id (&self->refresh_id, g_source_remove);
       self->end_reason = reason;
       self->ended_at = g_get_monotonic_time ();
       if (self->media)
@@ -284,6 +295,16 @@ authenticate (MtCall *self, int status, const sip_t *sip)
   nua_authenticate (self->nh, NUTAG_AUTH (credentials), TAG_END ());
 }
 
+/* The answer has the origin (o= id and version) of the one we have */
+static gboolean
+answer_unchanged (MtCall *self, const sip_t *sip)
+{
+  g_autoptr(MtSdpSession) answer = remote_sdp_from (sip, NULL);
+
+  return answer != NULL && answer->session_id == self->remote_sdp->session_id &&
+         answer->session_version == self->remote_sdp->session_version;
+}
+
 static void
 answer_arrived (MtCall *self, const sip_t *sip)
 {
@@ -296,6 +317,16 @@ answer_arrived (MtCall *self, const sip_t *sip)
       nua_bye (self->nh, TAG_END ());
       return;
     }
+  session_timer_follow (self, sip, TRUE);
+  if (self->refresh_out && self->remote_sdp && sip && sip->sip_payload &&
+      answer_unchanged (self, sip))
+    {
+      /* a refresh the peer answered with the session it had: media goes on */
+      self->reinvite_out = self->refresh_out = FALSE;
+      g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+      return;
+    }
+  self->refresh_out = FALSE;
   if (self->remote_sdp == NULL || self->reinvite_out)
     {
       g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
@@ -347,7 +378,9 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
       self->reinvite_out = FALSE;
       g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
       self->local_sdp = g_steal_pointer (&self->previous_sdp);
-      set_local_hold (self, !self->local_hold);
+      if (!self->refresh_out)
+        set_local_hold (self, !self->local_hold);
+      self->refresh_out = FALSE;
       return;
     }
   remember_status (self, status, phrase);
@@ -361,7 +394,9 @@ respond_with_answer (MtCall *self)
 {
   g_autofree char *sdp = local_sdp_string (self);
 
+  /* a handle's pending INVITE is what nua_respond() answers by default */
   nua_respond (self->nh, SIP_200_OK,
+               TAG_IF (self->in_update && self->nua, NUTAG_WITH_THIS (self->nua)),
                SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
                SIPTAG_PAYLOAD_STR (sdp),
                TAG_END ());
@@ -386,7 +421,8 @@ handle_reinvite (MtCall *self, const sip_t *sip)
     }
   if (!(offer = remote_sdp_from (sip, &error)))
     {
-      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE,
+                   TAG_IF (self->in_update && self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
       return;
     }
   local = mt_media_session_dup_local (self->media);
@@ -395,7 +431,8 @@ handle_reinvite (MtCall *self, const sip_t *sip)
   answer = mt_sdp_build_answer (offer, local, self->local_sdp->session_id, &error);
   if (answer == NULL)
     {
-      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE,
+                   TAG_IF (self->in_update && self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
       return;
     }
   answer->session_version = self->local_sdp->session_version + 1;
@@ -432,7 +469,20 @@ mt_call_handle_event (MtCall      *self,
 
     case nua_i_invite:
       if (self->state == MT_CALL_STATE_ACTIVE || self->state == MT_CALL_STATE_HELD)
-        handle_reinvite (self, sip);
+        {
+          session_timer_follow (self, sip, FALSE);
+          handle_reinvite (self, sip);
+        }
+      break;
+
+    case nua_i_update:
+      handle_update (self, sip);
+      break;
+
+    case nua_i_refer:
+      /* no transfer (yet): say so, rather than 202 and nothing */
+      nua_respond (self->nh, SIP_603_DECLINE,
+                   TAG_IF (self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
       break;
 
     case nua_i_ack:
@@ -531,6 +581,7 @@ mt_call_new_outgoing (nua_t          *nua,
   sdp = local_sdp_string (self);
 
   to = g_strdup_printf ("<%s>", uri);
+  self->nua = nua;
   self->nh = nua_handle (nua, self, NUTAG_URL (uri), SIPTAG_TO_STR (to), TAG_END ());
   if (self->nh == NULL)
     return NULL;
@@ -608,6 +659,7 @@ mt_call_new_incoming (MtCredentials  *credentials,
   take_remote_identity (self, sip);
   if (prepare_answer (self, sip))
     {
+      session_timer_follow (self, sip, FALSE);
       nua_respond (nh, SIP_180_RINGING, TAG_END ());
       set_state (self, MT_CALL_STATE_INCOMING, MT_END_REASON_NONE);
     }
@@ -855,6 +907,7 @@ mt_call_dispose (GObject *object)
   MtCall *self = MT_CALL (object);
 
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   dtmf_stop (self);
   mt_call_release_handle (self);
   if (self->media)
@@ -1164,4 +1217,88 @@ dtmf_info_received (MtCall *self, const sip_t *sip)
     return;
   if (mt_dtmf_digit_to_event (*p, NULL))
     emit_dtmf (self, g_ascii_toupper (*p), TRUE, DTMF_METHOD_INFO);
+}
+
+/* ---- offer/answer outside the INVITE ------------------------------------------- */
+
+/* RFC 3311: an UPDATE with an offer gets our answer in its 200 (as a
+ * re-INVITE does); without a body it only refreshes the session */
+static void
+handle_update (MtCall *self, const sip_t *sip)
+{
+  gboolean offer = sip && sip->sip_payload && sip->sip_payload->pl_len > 0;
+
+  if (self->nh == NULL)
+    return;
+  if (!offer)
+    {
+      session_timer_follow (self, sip, FALSE);
+      nua_respond (self->nh, SIP_200_OK,
+                   TAG_IF (self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
+      return;
+    }
+  if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      self->reinvite_out || self->nua == NULL)
+    {
+      /* an early offer, or ours is still out (RFC 3311 5.2) */
+      nua_respond (self->nh, SIP_491_REQUEST_PENDING,
+                   TAG_IF (self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
+      return;
+    }
+  session_timer_follow (self, sip, FALSE);
+  self->in_update = TRUE;
+  handle_reinvite (self, sip);
+  self->in_update = FALSE;
+}
+
+void
+mt_call_set_nua (MtCall *self, nua_t *nua)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  self->nua = nua;
+}
+
+/* RFC 4028: when the peer makes us the refresher, we refresh a little
+ * before nua would (it sends a re-INVITE without SDP): a re-INVITE that
+ * offers our current SDP, unchanged, so its answer needs nothing more. */
+#define MIN_SESSION_INTERVAL_S 90
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  MtCall *self = user_data;
+  g_autofree char *sdp = NULL;
+
+  self->refresh_id = 0;
+  if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      self->nh == NULL || self->reinvite_out || self->local_sdp == NULL)
+    return G_SOURCE_REMOVE;
+  g_debug ("call %s: refreshing the session", self->id);
+  self->reinvite_out = self->refresh_out = TRUE;
+  g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+  self->previous_sdp = mt_sdp_session_copy (self->local_sdp);
+  sdp = local_sdp_string (self);
+  nua_invite (self->nh,
+              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_END ());
+  return G_SOURCE_REMOVE;
+}
+
+/* `sip`: a request we answer (we_are_uac FALSE) or a 2xx to ours (TRUE) */
+static void
+session_timer_follow (MtCall *self, const sip_t *sip, gboolean we_are_uac)
+{
+  const sip_session_expires_t *x = sip ? sip->sip_session_expires : NULL;
+  guint interval, delay;
+
+  if (x == NULL || x->x_refresher == NULL)
+    return;
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (g_ascii_strcasecmp (x->x_refresher, we_are_uac ? "uac" : "uas") != 0)
+    return;   /* the peer refreshes */
+  interval = MAX ((guint) x->x_delta, MIN_SESSION_INTERVAL_S);
+  /* nua refreshes between half the interval - 5 s and + 5 s */
+  delay = interval / 2 - 10;
+  self->refresh_id = g_timeout_add_seconds (delay, refresh_cb, self);
 }
