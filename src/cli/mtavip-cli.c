@@ -56,6 +56,7 @@ typedef struct {
   char     *dtmf;
   int       dtmf_after;
   gboolean  no_telephone_event;
+  int       max_calls;
 
   /* state */
   GMainLoop  *loop;
@@ -403,6 +404,8 @@ schedule_hold (CallWatch *watch)
     }
 }
 
+static void resume_held_call (Cli *cli);
+
 static void
 call_ended (CallWatch *watch)
 {
@@ -416,6 +419,8 @@ call_ended (CallWatch *watch)
   cli->last_reason = mt_call_get_end_reason (watch->call);
   if (cli->exit_after_call)
     quit (cli);
+  else
+    resume_held_call (cli);
 }
 
 static void
@@ -476,13 +481,52 @@ call_added_cb (MtAccount *account, MtCall *call, Cli *cli)
   call_state_cb (call, NULL, watch);
 }
 
+typedef struct {
+  Cli    *cli;
+  MtCall *call;
+} AutoAnswer;
+
+static void
+auto_answer_free (gpointer data)
+{
+  AutoAnswer *answer = data;
+
+  g_object_unref (answer->call);
+  g_free (answer);
+}
+
+/* answering a second call (--max-calls) holds the first */
 static gboolean
 auto_answer_cb (gpointer user_data)
 {
-  g_autoptr(MtCall) call = user_data;
+  AutoAnswer *answer = user_data;
 
-  mt_call_answer (call);
+  if (mt_call_get_state (answer->call) == MT_CALL_STATE_INCOMING)
+    mt_account_switch_to (answer->cli->account_obj, answer->call);
   return G_SOURCE_REMOVE;
+}
+
+/* --max-calls: when the call we talked on ends, take the one we held back */
+static void
+resume_held_call (Cli *cli)
+{
+  g_autoptr(GList) calls = NULL;
+  MtCall *held = NULL;
+
+  if (cli->max_calls < 2 || cli->quitting)
+    return;
+  calls = mt_account_list_calls (cli->account_obj);
+  for (GList *l = calls; l; l = l->next)
+    {
+      MtCallState state = mt_call_get_state (l->data);
+
+      if (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_INCOMING)
+        return;
+      if (state == MT_CALL_STATE_HELD && mt_call_get_hold (l->data) && held == NULL)
+        held = l->data;
+    }
+  if (held)
+    mt_account_switch_to (cli->account_obj, held);
 }
 
 static gboolean
@@ -499,7 +543,13 @@ static void
 incoming_call_cb (MtAccount *account, MtCall *call, Cli *cli)
 {
   if (cli->auto_answer)
-    g_timeout_add (200, auto_answer_cb, g_object_ref (call));
+    {
+      AutoAnswer *answer = g_new0 (AutoAnswer, 1);
+
+      answer->cli = cli;
+      answer->call = g_object_ref (call);
+      g_timeout_add_full (G_PRIORITY_DEFAULT, 200, auto_answer_cb, answer, auto_answer_free);
+    }
   else if (cli->auto_decline)
     g_timeout_add (200, auto_decline_cb, g_object_ref (call));
 }
@@ -639,6 +689,8 @@ check_options (Cli *cli)
     return usage_error (_("--hangup-after, --hold-after and --resume-after take a number of seconds"));
   if (cli->dtmf && !mt_dtmf_digits_valid (cli->dtmf))
     return usage_error (_("--dtmf takes digits 0-9, *, #, A-D, not “%s”"), cli->dtmf);
+  if (cli->max_calls < 1 || cli->max_calls > 16)
+    return usage_error (_("--max-calls takes a number from 1 to 16"));
   if (cli->dtmf_after < 0)
     return usage_error (_("--dtmf-after takes a number of seconds"));
   if (cli->video_size && (sscanf (cli->video_size, "%ux%u", &w, &h) != 2 || w < 16 || h < 16 ||
@@ -695,6 +747,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print events as JSON lines"), NULL },
     { "dtmf", 0, 0, G_OPTION_ARG_STRING, &cli->dtmf, N_("Send these DTMF digits (0-9 * # A-D) once the call is answered"), N_("DIGITS") },
     { "dtmf-after", 0, 0, G_OPTION_ARG_INT, &cli->dtmf_after, N_("Send the --dtmf digits SECONDS after the call is answered (default 1)"), N_("SECONDS") },
+    { "max-calls", 0, 0, G_OPTION_ARG_INT, &cli->max_calls, N_("Calls at once: a call coming in while N are going on gets 486 Busy Here (default 1); answering a second holds the first"), "N" },
     { "no-telephone-event", 0, 0, G_OPTION_ARG_NONE, &cli->no_telephone_event, N_("Offer and accept no RFC 4733 telephone-event: DTMF goes as SIP INFO"), NULL },
     { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, N_("Call the built-in echo service: see and hear yourself through SIP and RTP"), NULL },
     { NULL }
@@ -759,7 +812,7 @@ final_status (Cli *cli)
 int
 main (int argc, char **argv)
 {
-  Cli cli = { .hangup_after = 0, .dtmf_after = 1, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
+  Cli cli = { .hangup_after = 0, .dtmf_after = 1, .max_calls = 1, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
   g_autoptr(GError) error = NULL;
   g_autoptr(MtMediaConfig) config = NULL;
   g_autoptr(MtSipStack) stack = NULL;
@@ -813,6 +866,7 @@ main (int argc, char **argv)
   mt_account_set_password (cli.account_obj, password);
   if (cli.expires > 0)
     mt_account_set_expires (cli.account_obj, (guint) cli.expires);
+  mt_account_set_max_calls (cli.account_obj, (guint) cli.max_calls);
 
   g_signal_connect (cli.account_obj, "call-added", G_CALLBACK (call_added_cb), &cli);
   g_signal_connect (cli.account_obj, "incoming-call", G_CALLBACK (incoming_call_cb), &cli);

@@ -52,6 +52,7 @@ struct _MtAccount
   MtMediaConfig       *media_config;
   guint                expires;
   gboolean             single_call;
+  guint                max_calls;     /* 0: single_call decides */
 
   MtRegistrationState  reg_state;
   MtEndReason          reg_reason;
@@ -262,6 +263,15 @@ forget_call_if_done (MtAccount *self, MtCall *call)
     g_hash_table_remove (self->calls, mt_call_get_id (call));
 }
 
+/* no room for one more call: busy (486) */
+static gboolean
+at_most_calls (MtAccount *self)
+{
+  if (self->max_calls > 0)
+    return active_calls (self) >= self->max_calls;
+  return self->single_call && active_calls (self) > 0;
+}
+
 /* ---- incoming calls -------------------------------------------------------- */
 
 static void
@@ -273,7 +283,7 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
   const char *peer = sip && sip->sip_via ? sip->sip_via->v_host : NULL;
   MtCall *call;
 
-  if (self->shutdown_task || (self->single_call && active_calls (self) > 0))
+  if (self->shutdown_task || at_most_calls (self))
     {
       nua_respond (nh, SIP_486_BUSY_HERE, TAG_END ());
       nua_handle_destroy (nh);
@@ -816,7 +826,7 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
 
   if (!(normalized = mt_account_dup_target_uri (self, target, error)))
     return NULL;
-  if (self->single_call && active_calls (self) > 0)
+  if (at_most_calls (self))
     {
       g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_BUSY,
                            _("Hang up the current call before making another one."));
@@ -1049,4 +1059,45 @@ mt_account_dup_target_uri (MtAccount *self, const char *typed, GError **error)
   /* "bob" and tel: numbers join the account's domain; direct mode has none */
   domain = self->aor ? mt_sip_uri_get_host (self->aor) : NULL;
   return mt_sip_uri_normalize (typed, domain, error);
+}
+
+/* ---- several calls ------------------------------------------------------------------ */
+
+void
+mt_account_set_max_calls (MtAccount *self, guint max_calls)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  self->max_calls = max_calls;
+}
+
+guint
+mt_account_get_max_calls (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), 1);
+  if (self->max_calls > 0)
+    return self->max_calls;
+  return self->single_call ? 1 : 0;
+}
+
+void
+mt_account_switch_to (MtAccount *self, MtCall *call)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  g_return_if_fail (MT_IS_CALL (call));
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      MtCallState state = mt_call_get_state (value);
+
+      if (value != call && (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+        mt_call_set_hold (value, TRUE);
+    }
+  if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
+    mt_call_answer (call);
+  else
+    mt_call_set_hold (call, FALSE);
 }
