@@ -297,6 +297,8 @@ start_account (MtApplication *self)
       return;
     }
   mt_account_set_media_config (self->account, config);
+  /* call waiting: a second call rings during the first; a third is busy */
+  mt_account_set_max_calls (self->account, 2);
   g_signal_connect (self->account, "call-added", G_CALLBACK (call_added_cb), self);
   g_signal_connect (self->account, "incoming-call", G_CALLBACK (incoming_call_cb), self);
   g_message ("listening for calls at %s", mt_account_get_contact_uri (self->account));

@@ -263,6 +263,23 @@ forget_call_if_done (MtAccount *self, MtCall *call)
     g_hash_table_remove (self->calls, mt_call_get_id (call));
 }
 
+/* every call that is up, but `except`, on hold */
+static void
+hold_all (MtAccount *self, MtCall *except)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      MtCallState state = mt_call_get_state (value);
+
+      if (value != except && (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+        mt_call_set_hold (value, TRUE);
+    }
+}
+
 /* no room for one more call: busy (486) */
 static gboolean
 at_most_calls (MtAccount *self)
@@ -845,6 +862,8 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
                    "Could not make a call to %s", uri);
       return NULL;
     }
+  /* a call made during another (max-calls): that one waits on hold */
+  hold_all (self, NULL);
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
   return call;
@@ -1082,20 +1101,10 @@ mt_account_get_max_calls (MtAccount *self)
 void
 mt_account_switch_to (MtAccount *self, MtCall *call)
 {
-  GHashTableIter iter;
-  gpointer value;
-
   g_return_if_fail (MT_IS_ACCOUNT (self));
   g_return_if_fail (MT_IS_CALL (call));
 
-  g_hash_table_iter_init (&iter, self->calls);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      MtCallState state = mt_call_get_state (value);
-
-      if (value != call && (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
-        mt_call_set_hold (value, TRUE);
-    }
+  hold_all (self, call);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
     mt_call_answer (call);
   else
