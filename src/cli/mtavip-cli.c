@@ -57,6 +57,9 @@ typedef struct {
   int       dtmf_after;
   gboolean  no_telephone_event;
   int       max_calls;
+  char     *transfer_to;
+  int       transfer_after;
+  gboolean  transfer_scheduled;
 
   /* state */
   GMainLoop  *loop;
@@ -76,6 +79,7 @@ typedef struct {
   guint   hangup_id;
   guint   hold_id;
   guint   dtmf_id;
+  guint   transfer_id;
   gboolean dtmf_scheduled;
 } CallWatch;
 
@@ -302,6 +306,7 @@ call_watch_free (CallWatch *watch)
   g_clear_handle_id (&watch->hangup_id, g_source_remove);
   g_clear_handle_id (&watch->hold_id, g_source_remove);
   g_clear_handle_id (&watch->dtmf_id, g_source_remove);
+  g_clear_handle_id (&watch->transfer_id, g_source_remove);
   g_clear_object (&watch->call);
   g_free (watch);
 }
@@ -382,6 +387,29 @@ schedule_dtmf (CallWatch *watch)
   watch->dtmf_id = g_timeout_add_seconds (cli->dtmf_after, dtmf_cb, watch);
 }
 
+static gboolean
+transfer_cb (gpointer user_data)
+{
+  CallWatch *watch = user_data;
+
+  watch->transfer_id = 0;
+  if (!mt_call_transfer (watch->call, watch->cli->transfer_to))
+    print_message (watch->cli, "error", _("The call is not up: not transferred"));
+  return G_SOURCE_REMOVE;
+}
+
+/* --transfer-to: the first call that is up, --transfer-after seconds after */
+static void
+schedule_transfer (CallWatch *watch)
+{
+  Cli *cli = watch->cli;
+
+  if (cli->transfer_to == NULL || watch->transfer_id != 0)
+    return;
+  watch->transfer_id = g_timeout_add_seconds (cli->transfer_after, transfer_cb, watch);
+  cli->transfer_scheduled = TRUE;
+}
+
 /* --hold-after counts from the call becoming active, --resume-after from held */
 static void
 schedule_hold (CallWatch *watch)
@@ -444,6 +472,8 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
         {
           watch->dtmf_scheduled = TRUE;
           schedule_dtmf (watch);
+          if (!watch->cli->transfer_scheduled)
+            schedule_transfer (watch);
         }
       break;
     case MT_CALL_STATE_HELD:
@@ -689,6 +719,17 @@ check_options (Cli *cli)
     return usage_error (_("--hangup-after, --hold-after and --resume-after take a number of seconds"));
   if (cli->dtmf && !mt_dtmf_digits_valid (cli->dtmf))
     return usage_error (_("--dtmf takes digits 0-9, *, #, A-D, not “%s”"), cli->dtmf);
+  if (cli->transfer_after < 0)
+    return usage_error (_("--transfer-after takes a number of seconds"));
+  if (cli->transfer_to)
+    {
+      g_autofree char *uri = mt_sip_uri_normalize (cli->transfer_to, NULL, &error);
+
+      if (uri == NULL)
+        return usage_error (_("--transfer-to: %s"), error->message);
+      g_free (cli->transfer_to);
+      cli->transfer_to = g_steal_pointer (&uri);
+    }
   if (cli->max_calls < 1 || cli->max_calls > 16)
     return usage_error (_("--max-calls takes a number from 1 to 16"));
   if (cli->dtmf_after < 0)
@@ -747,6 +788,8 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print events as JSON lines"), NULL },
     { "dtmf", 0, 0, G_OPTION_ARG_STRING, &cli->dtmf, N_("Send these DTMF digits (0-9 * # A-D) once the call is answered"), N_("DIGITS") },
     { "dtmf-after", 0, 0, G_OPTION_ARG_INT, &cli->dtmf_after, N_("Send the --dtmf digits SECONDS after the call is answered (default 1)"), N_("SECONDS") },
+    { "transfer-to", 0, 0, G_OPTION_ARG_STRING, &cli->transfer_to, N_("Transfer the first call to this address (blind transfer, REFER)"), N_("SIP-URI") },
+    { "transfer-after", 0, 0, G_OPTION_ARG_INT, &cli->transfer_after, N_("Transfer SECONDS after the call is answered (default 3)"), N_("SECONDS") },
     { "max-calls", 0, 0, G_OPTION_ARG_INT, &cli->max_calls, N_("Calls at once: a call coming in while N are going on gets 486 Busy Here (default 1); answering a second holds the first"), "N" },
     { "no-telephone-event", 0, 0, G_OPTION_ARG_NONE, &cli->no_telephone_event, N_("Offer and accept no RFC 4733 telephone-event: DTMF goes as SIP INFO"), NULL },
     { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, N_("Call the built-in echo service: see and hear yourself through SIP and RTP"), NULL },
@@ -789,6 +832,7 @@ cli_clear (Cli *cli)
   g_free (cli->transport);
   g_free (cli->call);
   g_free (cli->dtmf);
+  g_free (cli->transfer_to);
   g_free (cli->audio_source);
   g_free (cli->video_source);
   g_free (cli->audio_sink);
@@ -806,13 +850,14 @@ final_status (Cli *cli)
   if (!cli->had_call)
     return cli->call ? 1 : 0;
   return (cli->last_reason == MT_END_REASON_LOCAL_HANGUP ||
-          cli->last_reason == MT_END_REASON_REMOTE_HANGUP) ? 0 : 1;
+          cli->last_reason == MT_END_REASON_REMOTE_HANGUP ||
+          cli->last_reason == MT_END_REASON_TRANSFERRED) ? 0 : 1;
 }
 
 int
 main (int argc, char **argv)
 {
-  Cli cli = { .hangup_after = 0, .dtmf_after = 1, .max_calls = 1, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
+  Cli cli = { .hangup_after = 0, .dtmf_after = 1, .max_calls = 1, .transfer_after = 3, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
   g_autoptr(GError) error = NULL;
   g_autoptr(MtMediaConfig) config = NULL;
   g_autoptr(MtSipStack) stack = NULL;

@@ -5,7 +5,8 @@ sends what the phone must handle: an UPDATE carrying an offer (RFC 3311:
 the 200 carries the answer), a session timer that makes the phone the
 refresher (RFC 4028: its refresh carries its SDP, an offer, so the ACK
 needs none), methods it does not implement (MESSAGE, SUBSCRIBE: refused,
-not 200'd and dropped; not listed in Allow), REFER outside a dialog (403).
+not 200'd and dropped; not listed in Allow), REFER outside a dialog (403)
+and inside one (followed: 202 and NOTIFYs).
 """
 
 import os
@@ -86,18 +87,31 @@ class OfferAnswerTest(unittest.TestCase):
         self.assertEqual(resp.status, 200, resp)
         allow = {m.strip() for v in resp.get_all("allow") for m in v.split(",")}
         self.assertTrue({"INVITE", "ACK", "BYE", "CANCEL", "UPDATE", "INFO"} <= allow, allow)
-        self.assertFalse(allow & {"MESSAGE", "SUBSCRIBE", "NOTIFY", "PUBLISH"}, allow)
+        # NOTIFY: only for our REFERs' progress
+        self.assertTrue({"REFER", "NOTIFY"} <= allow, allow)
+        self.assertFalse(allow & {"MESSAGE", "SUBSCRIBE", "PUBLISH"}, allow)
 
     def test_refer_outside_a_dialog_is_forbidden(self):
         resp = self.ua.out_of_dialog("REFER", headers={"Refer-To": "<sip:carol@127.0.0.1:9>"})
         self.assertEqual(resp.status, 403, resp)
         # and the phone is none the worse: it takes a call; a REFER inside
-        # it is answered for what it is (no transfer: refused, not 202)
+        # it is followed: 202, then NOTIFYs (message/sipfrag) of the new call
         dialog = self.call()
-        resp = self.ua.request("REFER", dialog, headers={"Refer-To": "<sip:carol@127.0.0.1:9>"})
-        self.assertGreaterEqual(resp.status, 300, resp)
-        self.assertEqual(self.phone.call_states()[-1], "active")
-        self.hang_up(dialog)
+        # the target: a socket that never answers (the new call keeps trying)
+        target = "<sip:carol@127.0.0.1:%d>" % self.ua.rtp_port
+        resp = self.ua.request("REFER", dialog, headers={"Refer-To": target})
+        self.assertEqual(resp.status, 202, resp)
+        notify = self.ua.wait_request("NOTIFY")
+        self.assertEqual(notify.get("content-type"), "message/sipfrag", notify)
+        self.assertTrue(notify.get("event").startswith("refer"), notify)
+        self.assertTrue(notify.body.startswith("SIP/2.0 1"), notify.body)
+        self.ua.respond(notify, 200, "OK")
+        self.phone.wait_event(lambda e: e.get("event") == "call" and e.get("id") == "2",
+                              10, "the call to the transfer target")
+        self.assertEqual(self.ua.request("BYE", dialog).status, 200)
+        ended = self.phone.wait_event(lambda e: e.get("event") == "call" and e.get("id") == "1"
+                                      and e.get("state") == "ended", 10, "the first call ended")
+        self.assertEqual(ended["reason"], "transferred", ended)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@
 
 #define UNREGISTER_TIMEOUT_MS 2000
 /* the methods we handle, for Allow */
-#define MT_ACCOUNT_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, REFER"
+#define MT_ACCOUNT_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, REFER, NOTIFY"
 #define SHUTDOWN_TIMEOUT_MS   3000
 /* registration retries: 2 s doubling to 5 min, +-20 % (issue 14) */
 #define REGISTER_RETRY_FIRST_MS 2000
@@ -289,6 +289,39 @@ at_most_calls (MtAccount *self)
   return self->single_call && active_calls (self) > 0;
 }
 
+/* ---- transfer ------------------------------------------------------------------ */
+
+/* The far end of `call` transfers us (REFER): call the target; the limit on
+ * calls does not apply, the old call goes once the new one is answered */
+static void
+follow_transfer_cb (MtCall *call, const char *target, MtAccount *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtMediaSession) media = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *id = NULL;
+  MtCall *new_call;
+
+  if (self->shutdown_task)
+    return;
+  uri = with_transport (self, target);
+  host = mt_sip_uri_get_host (self->aor ? self->registrar : uri);
+  media = new_media_session (self, host, mt_call_get_has_video (call), &error);
+  if (media == NULL)
+    {
+      g_warning ("Cannot follow the transfer to %s: %s", target, error->message);
+      return;
+    }
+  id = g_strdup_printf ("%u", next_call_id++);
+  new_call = mt_call_new_transfer (self->nua, self->credentials, id, uri, media, call);
+  if (new_call == NULL)
+    return;
+  g_signal_connect_object (new_call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
+  g_hash_table_insert (self->calls, g_strdup (id), new_call);
+  g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, new_call);
+}
+
 /* ---- incoming calls -------------------------------------------------------- */
 
 static void
@@ -326,6 +359,7 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
   id = g_strdup_printf ("%u", next_call_id++);
   call = mt_call_new_incoming (self->credentials, id, nh, sip, media);
   mt_call_set_nua (call, self->nua);
+  g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
@@ -862,8 +896,7 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
                    "Could not make a call to %s", uri);
       return NULL;
     }
-  /* a call made during another (max-calls): that one waits on hold */
-  hold_all (self, NULL);
+  g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
   return call;

@@ -63,7 +63,8 @@ void                 mt_account_set_max_calls    (MtAccount *self, guint max_cal
 /* 0: no limit */
 guint                mt_account_get_max_calls    (MtAccount *self);
 /* Make `call` the one we talk on: every other call goes on hold, `call` is
- * answered (ringing) or taken off hold */
+ * answered (ringing) or taken off hold (a call still being placed stays
+ * as it is) */
 void                 mt_account_switch_to        (MtAccount *self, MtCall *call);
 
 void                 mt_account_register   (MtAccount *self);

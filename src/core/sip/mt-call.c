@@ -49,6 +49,9 @@ struct _MtCall
   gboolean         in_update;      /* answering an UPDATE, not the INVITE */
   guint            refresh_id;     /* our session refresh (RFC 4028) is due */
   gboolean         refresh_out;    /* the re-INVITE out is that refresh */
+  gboolean         transfer_out;   /* our REFER is out: its NOTIFYs say how it goes */
+  gboolean         transferred;    /* we follow the peer's REFER: a new call replaces this */
+  sip_event_t const *refer_event;  /* while the "transfer" signal runs */
   GString         *dtmf_queue;   /* digits still to send */
   guint            dtmf_timer;
 };
@@ -77,6 +80,7 @@ static GParamSpec *props[N_PROPS];
 
 enum {
   SIGNAL_DTMF,
+  SIGNAL_TRANSFER,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -97,6 +101,14 @@ static void media_dtmf_cb        (MtMediaSession *media,
 static void dtmf_info_received   (MtCall         *self,
                                   const sip_t    *sip);
 static void dtmf_stop            (MtCall         *self);
+/* transfer (RFC 3515): at the end of the file */
+static void refer_received       (MtCall         *self,
+                                  const sip_t    *sip,
+                                  tagi_t          tags[]);
+static void refer_progress       (MtCall         *self,
+                                  nua_event_t     event,
+                                  int             status,
+                                  const sip_t    *sip);
 /* offer/answer outside the INVITE: after the DTMF part */
 static void handle_update        (MtCall         *self,
                                   const sip_t    *sip);
@@ -480,9 +492,12 @@ mt_call_handle_event (MtCall      *self,
       break;
 
     case nua_i_refer:
-      /* no transfer (yet): say so, rather than 202 and nothing */
-      nua_respond (self->nh, SIP_603_DECLINE,
-                   TAG_IF (self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
+      refer_received (self, sip, tags);
+      break;
+
+    case nua_r_refer:
+    case nua_i_notify:
+      refer_progress (self, event, status, sip);
       break;
 
     case nua_i_ack:
@@ -491,7 +506,7 @@ mt_call_handle_event (MtCall      *self,
       break;
 
     case nua_i_bye:
-      end (self, MT_END_REASON_REMOTE_HANGUP);
+      end (self, self->transferred ? MT_END_REASON_TRANSFERRED : MT_END_REASON_REMOTE_HANGUP);
       break;
 
     case nua_i_info:
@@ -563,12 +578,14 @@ call_new (MtCredentials   *credentials,
   return self;
 }
 
-MtCall *
-mt_call_new_outgoing (nua_t          *nua,
-                      MtCredentials  *credentials,
-                      const char     *id,
-                      const char     *uri,
-                      MtMediaSession *media)
+static MtCall *
+call_new_outgoing (nua_t          *nua,
+                   MtCredentials  *credentials,
+                   const char     *id,
+                   const char     *uri,
+                   MtMediaSession *media,
+                   nua_handle_t      *notify_refer,
+                   sip_event_t const *refer_event)
 {
   g_autoptr(MtCall) self = call_new (credentials, id, MT_CALL_DIRECTION_OUTGOING, media);
   g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (media);
@@ -587,11 +604,24 @@ mt_call_new_outgoing (nua_t          *nua,
     return NULL;
   n_handles++;
   nua_invite (self->nh,
+              /* a transfer we follow: nua tells the referrer how it goes */
+              TAG_IF (notify_refer, NUTAG_NOTIFY_REFER (notify_refer)),
+              TAG_IF (notify_refer && refer_event, NUTAG_REFER_EVENT (refer_event)),
               SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
               SIPTAG_PAYLOAD_STR (sdp),
               TAG_END ());
   set_state (self, MT_CALL_STATE_CALLING, MT_END_REASON_NONE);
   return g_steal_pointer (&self);
+}
+
+MtCall *
+mt_call_new_outgoing (nua_t          *nua,
+                      MtCredentials  *credentials,
+                      const char     *id,
+                      const char     *uri,
+                      MtMediaSession *media)
+{
+  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL);
 }
 
 static void
@@ -972,6 +1002,11 @@ mt_call_class_init (MtCallClass *klass)
   /* A DTMF digit ("0"-"9", "*", "#", "A"-"D"): sent (incoming FALSE) as it
    * starts, or received (TRUE); method "rfc4733" (RTP telephone-event) or
    * "info" (SIP INFO, application/dtmf-relay) */
+  /* The peer asks us (REFER) to call `target` instead: the handler places
+   * that call with mt_call_new_transfer() while the signal runs */
+  signals[SIGNAL_TRANSFER] =
+    g_signal_new ("transfer", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_DTMF] =
     g_signal_new ("dtmf", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
@@ -1301,4 +1336,141 @@ session_timer_follow (MtCall *self, const sip_t *sip, gboolean we_are_uac)
   /* nua refreshes between half the interval - 5 s and + 5 s */
   delay = interval / 2 - 10;
   self->refresh_id = g_timeout_add_seconds (delay, refresh_cb, self);
+}
+
+/* ---- transfer (RFC 3515) ---------------------------------------------------------- */
+
+/* We transfer: REFER the peer to `target`; its NOTIFYs (message/sipfrag)
+ * tell how the new call goes; when it is answered we hang up with reason
+ * "transferred". FALSE when the call is not up or a transfer is out. */
+gboolean
+mt_call_transfer (MtCall *self, const char *target)
+{
+  g_autofree char *refer_to = NULL;
+
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      self->nh == NULL || self->transfer_out)
+    return FALSE;
+  self->transfer_out = TRUE;
+  refer_to = g_strdup_printf ("<%s>", target);
+  g_message ("call %s: transferring to %s", self->id, target);
+  nua_refer (self->nh, SIPTAG_REFER_TO_STR (refer_to), TAG_END ());
+  return TRUE;
+}
+
+/* "SIP/2.0 200 OK" -> 200; 0 when it is no status line */
+static int
+sipfrag_status (const sip_t *sip)
+{
+  int status = 0;
+
+  if (sip == NULL || sip->sip_payload == NULL || sip->sip_payload->pl_len < 12)
+    return 0;
+  if (sscanf (sip->sip_payload->pl_data, "SIP/2.0 %d", &status) != 1)
+    return 0;
+  return status;
+}
+
+static void
+refer_progress (MtCall *self, nua_event_t event, int status, const sip_t *sip)
+{
+  int frag;
+
+  if (!self->transfer_out)
+    return;
+  if (event == nua_r_refer)
+    {
+      if (status >= 300)
+        {
+          g_message ("call %s: the transfer was refused: %d", self->id, status);
+          self->transfer_out = FALSE;
+        }
+      return;
+    }
+  frag = sipfrag_status (sip);
+  g_debug ("call %s: transfer progress %d", self->id, frag);
+  if (frag >= 200 && frag < 300)
+    {
+      self->transfer_out = FALSE;
+      if (self->nh)
+        nua_bye (self->nh, TAG_END ());
+      end (self, MT_END_REASON_TRANSFERRED);
+    }
+  else if (frag >= 300)
+    {
+      g_message ("call %s: the transfer failed: %d", self->id, frag);
+      self->transfer_out = FALSE;
+    }
+}
+
+/* We are transferred: accept (202; nua sends the first NOTIFY) and let the
+ * handler of "transfer" place the new call, which notifies the referrer
+ * of its progress. This call ends "transferred" once the new one is up. */
+static void
+refer_received (MtCall *self, const sip_t *sip, tagi_t tags[])
+{
+  g_autofree char *target = NULL;
+  const sip_refer_to_t *refer_to = sip ? sip->sip_refer_to : NULL;
+
+  if (self->nh == NULL || self->nua == NULL)
+    return;
+  if (refer_to == NULL ||
+      (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      self->transferred)
+    {
+      nua_respond (self->nh, refer_to ? 603 : 400, refer_to ? "Decline" : "Missing Refer-To",
+                   NUTAG_WITH_THIS (self->nua), TAG_END ());
+      return;
+    }
+  target = url_as_string (NULL, refer_to->r_url);
+  nua_respond (self->nh, SIP_202_ACCEPTED, NUTAG_WITH_THIS (self->nua), TAG_END ());
+  self->transferred = TRUE;
+  self->refer_event = NULL;
+  tl_gets (tags, NUTAG_REFER_EVENT_REF (self->refer_event), TAG_END ());
+  g_message ("call %s: transferred to %s", self->id, target);
+  g_signal_emit (self, signals[SIGNAL_TRANSFER], 0, target);
+  self->refer_event = NULL;
+}
+
+/* the new call is up: the one it replaces goes */
+static void
+transfer_target_state_cb (MtCall *call, GParamSpec *pspec, MtCall *old)
+{
+  MtCallState state = mt_call_get_state (call);
+
+  if (state == MT_CALL_STATE_ACTIVE && old->state != MT_CALL_STATE_ENDED)
+    {
+      if (old->nh)
+        nua_bye (old->nh, TAG_END ());
+      end (old, MT_END_REASON_TRANSFERRED);
+    }
+  if (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_ENDED)
+    {
+      if (state == MT_CALL_STATE_ENDED && old->state != MT_CALL_STATE_ENDED)
+        old->transferred = FALSE;   /* the target did not answer: we stay */
+      g_signal_handlers_disconnect_by_data (call, old);
+    }
+}
+
+MtCall *
+mt_call_new_transfer (nua_t          *nua,
+                      MtCredentials  *credentials,
+                      const char     *id,
+                      const char     *uri,
+                      MtMediaSession *media,
+                      MtCall         *referrer)
+{
+  MtCall *self;
+
+  g_return_val_if_fail (MT_IS_CALL (referrer), NULL);
+
+  self = call_new_outgoing (nua, credentials, id, uri, media,
+                            referrer->nh, referrer->refer_event);
+  if (self)
+    g_signal_connect_object (self, "notify::state", G_CALLBACK (transfer_target_state_cb),
+                             referrer, 0);
+  return self;
 }

@@ -61,6 +61,12 @@ gint64           mt_call_get_start_time  (MtCall *self);
 /* TRUE once the call became active (answered by someone) */
 gboolean         mt_call_get_answered    (MtCall *self);
 
+/* Blind transfer (RFC 3515): ask the peer to call `target` (a SIP URI);
+ * the call ends with reason "transferred" once the peer's new call is
+ * answered. FALSE when the call is not up or a transfer is under way. The
+ * "transfer" signal (target) says the peer transfers us. */
+gboolean         mt_call_transfer        (MtCall *self, const char *target);
+
 /* DTMF digits (0-9 * # A-D): RFC 4733 telephone-event when the peer takes
  * it, else SIP INFO; queued one after the other. The "dtmf" signal (digit,
  * incoming, method) reports each one sent and each one received. FALSE when
