@@ -89,16 +89,18 @@ class RawUA:
                 % (version, self.rtp_port, direction))
 
     # ---- wire -------------------------------------------------------------------
-    def send(self, text):
-        self.sock.sendto(text.encode(), self.peer)
+    def send(self, text, to=None):
+        self.sock.sendto(text.encode(), to or self.peer)
 
     def _receive(self, timeout):
         self.sock.settimeout(max(timeout, 0.01))
         try:
-            data, _ = self.sock.recvfrom(65535)
+            data, addr = self.sock.recvfrom(65535)
         except socket.timeout:
             return None
-        return Message(data)
+        m = Message(data)
+        m.source = addr
+        return m
 
     def wait(self, pred, timeout=10.0, what="message"):
         deadline = time.monotonic() + timeout
@@ -175,13 +177,16 @@ class RawUA:
                       dialog.remote_tag, dialog.cseq, body, content_type, headers)
         return self.wait_response(dialog.call_id, dialog.cseq, method, timeout=timeout)
 
-    def respond(self, request, status, phrase, body="", content_type=None, to_tag=None):
+    def respond(self, request, status, phrase, body="", content_type=None, to_tag=None,
+                contact=None):
         lines = ["SIP/2.0 %d %s" % (status, phrase)]
         for name in ("via", "from", "to", "call-id", "cseq"):
             for v in request.get_all(name):
+                if name == "to" and to_tag and ";tag=" not in v:
+                    v += ";tag=" + to_tag
                 lines.append("%s: %s" % (name.title(), v))
-        lines.append("Contact: <sip:%s@127.0.0.1:%d>" % (self.user, self.port))
+        lines.append("Contact: <%s>" % (contact or "sip:%s@127.0.0.1:%d" % (self.user, self.port)))
         if content_type:
             lines.append("Content-Type: %s" % content_type)
         lines.append("Content-Length: %d" % len(body.encode()))
-        self.send("\r\n".join(lines) + "\r\n\r\n" + body)
+        self.send("\r\n".join(lines) + "\r\n\r\n" + body, request.source)

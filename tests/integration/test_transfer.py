@@ -104,6 +104,44 @@ class TransferTest(unittest.TestCase):
         self.assertEqual(reason(alice, "1"), "remote-hangup", alice.describe())
         self.assertEqual(states(alice, "1")[-2:], ["active", "ended"], alice.describe())
 
+    def redirecting(self, contact_of):
+        """alice calls a raw SIP address that answers every INVITE with 302
+        to contact_of(invite); returns (alice, the INVITEs the raw UA saw)"""
+        sys.path.insert(0, HERE)
+        from rawsip import RawUA
+        ua = RawUA(0, user="desk")
+        self.addCleanup(ua.close)
+        alice = self.start(phone("alice", ["--call", "sip:desk@127.0.0.1:%d" % ua.port,
+                                           "--exit-after-call"]), False)
+        invites = []
+        try:
+            while True:
+                invite = ua.wait_request("INVITE", timeout=8)
+                invites.append(invite)
+                ua.respond(invite, 302, "Moved Temporarily", to_tag="r%d" % len(invites),
+                           contact=contact_of(invite))
+        except AssertionError:
+            pass   # no more INVITEs
+        return alice, invites
+
+    def test_redirect_followed_once_per_target(self):
+        carol = self.start(phone("carol", ["--auto-answer", "--hangup-after", "3",
+                                           "--exit-after-call"]))
+        alice, invites = self.redirecting(lambda invite: uri_of(carol))
+        self.assertEqual(len(invites), 1, invites)
+        self.assertEqual(alice.wait_exit(timeout=30), 0, alice.describe())
+        self.assertEqual(alice.call_states(), ["calling", "ringing", "active", "ended"],
+                         alice.describe())
+        self.assertGreater(alice.last_media()["audio"]["decoded"], 50, alice.describe())
+
+    def test_redirect_loop_ends(self):
+        # the raw UA sends alice back to itself: followed never (the first target)
+        alice, invites = self.redirecting(
+            lambda invite: "sip:desk@%s" % invite.first.split()[1].split("@")[-1])
+        self.assertEqual(alice.wait_exit(timeout=30), 1, alice.describe())
+        self.assertEqual(len(invites), 1, invites)
+        self.assertEqual(alice.call_states()[-1], "ended", alice.describe())
+
 
 if __name__ == "__main__":
     unittest.main()

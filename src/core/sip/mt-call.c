@@ -49,6 +49,7 @@ struct _MtCall
   gboolean         in_update;      /* answering an UPDATE, not the INVITE */
   guint            refresh_id;     /* our session refresh (RFC 4028) is due */
   gboolean         refresh_out;    /* the re-INVITE out is that refresh */
+  GPtrArray       *redirects;      /* targets a 3xx sent us to (and the first) */
   gboolean         transfer_out;   /* our REFER is out: its NOTIFYs say how it goes */
   gboolean         transferred;    /* we follow the peer's REFER: a new call replaces this */
   sip_event_t const *refer_event;  /* while the "transfer" signal runs */
@@ -362,6 +363,63 @@ answer_arrived (MtCall *self, const sip_t *sip)
   update_hold_state (self);
 }
 
+/* ---- redirects (3xx) ---------------------------------------------------------- */
+
+#define MAX_REDIRECTS 5
+
+static gboolean
+already_tried (MtCall *self, const char *target)
+{
+  for (guint i = 0; i < self->redirects->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (self->redirects, i), target) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A 3xx names where the callee is now: call there on a new handle, once
+ * per target and at most MAX_REDIRECTS times (loops end). FALSE: the 3xx
+ * ends the call. */
+static gboolean
+follow_redirect (MtCall *self, const sip_t *sip)
+{
+  g_autofree char *target = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *sdp = NULL;
+  nua_handle_t *nh;
+
+  if (sip == NULL || sip->sip_contact == NULL || self->nua == NULL ||
+      self->direction != MT_CALL_DIRECTION_OUTGOING)
+    return FALSE;
+  if (self->redirects == NULL)
+    {
+      self->redirects = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (self->redirects, g_strdup (self->remote_uri));
+    }
+  target = url_as_string (NULL, sip->sip_contact->m_url);
+  if (target == NULL || already_tried (self, target) || self->redirects->len > MAX_REDIRECTS)
+    {
+      g_message ("call %s: not following the redirect to %s", self->id, target ? target : "?");
+      return FALSE;
+    }
+  g_message ("call %s: redirected to %s", self->id, target);
+  g_ptr_array_add (self->redirects, g_strdup (target));
+  to = g_strdup_printf ("<%s>", self->remote_uri);
+  nh = nua_handle (self->nua, self, NUTAG_URL (target), SIPTAG_TO_STR (to),
+                   NUTAG_RETRY_COUNT (0), TAG_END ());
+  if (nh == NULL)
+    return FALSE;
+  mt_call_release_handle (self);
+  self->nh = nh;
+  n_handles++;
+  self->auth_tried = FALSE;
+  sdp = local_sdp_string (self);
+  nua_invite (self->nh,
+              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_END ());
+  return TRUE;
+}
+
 static void
 handle_invite_response (MtCall *self, int status, const char *phrase, const sip_t *sip)
 {
@@ -383,6 +441,9 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
       authenticate (self, status, sip);
       return;
     }
+  if (status >= 300 && status < 400 && !self->reinvite_out &&
+      self->state != MT_CALL_STATE_ENDED && follow_redirect (self, sip))
+    return;
   if (self->reinvite_out && status != 481 && status != 408)
     {
       /* the peer kept the session as it was (491 glare, 488, ...): so do we */
@@ -599,7 +660,9 @@ call_new_outgoing (nua_t          *nua,
 
   to = g_strdup_printf ("<%s>", uri);
   self->nua = nua;
-  self->nh = nua_handle (nua, self, NUTAG_URL (uri), SIPTAG_TO_STR (to), TAG_END ());
+  /* no retries inside nua: a 3xx comes to follow_redirect(), once per target */
+  self->nh = nua_handle (nua, self, NUTAG_URL (uri), SIPTAG_TO_STR (to),
+                         NUTAG_RETRY_COUNT (0), TAG_END ());
   if (self->nh == NULL)
     return NULL;
   n_handles++;
@@ -962,6 +1025,7 @@ mt_call_finalize (GObject *object)
   g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+  g_clear_pointer (&self->redirects, g_ptr_array_unref);
   G_OBJECT_CLASS (mt_call_parent_class)->finalize (object);
 }
 
