@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Helpers for the UI tests: a hermetic app under Xvfb + a private D-Bus.
 
 The test runner (run-ui-test.sh) already started Xvfb and `dbus-run-session`.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A SIP account set up through the preferences window, the way a user does it
 (address, password, registrar, transport typed and picked with pointer and
 keyboard): the password goes to a real Secret Service (gnome-keyring on the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Contacts edited and deleted through the UI (the row's menu, the dialog, the
 confirmation), kept across a restart; an incoming call's notification: its
 default action (ActionInvoked "default", as GLib's freedesktop backend

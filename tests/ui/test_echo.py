@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Echo test contact: calling it runs a real SIP call to the built-in echo
 service, and our own test pattern (SMPTE colour bars) comes back as the
 remote video in the call window."""

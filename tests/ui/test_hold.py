@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Hold and resume from the call window.
 
 1. The app calls a `mtavip-cli --auto-answer` peer; the Hold button clicked

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A mtavip-cli peer calls the app: the notification server gets an urgent
 notification with Answer and Decline; ActionInvoked(Answer) connects the call
 with media both ways; Decline makes the peer end `declined`; the caller

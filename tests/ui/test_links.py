@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Link handling (sip:, tel:): the app comes up with the address in the call
 entry, ready to call, and never calls by itself.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A machine without a camera: a video call to the Echo test becomes an audio
 call, and the call window says why instead of showing a black picture."""
 

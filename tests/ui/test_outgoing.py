@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A contact added through the UI; its video-call button clicked through the
 accessibility tree calls a `mtavip-cli --auto-answer` peer; the call window
 shows remote video (frames reach the paintable and are drawn), media flows

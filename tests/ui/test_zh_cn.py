@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The app in Simplified Chinese (LANGUAGE=zh_CN, catalogue from the build
 tree): the main window shows translated strings (a screenshot is saved), and
 so do the sentences that come from the core (src/core is translated through
