@@ -60,5 +60,7 @@ void             mt_call_set_video_sinks (MtCall     *self,
 gint64           mt_call_get_start_time  (MtCall *self);
 /* TRUE once the call became active (answered by someone) */
 gboolean         mt_call_get_answered    (MtCall *self);
+/* the signalling protocol: "sip" or "h323" */
+const char      *mt_call_get_protocol    (MtCall *self);
 
 G_END_DECLS
