@@ -55,7 +55,8 @@ check_fast_start (const MtH225Message *m)
       const guint8 *olc = g_bytes_get_data (g_ptr_array_index (m->fast_start, i), &len);
       MtH245Channel c;
 
-      if (mt_h245_olc_decode (olc, len, &c, NULL))
+      /* only the capabilities we know are written back (others as nullData) */
+      if (mt_h245_olc_decode (olc, len, &c, NULL) && c.cap >= MT_H245_CAP_G711_ULAW)
         {
           g_autoptr(GBytes) again = mt_h245_olc_encode (&c);
           MtH245Channel back;

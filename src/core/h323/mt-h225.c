@@ -877,6 +877,12 @@ decode_uu (const guint8 *data, gsize len, MtH225Message *m, GError **error)
     gboolean has_nonstandard = mt_per_get_bool (&r);
 
     index = mt_per_get_choice (&r, 7, TRUE);
+    if (body_index (m->type) != 8 && index != body_index (m->type))
+      {
+        g_set_error (error, MT_H225_ERROR, MT_H225_ERROR_INVALID,
+                     "A Q.931 %s carries another H.323 message", mt_q931_type_to_string (m->type));
+        return FALSE;
+      }
     switch (index)
       {
       case 0: get_setup (&r, m); break;

@@ -564,7 +564,9 @@ get_aligned_octets (MtPerReader *r, gsize n)
       return NULL;
     }
   r->pos += n * 8;
-  return g_memdup2 (r->data + r->pos / 8 - n, MAX (n, 1));
+  if (n == 0)
+    return g_malloc0 (1);
+  return g_memdup2 (r->data + r->pos / 8 - n, n);
 }
 
 guint8 *
