@@ -695,6 +695,9 @@ start_h323 (Cli *cli, const MtMediaConfig *config)
   if (cli->h323 == NULL)
     return usage_error (_("--h323-listen: %s"), error->message);
   mt_h323_endpoint_set_media_config (cli->h323, config);
+  /* for tests: a phone whose Fast Connect is off (H.245 procedures only) */
+  if (g_strcmp0 (g_getenv ("MTAVIP_H323_FAST_START"), "0") == 0)
+    mt_h323_endpoint_set_fast_start (cli->h323, FALSE);
   g_signal_connect (cli->h323, "call-added", G_CALLBACK (call_added_cb), cli);
   g_signal_connect (cli->h323, "incoming-call", G_CALLBACK (incoming_call_cb), cli);
   if (cli->json && cli->h323_listen)

@@ -4,7 +4,8 @@
  * frames, each a Q.931 message with the H.323-UU-PDU in aligned PER. Every
  * frame goes through mt_h225_message_decode(); the fastStart elements of
  * what decodes go through mt_h245_olc_decode() and the callee's Fast
- * Connect choice, as the endpoint does. What decodes must encode and decode
+ * Connect choice, as the endpoint does; tunnelled H.245 (h245Control)
+ * through mt_h245_message_decode(). What decodes must encode and decode
  * again (the round trip keeps the fields we use). Built like fuzz-sdp
  * (tests/fuzz/meson.build): fuzz-h225-replay replays corpus-h225/ in the
  * `unit` suite; with clang and -Dfuzzing=true, the libFuzzer binary:
@@ -87,6 +88,15 @@ check_message (const guint8 *q931, gsize len)
   if (m->source_alias)
     g_assert_true (g_utf8_validate (m->source_alias, -1, NULL));
   check_fast_start (m);
+  for (guint i = 0; m->h245_control && i < m->h245_control->len; i++)
+    {
+      gsize len;
+      const guint8 *h245 = g_bytes_get_data (g_ptr_array_index (m->h245_control, i), &len);
+      MtH245Message msg;
+
+      if (mt_h245_message_decode (h245, len, &msg, NULL))
+        mt_h245_message_clear (&msg);
+    }
   if (!m->has_uu || (m->fast_start && m->fast_start->len == 0))
     return;
   /* what we understood survives our own encoder and decoder */

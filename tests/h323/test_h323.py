@@ -164,6 +164,36 @@ class H323CallTest(unittest.TestCase):
     def test_call_hangup_by_callee(self):
         self.call("callee")
 
+    def test_no_fast_start_h245_tunnelled(self):
+        """The callee ignores Fast Connect (MTAVIP_H323_FAST_START=0): the call
+        still connects, media set up by tunnelled H.245 procedures."""
+        codecs = ["--audio-codecs", "PCMU", "--video-codecs", "H264"]
+        os.environ["MTAVIP_H323_FAST_START"] = "0"
+        try:
+            b = self.start_callee("bob", codecs + ["--auto-answer", "--exit-after-call"])
+        finally:
+            del os.environ["MTAVIP_H323_FAST_START"]
+        with H225Capture([b.h323_port]) as cap:
+            a = self.start_caller("alice", "h323:bob@127.0.0.1:%d" % b.h323_port,
+                                  codecs + ["--exit-after-call", "--hangup-after", "6"])
+            a.wait_call("active", 20)
+            self.assert_media_both_ways(a)
+            self.assert_media_both_ways(b)
+            self.assertEqual(a.wait_exit(40), 0, a.describe())
+            self.assertEqual(b.wait_exit(40), 0, b.describe())
+        self.assertEqual(b.end_reason(), "remote-hangup")
+        msgs = cap.q931()
+        self.assert_order(msgs, ["Setup", "Alerting", "Connect", "Facility", "ReleaseComplete"])
+        self.assertEqual(cap.problems(), "", "tshark found malformed packets")
+        h245 = cap._tshark("-Y", "h245", "-T", "fields", "-e", "_ws.col.Info")
+        for needle in ("terminalCapabilitySet", "masterSlaveDetermination",
+                       "terminalCapabilitySetAck", "masterSlaveDeterminationAck",
+                       "openLogicalChannel (g711Ulaw64k)",
+                       "openLogicalChannel (genericVideoCapability)", "openLogicalChannelAck"):
+            self.assertIn(needle, h245)
+        text = cap.verbose()
+        self.assertIn("fastConnectRefused", text)
+
     def test_decline(self):
         b = self.start_callee("bob", ["--auto-decline", "--exit-after-call"], video=False)
         with H225Capture([b.h323_port]) as cap:

@@ -174,6 +174,72 @@ test_bad_input (void)
   g_rand_free (rand);
 }
 
+static void
+test_procedures (void)
+{
+  g_autoptr(MtSdpLocal) a = make_local ("127.0.0.1", 20000, "G722,PCMU", "H264");
+  g_autoptr(MtSdpLocal) b = make_local ("127.0.0.2", 30000, "PCMU,PCMA", "H264");
+  g_autoptr(GArray) b_caps = mt_h245_local_caps (b);
+  MtH245Message tcs = { .type = MT_H245_MSG_TCS, .sequence = 3 }, back;
+  MtH245Message msd = { .type = MT_H245_MSG_MSD, .terminal_type = 50, .status_number = 0xabcdef };
+  MtH245Message olc = { .type = MT_H245_MSG_OLC }, ack = { .type = MT_H245_MSG_OLC_ACK };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtSdpNegotiated) n = NULL;
+  GBytes *bytes;
+
+  /* b's capabilities travel in a TCS */
+  tcs.caps = b_caps;
+  bytes = mt_h245_message_encode (&tcs);
+  g_assert_true (mt_h245_message_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                         &back, &error));
+  g_assert_no_error (error);
+  g_bytes_unref (bytes);
+  g_assert_cmpint (back.type, ==, MT_H245_MSG_TCS);
+  g_assert_cmpuint (back.sequence, ==, 3);
+  g_assert_cmpuint (back.caps->len, ==, 4);   /* PCMU, PCMA, H264 mode 1 and 0 */
+  g_assert_cmpint (g_array_index (back.caps, MtH245Channel, 0).cap, ==, MT_H245_CAP_G711_ULAW);
+  g_assert_cmpint (g_array_index (back.caps, MtH245Channel, 2).cap, ==, MT_H245_CAP_H264);
+
+  /* a sends what b receives, in b's order: PCMU, not a's G722 */
+  g_assert_true (mt_h245_choose_transmit (a, back.caps, MT_H245_SESSION_AUDIO, 1, &olc.channel));
+  g_assert_cmpint (olc.channel.cap, ==, MT_H245_CAP_G711_ULAW);
+  g_assert_cmpuint (olc.channel.control.port, ==, 20001);
+  mt_h245_message_clear (&back);
+
+  bytes = mt_h245_message_encode (&olc);
+  g_assert_true (mt_h245_message_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                         &back, &error));
+  g_bytes_unref (bytes);
+  g_assert_cmpint (back.type, ==, MT_H245_MSG_OLC);
+  g_assert_cmpuint (back.channel.number, ==, 1);
+  /* b accepts: its RTP and RTCP */
+  g_assert_true (mt_h245_accept_channel (b, &back.channel, &ack.channel));
+  g_assert_cmpuint (ack.channel.media.port, ==, 30000);
+  bytes = mt_h245_message_encode (&ack);
+  mt_h245_message_clear (&back);
+  g_assert_true (mt_h245_message_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                         &back, &error));
+  g_bytes_unref (bytes);
+  g_assert_cmpint (back.type, ==, MT_H245_MSG_OLC_ACK);
+  g_assert_cmpuint (back.channel.number, ==, 1);
+  g_assert_cmpuint (back.channel.media.port, ==, 30000);
+  g_assert_cmpuint (back.channel.control.port, ==, 30001);
+  olc.channel.media = back.channel.media;
+  olc.channel.control = back.channel.control;
+  n = mt_h245_negotiated (a, &olc.channel, NULL);
+  g_assert_cmpstr (n->send_codec->name, ==, "PCMU");
+  g_assert_cmpuint (n->remote_rtp_port, ==, 30000);
+  g_assert_cmpint (n->direction, ==, MT_SDP_SENDONLY);
+
+  bytes = mt_h245_message_encode (&msd);
+  g_assert_true (mt_h245_message_decode (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                         &back, &error));
+  g_bytes_unref (bytes);
+  g_assert_cmpint (back.type, ==, MT_H245_MSG_MSD);
+  g_assert_cmpuint (back.status_number, ==, 0xabcdef);
+  g_assert_cmpuint (back.terminal_type, ==, 50);
+}
+
 /* ---- tshark ----------------------------------------------------------------- */
 
 static void
@@ -260,6 +326,7 @@ main (int argc, char **argv)
   g_test_add_func ("/h323/h245/fast-start", test_fast_start);
   g_test_add_func ("/h323/h245/no-common-codec", test_no_common_codec);
   g_test_add_func ("/h323/h245/bad-input", test_bad_input);
+  g_test_add_func ("/h323/h245/procedures", test_procedures);
   g_test_add_func ("/h323/h245/tshark", test_tshark);
   return g_test_run ();
 }

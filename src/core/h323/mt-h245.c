@@ -65,40 +65,43 @@ put_h264_capability (MtPerWriter *w, const MtH245Channel *c)
   put_generic_parameter (w, H241_LEVEL, 2, H241_LEVEL_3_1);
 }
 
+/* AudioCapability or VideoCapability (a CHOICE of either), no DataType around */
 static void
-put_data_type (MtPerWriter *w, const MtH245Channel *c, gboolean null_data)
+put_media_capability (MtPerWriter *w, const MtH245Channel *c)
 {
   MtPerWriter inner;
 
-  if (null_data)
+  if (c->cap == MT_H245_CAP_H264)
     {
-      mt_per_put_choice (w, 1, 6, TRUE);   /* nullData */
-      return;
-    }
-  switch (c->cap)
-    {
-    case MT_H245_CAP_H264:
-      mt_per_put_choice (w, 2, 6, TRUE);   /* videoData */
       mt_per_put_choice (w, 5, 5, TRUE);   /* genericVideoCapability */
       mt_per_writer_init (&inner);
       put_h264_capability (&inner, c);
       mt_per_put_open (w, &inner);
       mt_per_writer_clear (&inner);
-      break;
-    case MT_H245_CAP_G711_ALAW:
-    case MT_H245_CAP_G711_ULAW:
-    case MT_H245_CAP_G722:
-      mt_per_put_choice (w, 3, 6, TRUE);   /* audioData */
-      mt_per_put_choice (w, c->cap == MT_H245_CAP_G711_ALAW ? 1 :
-                            c->cap == MT_H245_CAP_G711_ULAW ? 3 : 5, 14, TRUE);
-      mt_per_put_constrained (w, c->frames ? c->frames : AUDIO_FRAMES, 1, 256);
-      break;
-    case MT_H245_CAP_NULL:
-    case MT_H245_CAP_UNKNOWN:
-    default:
-      mt_per_put_choice (w, 1, 6, TRUE);
-      break;
+      return;
     }
+  mt_per_put_choice (w, c->cap == MT_H245_CAP_G711_ALAW ? 1 :
+                        c->cap == MT_H245_CAP_G711_ULAW ? 3 : 5, 14, TRUE);
+  mt_per_put_constrained (w, c->frames ? c->frames : AUDIO_FRAMES, 1, 256);
+}
+
+static gboolean
+is_media_cap (MtH245Cap cap)
+{
+  return cap == MT_H245_CAP_G711_ULAW || cap == MT_H245_CAP_G711_ALAW ||
+         cap == MT_H245_CAP_G722 || cap == MT_H245_CAP_H264;
+}
+
+static void
+put_data_type (MtPerWriter *w, const MtH245Channel *c, gboolean null_data)
+{
+  if (null_data || !is_media_cap (c->cap))
+    {
+      mt_per_put_choice (w, 1, 6, TRUE);   /* nullData */
+      return;
+    }
+  mt_per_put_choice (w, c->cap == MT_H245_CAP_H264 ? 2 : 3, 6, TRUE); /* videoData, audioData */
+  put_media_capability (w, c);
 }
 
 /* H2250LogicalChannelParameters; `full`: with addresses and payload type */
@@ -405,9 +408,29 @@ get_audio_capability (MtPerReader *r, MtH245Channel *c)
 }
 
 static void
-get_data_type (MtPerReader *r, MtH245Channel *c)
+get_video_capability (MtPerReader *r, MtH245Channel *c)
 {
   MtPerReader inner;
+  guint index = mt_per_get_choice (r, 5, TRUE);
+
+  c->cap = MT_H245_CAP_UNKNOWN;
+  if (index == 5 && mt_per_get_open (r, &inner))
+    {
+      get_generic_capability (&inner, c);
+      if (inner.failed)
+        mt_per_fail (r, inner.error);
+    }
+  else if (index > 5)
+    mt_per_skip_open (r);
+  else if (index == 0)
+    skip_nonstandard (r);
+  else
+    mt_per_fail (r, "unsupported video capability");
+}
+
+static void
+get_data_type (MtPerReader *r, MtH245Channel *c)
+{
   guint index = mt_per_get_choice (r, 6, TRUE);
 
   switch (index)
@@ -420,17 +443,7 @@ get_data_type (MtPerReader *r, MtH245Channel *c)
       c->cap = MT_H245_CAP_NULL;
       break;
     case 2:
-      if (mt_per_get_choice (r, 5, TRUE) != 5)
-        {
-          mt_per_fail (r, "unsupported video capability");
-          break;
-        }
-      if (mt_per_get_open (r, &inner))
-        {
-          get_generic_capability (&inner, c);
-          if (inner.failed)
-            mt_per_fail (r, inner.error);
-        }
+      get_video_capability (r, c);
       break;
     case 3:
       get_audio_capability (r, c);
@@ -934,4 +947,506 @@ mt_fast_start_accept (GPtrArray *answer, const MtSdpLocal *local, GError **error
       return NULL;
     }
   return g_steal_pointer (&negotiated);
+}
+
+/* ---- H.245 procedures ------------------------------------------------------------ */
+
+/* {itu-t recommendation h 245 version 7} */
+static const guint32 h245_oid[] = { 0, 0, 8, 245, 0, 7 };
+
+void
+mt_h245_message_clear (MtH245Message *m)
+{
+  g_clear_pointer (&m->caps, g_array_unref);
+  memset (m, 0, sizeof *m);
+}
+
+static void
+put_tcs (MtPerWriter *w, const MtH245Message *m)
+{
+  guint n = m->caps ? m->caps->len : 0;
+  guint n_audio = 0;
+
+  mt_per_put_bool (w, FALSE);
+  mt_per_put_bool (w, FALSE);                  /* multiplexCapability */
+  mt_per_put_bool (w, n > 0);                  /* capabilityTable */
+  mt_per_put_bool (w, n > 0);                  /* capabilityDescriptors */
+  mt_per_put_constrained (w, m->sequence, 0, 255);
+  mt_per_put_oid (w, h245_oid, G_N_ELEMENTS (h245_oid));
+  if (n == 0)
+    return;
+  mt_per_put_length_constrained (w, n, 1, 256);
+  for (guint i = 0; i < n; i++)
+    {
+      const MtH245Channel *c = &g_array_index (m->caps, MtH245Channel, i);
+
+      mt_per_put_bool (w, TRUE);               /* capability */
+      mt_per_put_constrained (w, i + 1, 1, 65535);
+      /* receiveVideoCapability, receiveAudioCapability */
+      mt_per_put_choice (w, c->cap == MT_H245_CAP_H264 ? 1 : 4, 12, TRUE);
+      put_media_capability (w, c);
+      if (c->cap != MT_H245_CAP_H264)
+        n_audio++;
+    }
+  /* one descriptor: one audio format and one video format at a time */
+  mt_per_put_length_constrained (w, 1, 1, 256);
+  mt_per_put_bool (w, TRUE);                   /* simultaneousCapabilities */
+  mt_per_put_constrained (w, 0, 0, 255);
+  mt_per_put_length_constrained (w, (n_audio > 0) + (n > n_audio), 1, 256);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      guint count = pass == 0 ? n_audio : n - n_audio;
+
+      if (count == 0)
+        continue;
+      mt_per_put_length_constrained (w, count, 1, 256);
+      for (guint i = 0; i < n; i++)
+        {
+          const MtH245Channel *c = &g_array_index (m->caps, MtH245Channel, i);
+
+          if ((c->cap == MT_H245_CAP_H264) == (pass == 1))
+            mt_per_put_constrained (w, i + 1, 1, 65535);
+        }
+    }
+}
+
+static void
+put_olc_ack (MtPerWriter *w, const MtH245Message *m)
+{
+  const MtH245Channel *c = &m->channel;
+  gboolean present[3] = { FALSE, TRUE, FALSE };
+  MtPerWriter inner;
+
+  mt_per_put_bool (w, TRUE);                   /* extensions follow */
+  mt_per_put_bool (w, FALSE);                  /* reverseLogicalChannelParameters */
+  mt_per_put_constrained (w, c->number, 1, 65535);
+  /* separateStack, forwardMultiplexAckParameters, encryptionSync */
+  mt_per_put_ext_bitmap (w, present, 3);
+  mt_per_writer_init (&inner);
+  mt_per_put_choice (&inner, 0, 1, TRUE);      /* h2250LogicalChannelAckParameters */
+  mt_per_put_bool (&inner, FALSE);
+  /* nonStandard, sessionID, mediaChannel, mediaControlChannel, dynamicRTPPayloadType */
+  mt_per_put_bool (&inner, FALSE);
+  mt_per_put_bool (&inner, TRUE);
+  mt_per_put_bool (&inner, c->media.set);
+  mt_per_put_bool (&inner, c->control.set);
+  mt_per_put_bool (&inner, FALSE);
+  mt_per_put_constrained (&inner, MAX (c->session_id, 1), 1, 255);
+  if (c->media.set)
+    put_address (&inner, &c->media);
+  if (c->control.set)
+    put_address (&inner, &c->control);
+  mt_per_put_open (w, &inner);
+  mt_per_writer_clear (&inner);
+}
+
+GBytes *
+mt_h245_message_encode (const MtH245Message *m)
+{
+  MtPerWriter w;
+  MtPerWriter inner;
+  GBytes *out;
+
+  g_return_val_if_fail (m != NULL, NULL);
+
+  mt_per_writer_init (&w);
+  switch (m->type)
+    {
+    case MT_H245_MSG_TCS:
+      mt_per_put_choice (&w, 0, 4, TRUE);      /* request */
+      mt_per_put_choice (&w, 2, 11, TRUE);
+      put_tcs (&w, m);
+      break;
+    case MT_H245_MSG_MSD:
+      mt_per_put_choice (&w, 0, 4, TRUE);
+      mt_per_put_choice (&w, 1, 11, TRUE);
+      mt_per_put_bool (&w, FALSE);
+      mt_per_put_constrained (&w, m->terminal_type, 0, 255);
+      mt_per_put_constrained (&w, m->status_number & 0xffffff, 0, 16777215);
+      break;
+    case MT_H245_MSG_OLC:
+      mt_per_put_choice (&w, 0, 4, TRUE);
+      mt_per_put_choice (&w, 3, 11, TRUE);
+      {
+        g_autoptr(GBytes) olc = mt_h245_olc_encode (&m->channel);
+
+        /* the OLC encoding is octet-aligned at its start: append it whole */
+        mt_per_writer_init (&inner);
+        g_byte_array_append (inner.bytes, g_bytes_get_data (olc, NULL), g_bytes_get_size (olc));
+        mt_per_align (&w);
+        g_byte_array_append (w.bytes, inner.bytes->data, inner.bytes->len);
+        mt_per_writer_clear (&inner);
+      }
+      break;
+    case MT_H245_MSG_TCS_ACK:
+      mt_per_put_choice (&w, 1, 4, TRUE);      /* response */
+      mt_per_put_choice (&w, 3, 19, TRUE);
+      mt_per_put_bool (&w, FALSE);
+      mt_per_put_constrained (&w, m->sequence, 0, 255);
+      break;
+    case MT_H245_MSG_MSD_ACK:
+      mt_per_put_choice (&w, 1, 4, TRUE);
+      mt_per_put_choice (&w, 1, 19, TRUE);
+      mt_per_put_bool (&w, FALSE);
+      mt_per_put_choice (&w, m->you_are_master ? 0 : 1, 2, FALSE);
+      break;
+    case MT_H245_MSG_OLC_ACK:
+      mt_per_put_choice (&w, 1, 4, TRUE);
+      mt_per_put_choice (&w, 5, 19, TRUE);
+      put_olc_ack (&w, m);
+      break;
+    case MT_H245_MSG_OLC_REJECT:
+      mt_per_put_choice (&w, 1, 4, TRUE);
+      mt_per_put_choice (&w, 6, 19, TRUE);
+      mt_per_put_bool (&w, FALSE);
+      mt_per_put_constrained (&w, m->channel.number, 1, 65535);
+      mt_per_put_choice (&w, 2, 6, TRUE);      /* dataTypeNotSupported */
+      break;
+    case MT_H245_MSG_OTHER:
+    default:
+      g_return_val_if_reached ((mt_per_writer_clear (&w), NULL));
+    }
+  out = mt_per_writer_finish (&w);
+  mt_per_writer_clear (&w);
+  return out;
+}
+
+/* ---- decoding the procedures' messages ----------------------------------------------- */
+
+static void
+get_tcs (MtPerReader *r, MtH245Message *m)
+{
+  gboolean ext = mt_per_get_bool (r);
+  gboolean has_mux = mt_per_get_bool (r);
+  gboolean has_table = mt_per_get_bool (r);
+  gboolean has_descriptors = mt_per_get_bool (r);
+  guint32 arcs[32];
+
+  m->sequence = (guint) mt_per_get_constrained (r, 0, 255);
+  mt_per_get_oid (r, arcs, G_N_ELEMENTS (arcs));
+  if (has_mux)
+    {
+      /* the H.225.0 multiplex capability: its contents do not matter here,
+       * but it is not an open type; only its extension form can be skipped */
+      guint index = mt_per_get_choice (r, 4, TRUE);
+
+      if (index < 4)
+        {
+          mt_per_fail (r, "unsupported multiplex capability");
+          return;
+        }
+      mt_per_skip_open (r);
+    }
+  m->caps = g_array_new (FALSE, TRUE, sizeof (MtH245Channel));
+  if (has_table)
+    {
+      gsize n = mt_per_get_length_constrained (r, 1, 256);
+
+      for (gsize i = 0; i < n && !r->failed; i++)
+        {
+          gboolean has_cap = mt_per_get_bool (r);
+          MtH245Channel c = { 0 };
+          guint index;
+
+          c.number = (guint16) mt_per_get_constrained (r, 1, 65535);
+          if (!has_cap)
+            continue;
+          index = mt_per_get_choice (r, 12, TRUE);
+          if (index >= 1 && index <= 3)
+            get_video_capability (r, &c);
+          else if (index >= 4 && index <= 6)
+            get_audio_capability (r, &c);
+          else if (index >= 12)
+            {
+              mt_per_skip_open (r);
+              continue;
+            }
+          else
+            {
+              /* data, encryption: cannot be skipped; what came before is kept */
+              break;
+            }
+          /* transmit-only capabilities say nothing of what the peer receives */
+          if (index == 2 || index == 5 || !is_media_cap (c.cap))
+            continue;
+          c.session_id = c.cap == MT_H245_CAP_H264 ? MT_H245_SESSION_VIDEO : MT_H245_SESSION_AUDIO;
+          g_array_append_val (m->caps, c);
+        }
+    }
+  /* capabilityDescriptors and extensions: not needed once the table is read */
+  (void) has_descriptors;
+  (void) ext;
+}
+
+static void
+get_olc_ack (MtPerReader *r, MtH245Message *m)
+{
+  gboolean ext = mt_per_get_bool (r);
+  gboolean has_reverse = mt_per_get_bool (r);
+  gboolean present[64];
+  guint n;
+
+  m->channel.number = (guint16) mt_per_get_constrained (r, 1, 65535);
+  if (has_reverse)
+    {
+      mt_per_fail (r, "bidirectional channel acks are not supported");
+      return;
+    }
+  if (!ext)
+    return;
+  n = mt_per_get_ext_bitmap (r, present, 64);
+  for (guint i = 0; i < n && !r->failed; i++)
+    {
+      MtPerReader inner;
+
+      if (!present[i])
+        continue;
+      if (i != 1)
+        {
+          mt_per_skip_open (r);
+          continue;
+        }
+      if (!mt_per_get_open (r, &inner))
+        return;
+      if (mt_per_get_choice (&inner, 1, TRUE) == 0)
+        {
+          gboolean ack_ext = mt_per_get_bool (&inner);
+          guint opt = (guint) mt_per_get_bits (&inner, 5);
+
+          if (opt & 0x10)
+            {
+              gsize count = mt_per_get_length (&inner);
+
+              for (gsize j = 0; j < count && j < MAX_LIST && !inner.failed; j++)
+                skip_nonstandard (&inner);
+            }
+          if (opt & 0x08)
+            m->channel.session_id = (guint) mt_per_get_constrained (&inner, 1, 255);
+          if (opt & 0x04)
+            get_address (&inner, &m->channel.media);
+          if (opt & 0x02)
+            get_address (&inner, &m->channel.control);
+          if (opt & 0x01)
+            m->channel.payload_type = (guint) mt_per_get_constrained (&inner, 96, 127);
+          skip_extensions (&inner, ack_ext);
+        }
+      if (inner.failed)
+        mt_per_fail (r, inner.error);
+    }
+}
+
+gboolean
+mt_h245_message_decode (const guint8 *data, gsize len, MtH245Message *m, GError **error)
+{
+  MtPerReader r;
+  guint kind, index;
+
+  g_return_val_if_fail (m != NULL, FALSE);
+
+  memset (m, 0, sizeof *m);
+  mt_per_reader_init (&r, data, len);
+  kind = mt_per_get_choice (&r, 4, TRUE);
+  if (kind == 0)
+    {
+      index = mt_per_get_choice (&r, 11, TRUE);
+      switch (index)
+        {
+        case 1:
+          {
+            gboolean ext = mt_per_get_bool (&r);
+
+            m->type = MT_H245_MSG_MSD;
+            m->terminal_type = (guint) mt_per_get_constrained (&r, 0, 255);
+            m->status_number = (guint32) mt_per_get_constrained (&r, 0, 16777215);
+            skip_extensions (&r, ext);
+          }
+          break;
+        case 2:
+          m->type = MT_H245_MSG_TCS;
+          get_tcs (&r, m);
+          break;
+        case 3:
+          {
+            g_autoptr(GError) olc_error = NULL;
+
+            mt_per_skip_align (&r);
+            m->type = MT_H245_MSG_OLC;
+            if (!r.failed &&
+                !mt_h245_olc_decode (r.data + r.pos / 8, r.len - r.pos / 8, &m->channel, &olc_error))
+              {
+                /* a channel we cannot take is still an OLC: it gets a reject */
+                if (g_error_matches (olc_error, MT_H245_ERROR, MT_H245_ERROR_INVALID))
+                  mt_per_fail (&r, "bad OpenLogicalChannel");
+                m->channel.cap = MT_H245_CAP_UNKNOWN;
+                if (len > r.pos / 8 + 1)
+                  {
+                    MtPerReader n;
+
+                    /* the channel number is still wanted for the reject */
+                    mt_per_reader_init (&n, r.data + r.pos / 8, r.len - r.pos / 8);
+                    mt_per_get_bool (&n);
+                    mt_per_get_bool (&n);
+                    m->channel.number = (guint16) mt_per_get_constrained (&n, 1, 65535);
+                  }
+              }
+          }
+          break;
+        default:
+          m->type = MT_H245_MSG_OTHER;
+          break;
+        }
+    }
+  else if (kind == 1)
+    {
+      index = mt_per_get_choice (&r, 19, TRUE);
+      switch (index)
+        {
+        case 1:
+          {
+            gboolean ext = mt_per_get_bool (&r);
+
+            m->type = MT_H245_MSG_MSD_ACK;
+            m->you_are_master = mt_per_get_choice (&r, 2, FALSE) == 0;
+            skip_extensions (&r, ext);
+          }
+          break;
+        case 3:
+          {
+            gboolean ext = mt_per_get_bool (&r);
+
+            m->type = MT_H245_MSG_TCS_ACK;
+            m->sequence = (guint) mt_per_get_constrained (&r, 0, 255);
+            skip_extensions (&r, ext);
+          }
+          break;
+        case 5:
+          m->type = MT_H245_MSG_OLC_ACK;
+          get_olc_ack (&r, m);
+          break;
+        case 6:
+          mt_per_get_bool (&r);
+          m->type = MT_H245_MSG_OLC_REJECT;
+          m->channel.number = (guint16) mt_per_get_constrained (&r, 1, 65535);
+          break;
+        default:
+          m->type = MT_H245_MSG_OTHER;
+          break;
+        }
+    }
+  else
+    m->type = MT_H245_MSG_OTHER;
+  if (r.failed)
+    {
+      g_set_error (error, MT_H245_ERROR, MT_H245_ERROR_INVALID,
+                   "The H.245 message does not decode: %s", r.error);
+      g_clear_pointer (&m->caps, g_array_unref);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- choices for the procedures ------------------------------------------------------ */
+
+GArray *
+mt_h245_local_caps (const MtSdpLocal *local)
+{
+  GArray *caps = g_array_new (FALSE, TRUE, sizeof (MtH245Channel));
+
+  g_return_val_if_fail (local != NULL, caps);
+
+  for (guint kind = 0; kind < 2; kind++)
+    {
+      GPtrArray *codecs = kind == 0 ? local->audio_codecs : local->video_codecs;
+
+      if (kind == 1 && local->video_port == 0)
+        break;
+      for (guint i = 0; codecs && i < codecs->len; i++)
+        {
+          MtH245Channel c = { 0 };
+
+          c.cap = cap_for_codec (g_ptr_array_index (codecs, i), &c.packetization);
+          if (c.cap == MT_H245_CAP_UNKNOWN)
+            continue;
+          c.session_id = kind == 0 ? MT_H245_SESSION_AUDIO : MT_H245_SESSION_VIDEO;
+          g_array_append_val (caps, c);
+        }
+    }
+  return caps;
+}
+
+gboolean
+mt_h245_choose_transmit (const MtSdpLocal *local,
+                         GArray           *peer_caps,
+                         guint             session,
+                         guint16           number,
+                         MtH245Channel    *out)
+{
+  guint8 ip[4];
+
+  g_return_val_if_fail (local != NULL && out != NULL, FALSE);
+
+  if (peer_caps == NULL || !local_ip (local, ip, NULL) ||
+      (session == MT_H245_SESSION_VIDEO && local->video_port == 0))
+    return FALSE;
+  for (guint i = 0; i < peer_caps->len; i++)
+    {
+      const MtH245Channel *c = &g_array_index (peer_caps, MtH245Channel, i);
+      g_autoptr(MtSdpCodec) codec = NULL;
+
+      if (c->session_id != session || !(codec = local_codec_for (local, c)))
+        continue;
+      memset (out, 0, sizeof *out);
+      out->number = number;
+      out->cap = c->cap;
+      out->packetization = c->packetization;
+      out->session_id = session;
+      out->payload_type = codec->pt;
+      set_address (&out->control, ip, session == MT_H245_SESSION_VIDEO ? local->video_rtcp_port
+                                                                       : local->audio_rtcp_port);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+mt_h245_accept_channel (const MtSdpLocal *local, const MtH245Channel *olc, MtH245Channel *ack)
+{
+  g_autoptr(MtSdpCodec) codec = NULL;
+  guint8 ip[4];
+  gboolean video;
+
+  g_return_val_if_fail (local != NULL && olc != NULL && ack != NULL, FALSE);
+
+  video = olc->cap == MT_H245_CAP_H264;
+  if (olc->reverse || !local_ip (local, ip, NULL) || !(codec = local_codec_for (local, olc)) ||
+      (video && local->video_port == 0))
+    return FALSE;
+  memset (ack, 0, sizeof *ack);
+  ack->number = olc->number;
+  ack->session_id = olc->session_id ? olc->session_id
+                                    : video ? MT_H245_SESSION_VIDEO : MT_H245_SESSION_AUDIO;
+  set_address (&ack->media, ip, video ? local->video_port : local->audio_port);
+  set_address (&ack->control, ip, video ? local->video_rtcp_port : local->audio_rtcp_port);
+  return TRUE;
+}
+
+MtSdpNegotiated *
+mt_h245_negotiated (const MtSdpLocal *local, const MtH245Channel *tx, const MtH245Channel *rx)
+{
+  const MtH245Channel *format = tx ? tx : rx;
+  static const MtH245Address none = { 0 };
+  MtSdpCodec *codec;
+  guint send_pt, recv_pt;
+
+  g_return_val_if_fail (local != NULL, NULL);
+
+  if (format == NULL || !(codec = local_codec_for (local, format)))
+    return NULL;
+  send_pt = tx ? channel_pt (tx, codec) : codec->pt;
+  recv_pt = rx ? channel_pt (rx, codec) : send_pt;
+  return negotiated_new (format->cap == MT_H245_CAP_H264 ? MT_SDP_MEDIA_VIDEO : MT_SDP_MEDIA_AUDIO,
+                         codec, send_pt, recv_pt,
+                         tx ? &tx->media : &none,
+                         tx && tx->control.set ? &tx->control : rx ? &rx->control : &none,
+                         tx && rx ? MT_SDP_SENDRECV : tx ? MT_SDP_SENDONLY : MT_SDP_RECVONLY);
 }

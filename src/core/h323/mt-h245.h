@@ -89,4 +89,56 @@ GPtrArray *mt_fast_start_accept (GPtrArray        *answer,
                                  const MtSdpLocal *local,
                                  GError          **error);
 
+/* ---- H.245 procedures (tunnelled in H.225.0 when Fast Connect is not used) ---- */
+
+typedef enum {
+  MT_H245_MSG_OTHER,              /* decodes, but not one we act on */
+  MT_H245_MSG_TCS,                /* TerminalCapabilitySet */
+  MT_H245_MSG_TCS_ACK,
+  MT_H245_MSG_MSD,                /* MasterSlaveDetermination */
+  MT_H245_MSG_MSD_ACK,
+  MT_H245_MSG_OLC,                /* OpenLogicalChannel */
+  MT_H245_MSG_OLC_ACK,
+  MT_H245_MSG_OLC_REJECT,
+} MtH245MessageType;
+
+typedef struct {
+  MtH245MessageType type;
+  guint             sequence;        /* TCS, TCS ack */
+  GArray           *caps;            /* TCS: of MtH245Channel (cap, session_id,
+                                      * packetization): what the sender receives,
+                                      * in its order of preference */
+  guint             terminal_type;   /* MSD */
+  guint32           status_number;   /* MSD, 24 bits */
+  gboolean          you_are_master;  /* MSD ack: the decision for its receiver */
+  MtH245Channel     channel;         /* OLC; OLC ack (number, session, media,
+                                      * control, payload type); reject (number) */
+} MtH245Message;
+
+void     mt_h245_message_clear  (MtH245Message *m);
+/* a MultimediaSystemControlMessage */
+GBytes  *mt_h245_message_encode (const MtH245Message *m);
+gboolean mt_h245_message_decode (const guint8 *data, gsize len, MtH245Message *m,
+                                 GError **error);
+
+/* What we receive (for our TCS), of MtH245Channel, audio then video */
+GArray          *mt_h245_local_caps      (const MtSdpLocal *local);
+/* The channel we open in `session`: the first of the peer's receive
+ * capabilities that we can send, with our RTCP address; FALSE: none */
+gboolean         mt_h245_choose_transmit (const MtSdpLocal  *local,
+                                          GArray            *peer_caps,
+                                          guint              session,
+                                          guint16            number,
+                                          MtH245Channel     *out);
+/* Our media parameters as an OLC ack for the peer's channel `olc`; FALSE
+ * when we cannot receive its format */
+gboolean         mt_h245_accept_channel  (const MtSdpLocal    *local,
+                                          const MtH245Channel *olc,
+                                          MtH245Channel       *ack);
+/* One stream from what was opened: `tx` our channel as the peer acked it
+ * (media = where to send), `rx` the peer's channel; either may be NULL */
+MtSdpNegotiated *mt_h245_negotiated      (const MtSdpLocal    *local,
+                                          const MtH245Channel *tx,
+                                          const MtH245Channel *rx);
+
 G_END_DECLS

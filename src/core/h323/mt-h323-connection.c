@@ -8,8 +8,12 @@
  *   media both ways
  *   Release Complete (cause)         <->
  *
- * No separate H.245: a peer that does not answer Fast Connect is released
- * with cause 88 (incompatible destination).
+ * Without Fast Connect (the peer ignores it, or ours is off), the H.245
+ * procedures run tunnelled in H.225.0 (h245Control in Facility messages):
+ * TerminalCapabilitySet, MasterSlaveDetermination, each side opens its
+ * transmit channels with OpenLogicalChannel, the acks carry where media
+ * goes. No separate H.245 TCP connection: a peer that wants one is
+ * released with cause 88 (incompatible destination).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,6 +32,9 @@
 #define SETUP_TIMEOUT_S   10
 #define READ_CHUNK        4096
 #define MAX_BUFFERED      (128 * 1024)
+#define H245_MEDIA_WAIT_MS 3000
+#define TERMINAL_TYPE     50          /* H.323 terminal (H.323 Table 1) */
+#define N_SESSIONS        3           /* indexed by session id: 1 audio, 2 video */
 
 struct _MtH323Connection
 {
@@ -67,6 +74,22 @@ struct _MtH323Connection
   GPtrArray             *negotiated;       /* callee: media to start on answer */
   gboolean               media_started;
   gboolean               released;         /* Release Complete sent or received */
+
+  /* H.245, tunnelled */
+  gboolean               fast_start;       /* ours is on */
+  gboolean               h245;             /* the procedures are running */
+  gboolean               tcs_sent;
+  gboolean               tcs_acked;
+  GArray                *peer_caps;        /* of MtH245Channel: the peer's TCS */
+  gboolean               channels_opened;
+  guint32                msd_number;
+  MtH245Channel          tx[N_SESSIONS];
+  gboolean               tx_open[N_SESSIONS];
+  gboolean               tx_done[N_SESSIONS];  /* acked (media set) or rejected */
+  MtH245Channel          rx[N_SESSIONS];
+  gboolean               rx_open[N_SESSIONS];
+  GPtrArray             *h245_out;         /* of GBytes: to send in the next Facility */
+  guint                  h245_wait_id;
 };
 
 static void connection_release (MtH323Connection *conn, MtEndReason reason);
@@ -98,6 +121,8 @@ conn_unref (MtH323Connection *conn)
   g_clear_pointer (&conn->proposals, g_ptr_array_unref);
   g_clear_pointer (&conn->fs_answer, g_ptr_array_unref);
   g_clear_pointer (&conn->negotiated, g_ptr_array_unref);
+  g_clear_pointer (&conn->peer_caps, g_array_unref);
+  g_clear_pointer (&conn->h245_out, g_ptr_array_unref);
   g_free (conn->alias);
   g_free (conn->call_id_string);
   g_free (conn->peer_host);
@@ -120,6 +145,7 @@ conn_new (const MtH323ConnectionSetup *setup, MtCallDirection direction)
   conn->cancellable = g_cancellable_new ();
   conn->inbuf = g_byte_array_new ();
   conn->direction = direction;
+  conn->fast_start = setup->fast_start;
   g_queue_init (&conn->out);
   return conn;
 }
@@ -143,6 +169,7 @@ finish (MtH323Connection *conn)
     return;
   conn->finished = TRUE;
   g_clear_handle_id (&conn->ring_timeout_id, g_source_remove);
+  g_clear_handle_id (&conn->h245_wait_id, g_source_remove);
   g_clear_handle_id (&conn->setup_timeout_id, g_source_remove);
   if (conn->socket)
     g_io_stream_close (G_IO_STREAM (conn->socket), NULL, NULL);
@@ -157,6 +184,7 @@ mt_h323_connection_free (MtH323Connection *conn)
     return;
   conn->dead = TRUE;
   g_clear_handle_id (&conn->ring_timeout_id, g_source_remove);
+  g_clear_handle_id (&conn->h245_wait_id, g_source_remove);
   g_clear_handle_id (&conn->setup_timeout_id, g_source_remove);
   g_cancellable_cancel (conn->cancellable);
   if (conn->call)
@@ -263,6 +291,7 @@ message_new (MtH323Connection *conn, MtQ931Type type)
 
   memcpy (m->call_id, conn->call_id, 16);
   memcpy (m->conference_id, conn->conference_id, 16);
+  m->h245_tunnelling = TRUE;
   return m;
 }
 
@@ -387,6 +416,241 @@ socket_address (GSocketConnection *socket, gboolean local, MtH225Address *out, c
     }
 }
 
+/* ---- H.245 procedures, tunnelled -------------------------------------------------- */
+
+static void
+h245_queue (MtH323Connection *conn, const MtH245Message *m)
+{
+  if (conn->h245_out == NULL)
+    conn->h245_out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_ptr_array_add (conn->h245_out, mt_h245_message_encode (m));
+}
+
+/* what is queued goes out in one Facility */
+static void
+h245_flush (MtH323Connection *conn)
+{
+  g_autoptr(MtH225Message) facility = NULL;
+
+  if (conn->h245_out == NULL || conn->h245_out->len == 0 || conn->released)
+    return;
+  facility = message_new (conn, MT_Q931_FACILITY);
+  facility->h245_control = g_steal_pointer (&conn->h245_out);
+  send_message (conn, facility);
+}
+
+static void
+h245_send_tcs (MtH323Connection *conn)
+{
+  MtH245Message tcs = { .type = MT_H245_MSG_TCS, .sequence = 1 };
+  MtH245Message msd = { .type = MT_H245_MSG_MSD, .terminal_type = TERMINAL_TYPE };
+
+  if (conn->tcs_sent)
+    return;
+  conn->tcs_sent = TRUE;
+  tcs.caps = mt_h245_local_caps (conn->local);
+  h245_queue (conn, &tcs);
+  g_array_unref (tcs.caps);
+  conn->msd_number = g_random_int () & 0xffffff;
+  msd.status_number = conn->msd_number;
+  h245_queue (conn, &msd);
+}
+
+static void
+h245_start_media (MtH323Connection *conn)
+{
+  g_autoptr(GPtrArray) negotiated =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_negotiated_free);
+
+  g_clear_handle_id (&conn->h245_wait_id, g_source_remove);
+  if (conn->media_started || conn->released)
+    return;
+  for (guint s = MT_H245_SESSION_AUDIO; s <= MT_H245_SESSION_VIDEO; s++)
+    {
+      gboolean tx = conn->tx_open[s] && conn->tx_done[s] && conn->tx[s].media.set;
+      MtSdpNegotiated *n;
+
+      if (!tx)                                 /* no address to send to: skip the stream */
+        continue;
+      n = mt_h245_negotiated (conn->local, &conn->tx[s], conn->rx_open[s] ? &conn->rx[s] : NULL);
+      if (n)
+        g_ptr_array_add (negotiated, n);
+    }
+  if (negotiated->len == 0)
+    {
+      g_message ("H.323 call %s: no logical channel could be opened", conn->call_id_string);
+      connection_release (conn, MT_END_REASON_NO_COMMON_CODEC);
+      return;
+    }
+  start_media (conn, negotiated);
+}
+
+static gboolean
+h245_wait_cb (gpointer user_data)
+{
+  MtH323Connection *conn = user_data;
+
+  conn->h245_wait_id = 0;
+  h245_start_media (conn);
+  return G_SOURCE_REMOVE;
+}
+
+/* media starts once our channels are acked and the peer opened its own in
+ * the same sessions; a peer that opens none gets a moment, then we send */
+static void
+h245_maybe_start_media (MtH323Connection *conn)
+{
+  gboolean all_done = conn->channels_opened;
+  gboolean all_back = TRUE;
+
+  for (guint s = MT_H245_SESSION_AUDIO; s <= MT_H245_SESSION_VIDEO; s++)
+    if (conn->tx_open[s])
+      {
+        all_done = all_done && conn->tx_done[s];
+        all_back = all_back && conn->rx_open[s];
+      }
+  if (!all_done || conn->media_started)
+    return;
+  if (all_back)
+    h245_start_media (conn);
+  else if (conn->h245_wait_id == 0)
+    conn->h245_wait_id = g_timeout_add (H245_MEDIA_WAIT_MS, h245_wait_cb, conn);
+}
+
+static void
+h245_maybe_open (MtH323Connection *conn)
+{
+  guint16 number = conn->direction == MT_CALL_DIRECTION_OUTGOING ? 1 : 101;
+
+  if (conn->channels_opened || !conn->tcs_acked || conn->peer_caps == NULL)
+    return;
+  conn->channels_opened = TRUE;
+  for (guint s = MT_H245_SESSION_AUDIO; s <= MT_H245_SESSION_VIDEO; s++)
+    {
+      MtH245Message olc = { .type = MT_H245_MSG_OLC };
+
+      if (!mt_h245_choose_transmit (conn->local, conn->peer_caps, s, number++, &conn->tx[s]))
+        continue;
+      conn->tx_open[s] = TRUE;
+      olc.channel = conn->tx[s];
+      h245_queue (conn, &olc);
+    }
+  if (!conn->tx_open[MT_H245_SESSION_AUDIO] && !conn->tx_open[MT_H245_SESSION_VIDEO])
+    {
+      g_message ("H.323 call %s: the peer receives none of our formats", conn->call_id_string);
+      connection_release (conn, MT_END_REASON_NO_COMMON_CODEC);
+    }
+}
+
+static guint
+session_of_number (MtH323Connection *conn, guint16 number)
+{
+  for (guint s = MT_H245_SESSION_AUDIO; s <= MT_H245_SESSION_VIDEO; s++)
+    if (conn->tx_open[s] && conn->tx[s].number == number)
+      return s;
+  return 0;
+}
+
+static void
+h245_handle_one (MtH323Connection *conn, const MtH245Message *m)
+{
+  MtH245Message reply = { 0 };
+  guint s;
+
+  switch (m->type)
+    {
+    case MT_H245_MSG_TCS:
+      g_clear_pointer (&conn->peer_caps, g_array_unref);
+      conn->peer_caps = g_array_ref (m->caps);
+      reply.type = MT_H245_MSG_TCS_ACK;
+      reply.sequence = m->sequence;
+      h245_queue (conn, &reply);
+      h245_send_tcs (conn);
+      h245_maybe_open (conn);
+      break;
+    case MT_H245_MSG_TCS_ACK:
+      conn->tcs_acked = TRUE;
+      h245_maybe_open (conn);
+      break;
+    case MT_H245_MSG_MSD:
+      {
+        guint32 diff = (m->status_number - conn->msd_number) & 0xffffff;
+        gboolean we_master = m->terminal_type < TERMINAL_TYPE ||
+                             (m->terminal_type == TERMINAL_TYPE && diff != 0 && diff < 0x800000);
+
+        reply.type = MT_H245_MSG_MSD_ACK;
+        reply.you_are_master = !we_master;
+        h245_queue (conn, &reply);
+      }
+      break;
+    case MT_H245_MSG_OLC:
+      reply.channel.number = m->channel.number;
+      s = m->channel.cap == MT_H245_CAP_H264 ? MT_H245_SESSION_VIDEO : MT_H245_SESSION_AUDIO;
+      if (!conn->rx_open[s] && mt_h245_accept_channel (conn->local, &m->channel, &reply.channel))
+        {
+          reply.type = MT_H245_MSG_OLC_ACK;
+          conn->rx[s] = m->channel;
+          conn->rx_open[s] = TRUE;
+        }
+      else
+        reply.type = MT_H245_MSG_OLC_REJECT;
+      h245_queue (conn, &reply);
+      h245_maybe_start_media (conn);
+      break;
+    case MT_H245_MSG_OLC_ACK:
+    case MT_H245_MSG_OLC_REJECT:
+      if ((s = session_of_number (conn, m->channel.number)) != 0)
+        {
+          conn->tx_done[s] = TRUE;
+          if (m->type == MT_H245_MSG_OLC_ACK)
+            {
+              conn->tx[s].media = m->channel.media;
+              if (m->channel.control.set)
+                conn->tx[s].control = m->channel.control;
+            }
+          else
+            conn->tx[s].media.set = FALSE;
+        }
+      h245_maybe_start_media (conn);
+      break;
+    case MT_H245_MSG_MSD_ACK:
+    case MT_H245_MSG_OTHER:
+    default:
+      break;
+    }
+}
+
+static void
+h245_handle (MtH323Connection *conn, GPtrArray *control)
+{
+  for (guint i = 0; control && i < control->len && !conn->released; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize len;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (control, i), &len);
+      MtH245Message m;
+
+      if (!mt_h245_message_decode (data, len, &m, &error))
+        {
+          g_message ("H.323 call %s: %s", conn->call_id_string, error->message);
+          continue;
+        }
+      g_debug ("H.245 <- %s: type %d", conn->peer_host, m.type);
+      h245_handle_one (conn, &m);
+      mt_h245_message_clear (&m);
+    }
+  h245_flush (conn);
+}
+
+/* we start the procedures: our capabilities and master/slave determination */
+static void
+h245_begin (MtH323Connection *conn)
+{
+  conn->h245 = TRUE;
+  h245_send_tcs (conn);
+  h245_flush (conn);
+}
+
 /* ---- the backend: what MtCall's actions do ------------------------------------------------ */
 
 static void
@@ -395,15 +659,18 @@ backend_answer (MtCall *call, gpointer data)
   MtH323Connection *conn = data;
   g_autoptr(MtH225Message) m = NULL;
 
-  if (conn->released || conn->negotiated == NULL)
+  if (conn->released || (conn->negotiated == NULL && !conn->h245))
     return;
   g_clear_handle_id (&conn->ring_timeout_id, g_source_remove);
-  if (!start_media (conn, conn->negotiated))
+  if (conn->negotiated && !start_media (conn, conn->negotiated))
     return;
   m = message_new (conn, MT_Q931_CONNECT);
-  m->fast_start = g_ptr_array_ref (conn->fs_answer);
+  if (conn->fs_answer)
+    m->fast_start = g_ptr_array_ref (conn->fs_answer);
   send_message (conn, m);
   set_call_state (conn, MT_CALL_STATE_ACTIVE);
+  if (conn->h245)
+    h245_begin (conn);
 }
 
 static void
@@ -525,8 +792,13 @@ handle_setup (MtH323Connection *conn, MtH225Message *setup)
       refuse (conn, MT_Q931_CAUSE_NETWORK_OUT_OF_ORDER, MT_H225_REASON_UNDEFINED);
       return;
     }
-  conn->negotiated = mt_fast_start_answer (setup->fast_start, conn->local, &conn->fs_answer, &error);
-  if (conn->negotiated == NULL)
+  if (conn->fast_start && setup->fast_start)
+    conn->negotiated = mt_fast_start_answer (setup->fast_start, conn->local, &conn->fs_answer,
+                                             &error);
+  if (conn->negotiated == NULL && setup->h245_tunnelling &&
+      (!conn->fast_start || setup->fast_start == NULL))
+    conn->h245 = TRUE;                          /* H.245 after Connect */
+  else if (conn->negotiated == NULL)
     {
       g_message ("H.323: refusing a call from %s: %s", conn->peer_host,
                  setup->fast_start ? error->message : "no Fast Connect proposals");
@@ -535,10 +807,15 @@ handle_setup (MtH323Connection *conn, MtH225Message *setup)
     }
   uri = remote_uri_for (setup->source_alias, conn->peer_host);
   conn->call = make_call (conn, uri, setup->display ? setup->display : setup->source_alias);
-  mt_call_backend_set_has_video (conn->call, negotiated_has_video (conn->negotiated));
+  if (conn->negotiated)
+    mt_call_backend_set_has_video (conn->call, negotiated_has_video (conn->negotiated));
+  else
+    mt_call_backend_set_has_video (conn->call, conn->local->video_port != 0);
   proceeding = message_new (conn, MT_Q931_CALL_PROCEEDING);
+  proceeding->fast_connect_refused = conn->h245 && setup->fast_start != NULL;
   send_message (conn, proceeding);
   alerting = message_new (conn, MT_Q931_ALERTING);
+  alerting->fast_connect_refused = proceeding->fast_connect_refused;
   send_message (conn, alerting);
   set_call_state (conn, MT_CALL_STATE_INCOMING);
   start_ring_timer (conn);
@@ -611,14 +888,16 @@ handle_reply (MtH323Connection *conn, MtH225Message *m)
       accept_fast_start (conn, m);
       if (conn->released)
         break;
-      if (!conn->media_started)
+      if (!conn->media_started && !m->h245_tunnelling)
         {
-          g_message ("H.323 call %s: the called party did not answer Fast Connect%s",
-                     conn->call_id_string, m->fast_connect_refused ? " (refused)" : "");
+          g_message ("H.323 call %s: the called party wants neither Fast Connect nor "
+                     "tunnelled H.245", conn->call_id_string);
           connection_release (conn, MT_END_REASON_NO_COMMON_CODEC);
           break;
         }
       set_call_state (conn, MT_CALL_STATE_ACTIVE);
+      if (!conn->media_started)
+        h245_begin (conn);
       break;
     default:
       break;
@@ -637,7 +916,8 @@ send_setup (MtH323Connection *conn)
   socket_address (conn->socket, TRUE, &local, NULL);
   setup->source_address = local;
   socket_address (conn->socket, FALSE, &setup->dest_address, NULL);
-  setup->fast_start = g_ptr_array_ref (conn->proposals);
+  if (conn->fast_start)
+    setup->fast_start = g_ptr_array_ref (conn->proposals);
   send_message (conn, setup);
 }
 
@@ -798,6 +1078,12 @@ handle_message (MtH323Connection *conn, const guint8 *data, gsize len)
     }
   else if (m->from_destination && m->call_reference == conn->crv)
     handle_reply (conn, m);
+  if (m->h245_control && !conn->released && conn->call && conn->local &&
+      mt_call_get_answered (conn->call))
+    {
+      conn->h245 = TRUE;
+      h245_handle (conn, m->h245_control);
+    }
 }
 
 static void

@@ -34,6 +34,7 @@ typedef struct {
   const char                  *alias;
   guint                        ring_timeout_s;
   const char                  *call_id;      /* MtCall id */
+  gboolean                     fast_start;   /* FALSE: H.245 procedures only */
 } MtH323ConnectionSetup;
 
 /* incoming: takes the accepted socket, waits for the Setup */

@@ -26,6 +26,7 @@ struct _MtH323Endpoint
   char               *alias;
   guint               ring_timeout_s;
   guint               next_id;
+  gboolean            fast_start;
 };
 
 G_DEFINE_FINAL_TYPE (MtH323Endpoint, mt_h323_endpoint, G_TYPE_OBJECT)
@@ -176,6 +177,7 @@ fill_setup (MtH323Endpoint *self, MtH323ConnectionSetup *setup, char *id)
   setup->alias = self->alias;
   setup->ring_timeout_s = self->ring_timeout_s;
   setup->call_id = id;
+  setup->fast_start = self->fast_start;
 }
 
 static gboolean
@@ -283,6 +285,13 @@ mt_h323_endpoint_set_ring_timeout (MtH323Endpoint *self, guint seconds)
 {
   g_return_if_fail (MT_IS_H323_ENDPOINT (self));
   self->ring_timeout_s = seconds;
+}
+
+void
+mt_h323_endpoint_set_fast_start (MtH323Endpoint *self, gboolean enabled)
+{
+  g_return_if_fail (MT_IS_H323_ENDPOINT (self));
+  self->fast_start = !!enabled;
 }
 
 guint
@@ -400,4 +409,5 @@ mt_h323_endpoint_init (MtH323Endpoint *self)
   self->alias = g_strdup (user && *user && strcmp (user, "unknown") != 0 ? user : "mtavip");
   self->ring_timeout_s = RING_TIMEOUT_S;
   self->next_id = 1;
+  self->fast_start = TRUE;
 }

@@ -35,6 +35,11 @@ void        mt_h323_endpoint_set_alias       (MtH323Endpoint      *self,
 /* seconds an unanswered call rings (both ways), 60 by default */
 void        mt_h323_endpoint_set_ring_timeout (MtH323Endpoint     *self,
                                                guint               seconds);
+/* Fast Connect on (the default) or off: off, calls use the H.245
+ * procedures tunnelled in H.225.0 only (for peers without Fast Connect,
+ * and to test that path) */
+void        mt_h323_endpoint_set_fast_start  (MtH323Endpoint      *self,
+                                              gboolean             enabled);
 /* Places a call; the MtCall belongs to the endpoint (ref it to keep it).
  * Fails on an address that is not h323: or when a call is already up. */
 MtCall     *mt_h323_endpoint_call            (MtH323Endpoint      *self,
