@@ -155,8 +155,8 @@ class H323CallTest(unittest.TestCase):
         text = cap.verbose()
         for needle in ("fastStart: 4 items", "g711Ulaw64k: 20", "genericVideoCapability",
                        "0.0.8.241.0.0.1", "protocolIdentifier: 0.0.8.2250.0.4",
-                       "h323-ID: bob", "h245Tunnelling: False"):
-            self.assertIn(needle, text)
+                       "h323-ID: bob", "h245Tunnelling: True"):
+            self.assertTrue(needle in text, "tshark does not show %r" % needle)
 
     def test_call_hangup_by_caller(self):
         self.call("caller")
@@ -188,11 +188,11 @@ class H323CallTest(unittest.TestCase):
         h245 = cap._tshark("-Y", "h245", "-T", "fields", "-e", "_ws.col.Info")
         for needle in ("terminalCapabilitySet", "masterSlaveDetermination",
                        "terminalCapabilitySetAck", "masterSlaveDeterminationAck",
-                       "openLogicalChannel (g711Ulaw64k)",
+                       "openLogicalChannel (g711U)",
                        "openLogicalChannel (genericVideoCapability)", "openLogicalChannelAck"):
             self.assertIn(needle, h245)
         text = cap.verbose()
-        self.assertIn("fastConnectRefused", text)
+        self.assertTrue("fastConnectRefused" in text, "no fastConnectRefused")
 
     def test_decline(self):
         b = self.start_callee("bob", ["--auto-decline", "--exit-after-call"], video=False)
