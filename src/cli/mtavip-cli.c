@@ -54,6 +54,7 @@ typedef struct {
   gboolean  json;
   gboolean  echo_test;
   char     *h323_listen;
+  char     *dtmf;
 
   /* state */
   GMainLoop  *loop;
@@ -73,6 +74,8 @@ typedef struct {
   guint   stats_id;
   guint   hangup_id;
   guint   hold_id;
+  guint   dtmf_id;
+  gboolean dtmf_sent;
 } CallWatch;
 
 /* ---- output ---------------------------------------------------------------- */
@@ -301,6 +304,7 @@ call_watch_free (CallWatch *watch)
   g_clear_handle_id (&watch->stats_id, g_source_remove);
   g_clear_handle_id (&watch->hangup_id, g_source_remove);
   g_clear_handle_id (&watch->hold_id, g_source_remove);
+  g_clear_handle_id (&watch->dtmf_id, g_source_remove);
   g_clear_object (&watch->call);
   g_free (watch);
 }
@@ -322,6 +326,37 @@ hangup_cb (gpointer user_data)
   watch->hangup_id = 0;
   mt_call_hangup (watch->call);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+dtmf_cb (gpointer user_data)
+{
+  CallWatch *watch = user_data;
+
+  watch->dtmf_id = 0;
+  if (!mt_call_send_dtmf (watch->call, watch->cli->dtmf))
+    print_message (watch->cli, "warning", _("This call cannot send DTMF"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dtmf_received_cb (MtCall *call, const char *digit, CallWatch *watch)
+{
+  if (watch->cli->json)
+    {
+      g_autoptr(GString) line = g_string_new ("{\"event\":\"dtmf\",\"id\":");
+
+      json_string (line, mt_call_get_id (call));
+      g_string_append (line, ",\"digit\":");
+      json_string (line, digit);
+      g_string_append_c (line, '}');
+      emit_line (line);
+    }
+  else
+    {
+      printf ("DTMF %s\n", digit);
+      fflush (stdout);
+    }
 }
 
 static gboolean
@@ -385,6 +420,11 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
       print_call (watch->cli, call);
       if (watch->stats_id == 0)
         watch->stats_id = g_timeout_add_seconds (1, stats_cb, watch);
+      if (watch->cli->dtmf && watch->dtmf_id == 0 && !watch->dtmf_sent)
+        {
+          watch->dtmf_sent = TRUE;
+          watch->dtmf_id = g_timeout_add_seconds (1, dtmf_cb, watch);
+        }
       if (watch->cli->hangup_after > 0 && watch->hangup_id == 0)
         watch->hangup_id = g_timeout_add_seconds (watch->cli->hangup_after, hangup_cb, watch);
       schedule_hold (watch);
@@ -420,6 +460,7 @@ call_added_cb (gpointer source, MtCall *call, Cli *cli)
   if (media)
     g_signal_connect (media, "error", G_CALLBACK (media_error_cb), cli);
   g_signal_connect (call, "notify::state", G_CALLBACK (call_state_cb), watch);
+  g_signal_connect (call, "dtmf-received", G_CALLBACK (dtmf_received_cb), watch);
   call_state_cb (call, NULL, watch);
 }
 
@@ -655,6 +696,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, N_("Print every SIP message on stderr"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print events as JSON lines"), NULL },
     { "h323-listen", 0, 0, G_OPTION_ARG_STRING, &cli->h323_listen, N_("Take H.323 calls on this TCP port"), N_("[HOST:]PORT") },
+    { "dtmf", 0, 0, G_OPTION_ARG_STRING, &cli->dtmf, N_("Press these keys a second after the call is answered"), N_("KEYS") },
     { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, N_("Call the built-in echo service: see and hear yourself through SIP and RTP"), NULL },
     { NULL }
   };
@@ -717,6 +759,7 @@ cli_clear (Cli *cli)
   g_clear_object (&cli->echo);
   g_clear_object (&cli->h323);
   g_free (cli->h323_listen);
+  g_free (cli->dtmf);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_free (cli->listen);
   g_free (cli->account);

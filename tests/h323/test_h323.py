@@ -194,6 +194,25 @@ class H323CallTest(unittest.TestCase):
         text = cap.verbose()
         self.assertTrue("fastConnectRefused" in text, "no fastConnectRefused")
 
+    def test_dtmf_both_ways(self):
+        """Keys go as H.245 UserInputIndication (signal), tunnelled in Facility."""
+        b = self.start_callee("bob", ["--auto-answer", "--exit-after-call", "--dtmf", "9#"],
+                              video=False)
+        with H225Capture([b.h323_port]) as cap:
+            a = self.start_caller("alice", "h323:127.0.0.1:%d" % b.h323_port,
+                                  ["--exit-after-call", "--hangup-after", "4", "--dtmf", "1*5"],
+                                  video=False)
+            self.assertEqual(a.wait_exit(30), 0, a.describe())
+            self.assertEqual(b.wait_exit(30), 0, b.describe())
+        got_b = [e["digit"] for e in b.events if e.get("event") == "dtmf"]
+        got_a = [e["digit"] for e in a.events if e.get("event") == "dtmf"]
+        self.assertEqual(got_b, ["1", "*", "5"], b.describe())
+        self.assertEqual(got_a, ["9", "#"], a.describe())
+        self.assertEqual(cap.problems(), "", "tshark found malformed packets")
+        h245 = cap._tshark("-Y", "h245", "-T", "fields", "-e", "h245.signalType")
+        keys = [k for k in h245.replace(",", " ").split()]
+        self.assertEqual(sorted(keys), sorted(["1", "*", "5", "9", "#"]), h245)
+
     def test_decline(self):
         b = self.start_callee("bob", ["--auto-decline", "--exit-after-call"], video=False)
         with H225Capture([b.h323_port]) as cap:

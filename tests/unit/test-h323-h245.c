@@ -240,6 +240,25 @@ test_procedures (void)
   g_assert_cmpuint (back.terminal_type, ==, 50);
 }
 
+static void
+test_user_input (void)
+{
+  for (guint signal = 0; signal < 2; signal++)
+    {
+      MtH245Message m = { .type = MT_H245_MSG_USER_INPUT, .user_input = '#', .signal = signal };
+      MtH245Message back;
+      g_autoptr(GBytes) bytes = mt_h245_message_encode (&m);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (mt_h245_message_decode (g_bytes_get_data (bytes, NULL),
+                                             g_bytes_get_size (bytes), &back, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (back.type, ==, MT_H245_MSG_USER_INPUT);
+      g_assert_cmpint (back.user_input, ==, '#');
+      g_assert_cmpint (back.signal, ==, signal);
+    }
+}
+
 /* ---- tshark ----------------------------------------------------------------- */
 
 static void
@@ -327,6 +346,7 @@ main (int argc, char **argv)
   g_test_add_func ("/h323/h245/no-common-codec", test_no_common_codec);
   g_test_add_func ("/h323/h245/bad-input", test_bad_input);
   g_test_add_func ("/h323/h245/procedures", test_procedures);
+  g_test_add_func ("/h323/h245/user-input", test_user_input);
   g_test_add_func ("/h323/h245/tshark", test_tshark);
   return g_test_run ();
 }

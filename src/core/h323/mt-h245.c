@@ -951,6 +951,9 @@ mt_fast_start_accept (GPtrArray *answer, const MtSdpLocal *local, GError **error
 
 /* ---- H.245 procedures ------------------------------------------------------------ */
 
+#define DTMF_SIGNALS     "0123456789#*ABCD!"
+#define DTMF_DURATION_MS 100
+
 /* {itu-t recommendation h 245 version 7} */
 static const guint32 h245_oid[] = { 0, 0, 8, 245, 0, 7 };
 
@@ -1102,6 +1105,28 @@ mt_h245_message_encode (const MtH245Message *m)
       mt_per_put_constrained (&w, m->channel.number, 1, 65535);
       mt_per_put_choice (&w, 2, 6, TRUE);      /* dataTypeNotSupported */
       break;
+    case MT_H245_MSG_USER_INPUT:
+      mt_per_put_choice (&w, 3, 4, TRUE);      /* indication */
+      mt_per_put_choice (&w, 13, 14, TRUE);    /* userInput */
+      if (m->signal)
+        {
+          char digit[2] = { m->user_input, 0 };
+
+          mt_per_put_choice (&w, 3, 2, TRUE);  /* signal */
+          mt_per_writer_init (&inner);
+          mt_per_put_bool (&inner, FALSE);
+          mt_per_put_bits (&inner, 0x2, 2);    /* duration, no rtp */
+          mt_per_put_ia5 (&inner, digit, 1, 1, DTMF_SIGNALS);
+          mt_per_put_constrained (&inner, DTMF_DURATION_MS, 1, 65535);
+          mt_per_put_open (&w, &inner);
+          mt_per_writer_clear (&inner);
+        }
+      else
+        {
+          mt_per_put_choice (&w, 1, 2, TRUE);  /* alphanumeric: GeneralString */
+          mt_per_put_octets (&w, (const guint8 *) &m->user_input, 1, 0, G_MAXSIZE);
+        }
+      break;
     case MT_H245_MSG_OTHER:
     default:
       g_return_val_if_reached ((mt_per_writer_clear (&w), NULL));
@@ -1235,6 +1260,52 @@ get_olc_ack (MtPerReader *r, MtH245Message *m)
     }
 }
 
+static gboolean
+is_dtmf (char c)
+{
+  return c != '\0' && strchr (DTMF_SIGNALS, c) != NULL;
+}
+
+static void
+get_user_input (MtPerReader *r, MtH245Message *m)
+{
+  guint index = mt_per_get_choice (r, 2, TRUE);
+  MtPerReader inner;
+
+  m->type = MT_H245_MSG_OTHER;
+  if (index == 1)
+    {
+      gsize len;
+      g_autofree guint8 *text = mt_per_get_octets (r, 0, G_MAXSIZE, &len);
+
+      /* one key a message is what phones send; more are taken as the first */
+      if (text && len >= 1 && is_dtmf ((char) text[0]))
+        {
+          m->type = MT_H245_MSG_USER_INPUT;
+          m->user_input = (char) text[0];
+        }
+    }
+  else if (index == 3 && mt_per_get_open (r, &inner))
+    {
+      gboolean ext = mt_per_get_bool (&inner);
+      guint opt = (guint) mt_per_get_bits (&inner, 2);
+      g_autofree char *digit = mt_per_get_ia5 (&inner, 1, 1, DTMF_SIGNALS);
+
+      (void) ext;
+      (void) opt;                      /* duration, rtp: not needed */
+      if (digit && !inner.failed)
+        {
+          m->type = MT_H245_MSG_USER_INPUT;
+          m->user_input = digit[0];
+          m->signal = TRUE;
+        }
+    }
+  else if (index == 0)
+    skip_nonstandard (r);
+  else if (index >= 2)
+    mt_per_skip_open (r);
+}
+
 gboolean
 mt_h245_message_decode (const guint8 *data, gsize len, MtH245Message *m, GError **error)
 {
@@ -1333,6 +1404,8 @@ mt_h245_message_decode (const guint8 *data, gsize len, MtH245Message *m, GError 
           break;
         }
     }
+  else if (kind == 3 && mt_per_get_choice (&r, 14, TRUE) == 13)
+    get_user_input (&r, m);
   else
     m->type = MT_H245_MSG_OTHER;
   if (r.failed)

@@ -100,6 +100,7 @@ typedef enum {
   MT_H245_MSG_OLC,                /* OpenLogicalChannel */
   MT_H245_MSG_OLC_ACK,
   MT_H245_MSG_OLC_REJECT,
+  MT_H245_MSG_USER_INPUT,         /* UserInputIndication: alphanumeric or signal */
 } MtH245MessageType;
 
 typedef struct {
@@ -113,6 +114,8 @@ typedef struct {
   gboolean          you_are_master;  /* MSD ack: the decision for its receiver */
   MtH245Channel     channel;         /* OLC; OLC ack (number, session, media,
                                       * control, payload type); reject (number) */
+  char              user_input;      /* a DTMF digit: 0-9 * # A-D (! is a flash) */
+  gboolean          signal;          /* user input as "signal" (else alphanumeric) */
 } MtH245Message;
 
 void     mt_h245_message_clear  (MtH245Message *m);

@@ -613,6 +613,10 @@ h245_handle_one (MtH323Connection *conn, const MtH245Message *m)
         }
       h245_maybe_start_media (conn);
       break;
+    case MT_H245_MSG_USER_INPUT:
+      if (conn->call)
+        mt_call_backend_dtmf_received (conn->call, m->user_input);
+      break;
     case MT_H245_MSG_MSD_ACK:
     case MT_H245_MSG_OTHER:
     default:
@@ -699,12 +703,34 @@ backend_hangup (MtCall *call, gpointer data)
     }
 }
 
+/* UserInputIndication (signal), one per key, tunnelled */
+static gboolean
+backend_send_dtmf (MtCall *call, const char *digits, gpointer data)
+{
+  MtH323Connection *conn = data;
+
+  if (conn->released)
+    return FALSE;
+  for (const char *p = digits; *p; p++)
+    {
+      MtH245Message m = { .type = MT_H245_MSG_USER_INPUT, .signal = TRUE };
+
+      if (!strchr ("0123456789*#ABCD", g_ascii_toupper (*p)))
+        continue;
+      m.user_input = g_ascii_toupper (*p);
+      h245_queue (conn, &m);
+    }
+  h245_flush (conn);
+  return TRUE;
+}
+
 static const MtCallBackend backend = {
   .protocol = "h323",
   .answer = backend_answer,
   .decline = backend_decline,
   .hangup = backend_hangup,
   .set_hold = NULL,
+  .send_dtmf = backend_send_dtmf,
 };
 
 static gboolean

@@ -27,6 +27,8 @@ typedef struct {
   void (*hangup)   (MtCall *call, gpointer data);         /* any state but ENDED */
   /* may be NULL: hold is not offered */
   void (*set_hold) (MtCall *call, gboolean hold, gpointer data);
+  /* may be NULL: DTMF is not offered; ACTIVE or HELD only */
+  gboolean (*send_dtmf) (MtCall *call, const char *digits, gpointer data);
 } MtCallBackend;
 
 MtCall  *mt_call_new_for_backend   (const MtCallBackend *backend,
@@ -46,6 +48,8 @@ void     mt_call_backend_set_state (MtCall      *self,
 void     mt_call_backend_set_has_video (MtCall *self, gboolean has_video);
 /* the local hold flag ("hold" property) once the backend did it */
 void     mt_call_backend_set_hold  (MtCall *self, gboolean hold);
+/* the peer pressed a key: emits "dtmf-received" */
+void     mt_call_backend_dtmf_received (MtCall *self, char digit);
 /* forget the backend's data: actions do nothing from now on */
 void     mt_call_backend_detach    (MtCall *self);
 

@@ -71,6 +71,12 @@ enum {
 };
 static GParamSpec *props[N_PROPS];
 
+enum {
+  SIGNAL_DTMF_RECEIVED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
 /* the controls forwarded to the media session: at the end of the file */
 static void mt_call_set_property (GObject      *object,
                                   guint         prop_id,
@@ -919,6 +925,11 @@ mt_call_class_init (MtCallClass *klass)
    * failed at (a device error), or NULL */
   props[PROP_WARNING] = g_param_spec_string ("warning", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
+
+  /* a key the peer pressed: "0"-"9", "*", "#", "A"-"D" */
+  signals[SIGNAL_DTMF_RECEIVED] =
+    g_signal_new ("dtmf-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -1099,4 +1110,25 @@ mt_call_backend_detach (MtCall *self)
 {
   g_return_if_fail (MT_IS_CALL (self));
   self->backend_data = NULL;
+}
+
+gboolean
+mt_call_send_dtmf (MtCall *self, const char *digits)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  g_return_val_if_fail (digits != NULL, FALSE);
+
+  if (self->backend == NULL || self->backend->send_dtmf == NULL || self->backend_data == NULL ||
+      (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD))
+    return FALSE;
+  return self->backend->send_dtmf (self, digits, self->backend_data);
+}
+
+void
+mt_call_backend_dtmf_received (MtCall *self, char digit)
+{
+  char text[2] = { digit, '\0' };
+
+  g_return_if_fail (MT_IS_CALL (self));
+  g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0, text);
 }

@@ -62,5 +62,9 @@ gint64           mt_call_get_start_time  (MtCall *self);
 gboolean         mt_call_get_answered    (MtCall *self);
 /* the signalling protocol: "sip" or "h323" */
 const char      *mt_call_get_protocol    (MtCall *self);
+/* Send keys (0-9 * # A-D) to the peer of an active call; FALSE when this
+ * call cannot (SIP calls do not send DTMF yet). Keys from the peer come as
+ * the "dtmf-received" signal (a one-character string). */
+gboolean         mt_call_send_dtmf       (MtCall *self, const char *digits);
 
 G_END_DECLS
