@@ -20,6 +20,7 @@
 #include "mt-account.h"
 #include "mt-dtmf.h"
 #include "mt-echo-service.h"
+#include "mt-h323-endpoint.h"
 #include "mt-sip-stack.h"
 #include "mt-sip-uri.h"
 
@@ -53,6 +54,7 @@ typedef struct {
   gboolean  sip_trace;
   gboolean  json;
   gboolean  echo_test;
+  char     *h323_listen;
   char     *dtmf;
   int       dtmf_after;
   gboolean  no_telephone_event;
@@ -65,6 +67,7 @@ typedef struct {
   GMainLoop  *loop;
   MtAccount  *account_obj;
   MtEchoService *echo;
+  MtH323Endpoint *h323;
   MtEndReason last_reason;
   gboolean    had_call;
   gboolean    call_placed;
@@ -185,6 +188,8 @@ print_call (Cli *cli, MtCall *call)
       json_string (line, mt_call_get_id (call));
       g_string_append (line, ",\"direction\":");
       json_string (line, mt_call_direction_to_string (mt_call_get_direction (call)));
+      g_string_append (line, ",\"protocol\":");
+      json_string (line, mt_call_get_protocol (call));
       g_string_append (line, ",\"state\":");
       json_string (line, mt_call_state_to_string (state));
       g_string_append (line, ",\"remote\":");
@@ -289,6 +294,8 @@ quit (Cli *cli)
   if (cli->quitting)
     return;
   cli->quitting = TRUE;
+  if (cli->h323)
+    mt_h323_endpoint_hangup_all (cli->h323);
   mt_account_shutdown_async (cli->account_obj, NULL, shutdown_done_cb, cli);
 }
 
@@ -495,7 +502,7 @@ media_error_cb (MtMediaSession *media, const char *message, Cli *cli)
 }
 
 static void
-call_added_cb (MtAccount *account, MtCall *call, Cli *cli)
+call_added_cb (gpointer source, MtCall *call, Cli *cli)
 {
   CallWatch *watch = g_new0 (CallWatch, 1);
   MtMediaSession *media = mt_call_get_media_session (call);
@@ -570,7 +577,7 @@ auto_decline_cb (gpointer user_data)
 
 /* a moment of ringing first, as a person would */
 static void
-incoming_call_cb (MtAccount *account, MtCall *call, Cli *cli)
+incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 {
   if (cli->auto_answer)
     {
@@ -592,6 +599,16 @@ place_call (Cli *cli)
   if (cli->call == NULL || cli->call_placed)
     return;
   cli->call_placed = TRUE;
+  if (mt_h323_uri_is_h323 (cli->call) && cli->h323)
+    {
+      if (!mt_h323_endpoint_call (cli->h323, cli->call, !cli->no_video, &error))
+        {
+          print_message (cli, "error", error->message);
+          cli->exit_status = 1;
+          quit (cli);
+        }
+      return;
+    }
   if (!mt_account_call (cli->account_obj, cli->call, !cli->no_video, &error))
     {
       print_message (cli, "error", error->message);
@@ -752,6 +769,15 @@ check_call_target (Cli *cli)
 
   if (cli->call == NULL)
     return TRUE;
+  if (mt_h323_uri_is_h323 (cli->call))
+    {
+      g_autofree char *user = NULL, *host = NULL;
+      guint port;
+
+      if (!mt_h323_uri_parse (cli->call, &user, &host, &port, &error))
+        return usage_error (_("--call: %s"), error->message);
+      return TRUE;
+    }
   if (!(uri = mt_account_dup_target_uri (cli->account_obj, cli->call, &error)))
     return usage_error (_("--call: %s"), error->message);
   return TRUE;
@@ -786,6 +812,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, N_("End a call when no media arrives for SECONDS (default 8, 0: never)"), N_("SECONDS") },
     { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, N_("Print every SIP message on stderr"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print events as JSON lines"), NULL },
+    { "h323-listen", 0, 0, G_OPTION_ARG_STRING, &cli->h323_listen, N_("Take H.323 calls on this TCP port"), N_("[HOST:]PORT") },
     { "dtmf", 0, 0, G_OPTION_ARG_STRING, &cli->dtmf, N_("Send these DTMF digits (0-9 * # A-D) once the call is answered"), N_("DIGITS") },
     { "dtmf-after", 0, 0, G_OPTION_ARG_INT, &cli->dtmf_after, N_("Send the --dtmf digits SECONDS after the call is answered (default 1)"), N_("SECONDS") },
     { "transfer-to", 0, 0, G_OPTION_ARG_STRING, &cli->transfer_to, N_("Transfer the first call to this address (blind transfer, REFER)"), N_("SIP-URI") },
@@ -819,11 +846,41 @@ start_echo_service (Cli *cli)
   return TRUE;
 }
 
+/* H.323 beside SIP: listening with --h323-listen, or only to place an
+ * h323: --call; its calls are watched like the account's */
+static gboolean
+start_h323 (Cli *cli, const MtMediaConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cli->h323_listen == NULL && !mt_h323_uri_is_h323 (cli->call))
+    return TRUE;
+  cli->h323 = mt_h323_endpoint_new (cli->h323_listen, &error);
+  if (cli->h323 == NULL)
+    return usage_error (_("--h323-listen: %s"), error->message);
+  mt_h323_endpoint_set_media_config (cli->h323, config);
+  /* for tests: a phone whose Fast Connect is off (H.245 procedures only) */
+  if (g_strcmp0 (g_getenv ("MTAVIP_H323_FAST_START"), "0") == 0)
+    mt_h323_endpoint_set_fast_start (cli->h323, FALSE);
+  g_signal_connect (cli->h323, "call-added", G_CALLBACK (call_added_cb), cli);
+  g_signal_connect (cli->h323, "incoming-call", G_CALLBACK (incoming_call_cb), cli);
+  if (cli->json && cli->h323_listen)
+    {
+      g_autoptr(GString) line = g_string_new ("{\"event\":\"h323-listening\"");
+
+      g_string_append_printf (line, ",\"port\":%u}", mt_h323_endpoint_get_port (cli->h323));
+      emit_line (line);
+    }
+  return TRUE;
+}
+
 static void
 cli_clear (Cli *cli)
 {
   g_clear_object (&cli->account_obj);
   g_clear_object (&cli->echo);
+  g_clear_object (&cli->h323);
+  g_free (cli->h323_listen);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_free (cli->listen);
   g_free (cli->account);
@@ -913,6 +970,11 @@ main (int argc, char **argv)
     mt_account_set_expires (cli.account_obj, (guint) cli.expires);
   mt_account_set_max_calls (cli.account_obj, (guint) cli.max_calls);
 
+  if (!start_h323 (&cli, config))
+    {
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
   g_signal_connect (cli.account_obj, "call-added", G_CALLBACK (call_added_cb), &cli);
   g_signal_connect (cli.account_obj, "incoming-call", G_CALLBACK (incoming_call_cb), &cli);
   g_signal_connect (cli.account_obj, "notify::registration-state", G_CALLBACK (registration_cb), &cli);

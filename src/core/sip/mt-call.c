@@ -13,6 +13,7 @@
 #include <sofia-sip/su_tag_io.h>
 
 #include "mt-call-private.h"
+#include "mt-call-backend.h"
 #include "mt-dtmf.h"
 #include "mt-sdp.h"
 #include "mt-sip-status.h"
@@ -45,6 +46,8 @@ struct _MtCall
   gint64           created_at;   /* unix seconds */
   gint64           ended_at;     /* monotonic µs, 0 before */
   char            *warning;      /* the media layer's last sentence, or NULL */
+  const MtCallBackend *backend;  /* not SIP: see mt-call-backend.h */
+  gpointer         backend_data;
   nua_t           *nua;            /* to answer the request at hand (UPDATE) */
   gboolean         in_update;      /* answering an UPDATE, not the INVITE */
   guint            refresh_id;     /* our session refresh (RFC 4028) is due */
@@ -798,6 +801,12 @@ mt_call_answer (MtCall *self)
 
   g_return_if_fail (MT_IS_CALL (self));
 
+  if (self->backend)
+    {
+      if (self->state == MT_CALL_STATE_INCOMING && self->backend_data)
+        self->backend->answer (self, self->backend_data);
+      return;
+    }
   if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
     return;
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
@@ -821,6 +830,13 @@ mt_call_set_hold (MtCall *self, gboolean hold)
   g_return_if_fail (MT_IS_CALL (self));
 
   hold = !!hold;
+  if (self->backend)
+    {
+      if ((self->state == MT_CALL_STATE_ACTIVE || self->state == MT_CALL_STATE_HELD) &&
+          self->backend->set_hold && self->backend_data && self->local_hold != hold)
+        self->backend->set_hold (self, hold, self->backend_data);
+      return;
+    }
   if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
       self->nh == NULL || self->reinvite_out || self->local_hold == hold)
     return;
@@ -858,6 +874,12 @@ mt_call_decline (MtCall *self)
 {
   g_return_if_fail (MT_IS_CALL (self));
 
+  if (self->backend)
+    {
+      if (self->state == MT_CALL_STATE_INCOMING && self->backend_data)
+        self->backend->decline (self, self->backend_data);
+      return;
+    }
   if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
     return;
   nua_respond (self->nh, SIP_603_DECLINE, TAG_END ());
@@ -869,6 +891,14 @@ mt_call_hangup (MtCall *self)
 {
   g_return_if_fail (MT_IS_CALL (self));
 
+  if (self->backend)
+    {
+      if (self->state != MT_CALL_STATE_ENDED && self->backend_data)
+        self->backend->hangup (self, self->backend_data);
+      else if (self->state != MT_CALL_STATE_ENDED)
+        end (self, MT_END_REASON_LOCAL_HANGUP);
+      return;
+    }
   switch (self->state)
     {
     case MT_CALL_STATE_NEW:
@@ -1183,6 +1213,79 @@ mt_call_get_answered (MtCall *self)
   return self->active_since != 0;
 }
 
+/* ---- other signalling protocols: mt-call-backend.h ---------------------------- */
+
+const char *
+mt_call_get_protocol (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), NULL);
+  return self->backend ? self->backend->protocol : "sip";
+}
+
+MtCall *
+mt_call_new_for_backend (const MtCallBackend *backend,
+                         gpointer             data,
+                         const char          *id,
+                         MtCallDirection      direction,
+                         const char          *remote_uri,
+                         const char          *remote_name,
+                         MtMediaSession      *media)
+{
+  MtCall *self;
+
+  g_return_val_if_fail (backend != NULL, NULL);
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (media), NULL);
+
+  self = g_object_new (MT_TYPE_CALL, NULL);
+  self->backend = backend;
+  self->backend_data = data;
+  self->id = g_strdup (id);
+  self->direction = direction;
+  self->remote_uri = g_strdup (remote_uri);
+  self->remote_name = g_strdup (remote_name);
+  self->media = g_object_ref (media);
+  g_signal_connect_object (media, "media-timeout", G_CALLBACK (media_timeout_cb), self, 0);
+  g_signal_connect_object (media, "error", G_CALLBACK (media_error_cb), self, 0);
+  return self;
+}
+
+void
+mt_call_backend_set_state (MtCall      *self,
+                           MtCallState  state,
+                           MtEndReason  reason,
+                           const char  *end_status)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  if (state == MT_CALL_STATE_ENDED && end_status && self->state != MT_CALL_STATE_ENDED)
+    {
+      g_free (self->end_status);
+      self->end_status = g_strdup (end_status);
+    }
+  set_state (self, state, reason);
+}
+
+void
+mt_call_backend_set_has_video (MtCall *self, gboolean has_video)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  set_has_video (self, !!has_video);
+}
+
+void
+mt_call_backend_set_hold (MtCall *self, gboolean hold)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  set_local_hold (self, !!hold);
+}
+
+void
+mt_call_backend_detach (MtCall *self)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  self->backend_data = NULL;
+}
+
 /* ---- DTMF ------------------------------------------------------------------- */
 
 /* how long a digit sounds and the pause before the next, which covers its
@@ -1264,6 +1367,17 @@ mt_call_send_dtmf (MtCall *self, const char *digits)
   g_return_val_if_fail (MT_IS_CALL (self), FALSE);
   g_return_val_if_fail (digits != NULL, FALSE);
 
+  if (self->backend)
+    {
+      if (self->backend->send_dtmf == NULL || self->backend_data == NULL ||
+          !mt_dtmf_digits_valid (digits) ||
+          (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+          !self->backend->send_dtmf (self, digits, self->backend_data))
+        return FALSE;
+      for (const char *d = digits; *d; d++)
+        emit_dtmf (self, g_ascii_toupper (*d), FALSE, self->backend->protocol);
+      return TRUE;
+    }
   if (!mt_dtmf_digits_valid (digits) || self->nh == NULL ||
       (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD))
     return FALSE;
@@ -1316,6 +1430,14 @@ dtmf_info_received (MtCall *self, const sip_t *sip)
     return;
   if (mt_dtmf_digit_to_event (*p, NULL))
     emit_dtmf (self, g_ascii_toupper (*p), TRUE, DTMF_METHOD_INFO);
+}
+
+/* the peer pressed a key, said through another protocol (H.245 user input) */
+void
+mt_call_backend_dtmf_received (MtCall *self, char digit)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  emit_dtmf (self, g_ascii_toupper (digit), TRUE, self->backend ? self->backend->protocol : "sip");
 }
 
 /* ---- offer/answer outside the INVITE ------------------------------------------- */
