@@ -9,10 +9,11 @@ telephone-events (the peer reports them); the digit the peer sends
 
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import UiTest, check, screenshot, wait_for  # noqa: E402
+from harness import Atspi, UiTest, check, screenshot, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 from test_hold import call_window, press, shows, udp_port_taken  # noqa: E402
 
@@ -34,7 +35,11 @@ def dial_pad(t, app):
         # the peer's digit is shown
         wait_for(lambda: shows(app, win, "They pressed 9"), 15, "the peer's digit shown")
 
-        press(app.wait_find("Dial pad", "push button", 10, root=win))
+        pad = app.wait_find("Dial pad", "push button", 10, root=win)
+        press(pad)
+        wait_for(lambda: pad.get_state_set().contains(Atspi.StateType.PRESSED) or
+                 pad.get_state_set().contains(Atspi.StateType.CHECKED), 10, "the Dial pad on")
+        time.sleep(0.5)   # the keys slide in (250 ms)
         for key in "12#":
             press(app.wait_find(key, "push button", 10, root=win))
             wait_for(lambda: received(peer).endswith(key), 10, "the peer to get %r" % key)
