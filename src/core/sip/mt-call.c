@@ -379,9 +379,11 @@ already_tried (MtCall *self, const char *target)
   return FALSE;
 }
 
-/* A 3xx names where the callee is now: call there on a new handle, once
- * per target and at most MAX_REDIRECTS times (loops end). FALSE: the 3xx
- * ends the call. */
+/* A 3xx names where the callee is now. nua itself retries the Contact of
+ * a 3xx a few times (its retry count, which also drives digest
+ * authentication, so it stays on); when it gives up the 3xx comes here:
+ * call there on a new handle, once per target and at most MAX_REDIRECTS
+ * times (loops end). FALSE: the 3xx ends the call. */
 static gboolean
 follow_redirect (MtCall *self, const sip_t *sip)
 {
@@ -407,8 +409,7 @@ follow_redirect (MtCall *self, const sip_t *sip)
   g_message ("call %s: redirected to %s", self->id, target);
   g_ptr_array_add (self->redirects, g_strdup (target));
   to = g_strdup_printf ("<%s>", self->remote_uri);
-  nh = nua_handle (self->nua, self, NUTAG_URL (target), SIPTAG_TO_STR (to),
-                   NUTAG_RETRY_COUNT (0), TAG_END ());
+  nh = nua_handle (self->nua, self, NUTAG_URL (target), SIPTAG_TO_STR (to), TAG_END ());
   if (nh == NULL)
     return FALSE;
   mt_call_release_handle (self);
@@ -663,9 +664,7 @@ call_new_outgoing (nua_t          *nua,
 
   to = g_strdup_printf ("<%s>", uri);
   self->nua = nua;
-  /* no retries inside nua: a 3xx comes to follow_redirect(), once per target */
-  self->nh = nua_handle (nua, self, NUTAG_URL (uri), SIPTAG_TO_STR (to),
-                         NUTAG_RETRY_COUNT (0), TAG_END ());
+  self->nh = nua_handle (nua, self, NUTAG_URL (uri), SIPTAG_TO_STR (to), TAG_END ());
   if (self->nh == NULL)
     return NULL;
   n_handles++;
