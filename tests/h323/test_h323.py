@@ -229,16 +229,19 @@ class H323CallTest(unittest.TestCase):
         self.assertEqual(cap.problems(), "")
 
     def test_busy(self):
-        b = self.start_callee("bob", ["--auto-answer"], video=False)
-        a = self.start_caller("alice", "h323:127.0.0.1:%d" % b.h323_port, [], video=False)
+        # the first call must outlive the second's refusal, however slow the
+        # machine (ASan builds): no media timeout here
+        b = self.start_callee("bob", ["--auto-answer", "--media-timeout", "0"], video=False)
+        a = self.start_caller("alice", "h323:127.0.0.1:%d" % b.h323_port,
+                              ["--media-timeout", "0"], video=False)
         a.wait_call("active", 20)
         with H225Capture([b.h323_port]) as cap:
             c = self.start_caller("carol", "h323:127.0.0.1:%d" % b.h323_port,
                                   ["--exit-after-call"], video=False)
-            self.assertEqual(c.wait_exit(30), 1, c.describe())
+            self.assertEqual(c.wait_exit(30), 1, c.describe() + b.describe())
         self.assertEqual(c.end_reason(), "busy", c.describe())
         # the first call is untouched
-        self.assertEqual(a.call_states()[-1], "active")
+        self.assertEqual(a.call_states()[-1], "active", a.describe())
         msgs = cap.q931()
         self.assertEqual([m[0] for m in msgs], ["Setup", "ReleaseComplete"], msgs)
         self.assertEqual(msgs[1][3], "17")
