@@ -204,8 +204,14 @@ class H323CallTest(unittest.TestCase):
                                   video=False)
             self.assertEqual(a.wait_exit(30), 0, a.describe())
             self.assertEqual(b.wait_exit(30), 0, b.describe())
-        got_b = [e["digit"] for e in b.events if e.get("event") == "dtmf"]
-        got_a = [e["digit"] for e in a.events if e.get("event") == "dtmf"]
+        def keys(p, direction):
+            return [e["digit"] for e in p.events
+                    if e.get("event") == "dtmf" and e.get("direction") == direction]
+        got_b = keys(b, "in")
+        got_a = keys(a, "in")
+        self.assertEqual(keys(a, "out"), ["1", "*", "5"], a.describe())
+        self.assertEqual({e.get("method") for e in a.events if e.get("event") == "dtmf"},
+                         {"h323"}, a.describe())
         self.assertEqual(got_b, ["1", "*", "5"], b.describe())
         self.assertEqual(got_a, ["9", "#"], a.describe())
         self.assertEqual(cap.problems(), "", "tshark found malformed packets")

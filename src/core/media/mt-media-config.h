@@ -22,6 +22,7 @@ typedef struct {
   guint     height;
   guint     framerate;
   guint     media_timeout_s;    /* no RTP for this long ends the call */
+  gboolean  no_telephone_event; /* leave RFC 4733 events out of our SDP: DTMF as SIP INFO */
 } MtMediaConfig;
 
 MtMediaConfig *mt_media_config_new  (void);

@@ -161,6 +161,7 @@ typedef struct {
   MtSdpCodec    *recv_codec;     /* same format, with the payload number we receive (our SDP) */
   guint          send_dtmf_pt;   /* 0 when no telephone-event */
   guint          recv_dtmf_pt;
+  guint          dtmf_clock_rate; /* of telephone-event (RFC 4733), when negotiated */
 } MtSdpNegotiated;
 /* When `enabled` is FALSE, send_codec/recv_codec/remote_* may be NULL/0. */
 

@@ -48,7 +48,7 @@ void     mt_call_backend_set_state (MtCall      *self,
 void     mt_call_backend_set_has_video (MtCall *self, gboolean has_video);
 /* the local hold flag ("hold" property) once the backend did it */
 void     mt_call_backend_set_hold  (MtCall *self, gboolean hold);
-/* the peer pressed a key: emits "dtmf-received" */
+/* the peer pressed a key: emits "dtmf" (digit, TRUE, the protocol's name) */
 void     mt_call_backend_dtmf_received (MtCall *self, char digit);
 /* forget the backend's data: actions do nothing from now on */
 void     mt_call_backend_detach    (MtCall *self);
