@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include <string.h>
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/url.h>
@@ -439,6 +440,25 @@ shutdown_timeout_cb (gpointer user_data)
 
 /* ---- the nua callback ------------------------------------------------------------ */
 
+static void account_event (MtAccount *self, nua_event_t event, int status,
+                           nua_handle_t *nh, sip_t const *sip);
+
+/* The address the message in @saved came from, or NULL */
+static GInetAddress *
+message_source (nua_saved_event_t *saved)
+{
+  nua_event_data_t const *data = nua_event_data (saved);
+  su_addrinfo_t *ai = data && data->e_msg ? msg_addrinfo (data->e_msg) : NULL;
+  g_autoptr(GSocketAddress) sa = NULL;
+
+  if (ai == NULL || ai->ai_addr == NULL)
+    return NULL;
+  sa = g_socket_address_new_from_native (ai->ai_addr, ai->ai_addrlen);
+  if (!G_IS_INET_SOCKET_ADDRESS (sa))
+    return NULL;
+  return g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa)));
+}
+
 static void
 nua_callback (nua_event_t   event,
               int           status,
@@ -450,7 +470,19 @@ nua_callback (nua_event_t   event,
               sip_t const  *sip,
               tagi_t        tags[])
 {
+  g_autoptr(GInetAddress) source = NULL;
+  nua_saved_event_t saved[1];
+  gboolean challenge = status == 401 || status == 407;
+
   g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
+
+  /* a challenge is answered only when it came from our next hop; the saved
+   * event (and so sip, phrase and tags) lives until we destroy it below */
+  if (challenge && nua_save_event (nua, saved))
+    source = message_source (saved);
+  else
+    challenge = FALSE;
+  mt_credentials_set_source (self->credentials, source);
 
   if (call != NULL)
     {
@@ -458,8 +490,21 @@ nua_callback (nua_event_t   event,
       mt_call_handle_event (call, event, status, phrase, sip, tags);
       forget_call_if_done (self, call);
       g_object_unref (call);
-      return;
     }
+  else
+    account_event (self, event, status, nh, sip);
+  mt_credentials_set_source (self->credentials, NULL);
+  if (challenge)
+    nua_destroy_event (saved);
+}
+
+static void
+account_event (MtAccount    *self,
+               nua_event_t   event,
+               int           status,
+               nua_handle_t *nh,
+               sip_t const  *sip)
+{
 
   switch (event)
     {
@@ -552,6 +597,7 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
     }
   self->contact_uri = g_strdup_printf ("sip:%s@%s:%u", self->user, host, self->listen_port);
   self->credentials = mt_credentials_new (self->user);
+  mt_credentials_set_server (self->credentials, self->aor, proxy);
 
   self->stack = mt_sip_stack_dup_default ();
   self->nua = nua_create (mt_sip_stack_get_root (self->stack), nua_callback, self,

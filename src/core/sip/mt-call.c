@@ -314,6 +314,7 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
     }
   if (status < 300)
     {
+      self->auth_tried = FALSE;  /* a later challenge in the call is a new one */
       answer_arrived (self, sip);
       return;
     }

@@ -1,0 +1,92 @@
+"""Secure suite (issue 10): each defect found by hostile testing, as a test
+that failed before its fix, then SIP over TLS and SRTP.
+
+Needs MTAVIP_CLI=<builddir>/src/cli/mtavip-cli (meson test --suite secure
+sets it); without it every test FAILS.
+"""
+
+import os
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "interop"))
+sys.path.insert(0, HERE)
+
+from clirunner import CliPhone, cli_path  # noqa: E402
+from fixtures import ports  # noqa: E402
+from fixtures.kamailio import Kamailio  # noqa: E402
+from hostile import Challenger  # noqa: E402
+
+
+def started(test, fixture):
+    test.addCleanup(fixture.stop)
+    fixture.start()
+    return fixture
+
+
+class SecureCase(unittest.TestCase):
+    def setUp(self):
+        cli_path()
+        self._clis = []
+        self.addCleanup(self._report)
+
+    def _report(self):
+        outcome = getattr(self, "_outcome", None)
+        result = getattr(outcome, "result", None)
+        if result is None:
+            return
+        if any(t is self for t, _ in list(result.failures) + list(result.errors)):
+            for c in self._clis:
+                sys.stderr.write("\n--- %s ---\n" % c.describe())
+
+    def cli(self, account, password, registrar, **kw):
+        c = CliPhone(account=account, password=password, registrar=registrar,
+                     name="cli-%d" % len(self._clis), video=False, **kw)
+        self._clis.append(c)
+        return started(self, c)
+
+
+class PasswordTest(SecureCase):
+    def test_password_with_colon_registers(self):
+        kam = started(self, Kamailio(users={"alice": "pa:ss:w%rd"}))
+        cli = self.cli(kam.uri("alice"), "pa:ss:w%rd", kam.proxy_uri)
+        cli.wait_registration("registered")
+        self.assertTrue(kam.wait_registered("alice"))
+
+
+class ChallengeTest(SecureCase):
+    """A challenge gets our password only for our server's realm and only
+    when it comes from our server (captured at the responder's socket)."""
+
+    def challenged(self, realm, reply_from):
+        port = ports.free_port()
+        hostile = started(self, Challenger(port, realm, reply_from))
+        registrar = "sip:127.0.0.1:%d" % port
+        cli = self.cli("sip:alice@127.0.0.1:%d" % port, "secret", registrar)
+        deadline = time.monotonic() + 6
+        while time.monotonic() < deadline and not hostile.authorized():
+            time.sleep(0.2)
+        time.sleep(1)
+        return hostile, cli
+
+    def test_challenge_from_our_server_is_answered(self):
+        # the control: the responder can see an Authorization when one is sent
+        hostile, _ = self.challenged("127.0.0.1", "127.0.0.1")
+        self.assertTrue(hostile.authorized(), hostile.requests)
+
+    def test_foreign_realm_gets_no_authorization(self):
+        hostile, cli = self.challenged("evil.example", "127.0.0.1")
+        self.assertTrue(hostile.requests, "no REGISTER arrived\n" + cli.describe())
+        self.assertEqual(hostile.authorized(), [])
+
+    def test_challenge_from_third_address_gets_no_authorization(self):
+        hostile, cli = self.challenged("127.0.0.1", "127.0.0.2")
+        self.assertTrue(hostile.requests, "no REGISTER arrived\n" + cli.describe())
+        self.assertEqual(hostile.authorized(), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
