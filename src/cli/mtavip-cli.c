@@ -14,6 +14,8 @@
 #include <string.h>
 #include <locale.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <glib/gi18n.h>
 #include <gst/gst.h>
 
@@ -494,8 +496,17 @@ read_password (Cli *cli)
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
+  GStatBuf st;
+
   if (cli->password_file == NULL)
     return g_strdup (g_getenv ("MTAVIP_PASSWORD"));
+  /* like ssh with a private key: a secret others can read is not used */
+  if (g_stat (cli->password_file, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      usage_error (_("the password file %s can be read by other users: make it private with chmod 600"),
+                   cli->password_file);
+      return NULL;
+    }
   if (!g_file_get_contents (cli->password_file, &contents, NULL, &error))
     {
       usage_error (_("cannot read the password file: %s"), error->message);

@@ -6,7 +6,10 @@ sets it); without it every test FAILS.
 """
 
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -55,6 +58,35 @@ class PasswordTest(SecureCase):
         cli = self.cli(kam.uri("alice"), "pa:ss:w%rd", kam.proxy_uri)
         cli.wait_registration("registered")
         self.assertTrue(kam.wait_registered("alice"))
+
+
+class PasswordFileTest(SecureCase):
+    def run_with_password_file(self, mode):
+        d = tempfile.mkdtemp(prefix="mtavip-secure-")
+        self.addCleanup(shutil.rmtree, d, True)
+        pw = os.path.join(d, "password")
+        with open(pw, "w") as f:
+            f.write("secret")
+        os.chmod(pw, mode)
+        # an unreachable registrar: the CLI either refuses at once or runs
+        try:
+            return subprocess.run([cli_path(), "--json", "--listen", "127.0.0.1:%d" % ports.free_port(),
+                                   "--account", "sip:alice@127.0.0.1:9", "--password-file", pw],
+                                  capture_output=True, text=True, timeout=5)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def test_password_file_readable_by_others_is_refused(self):
+        for mode in (0o644, 0o640, 0o604):
+            r = self.run_with_password_file(mode)
+            self.assertIsNotNone(r, "a %o password file was used" % mode)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            lines = [l for l in r.stderr.splitlines() if not l.startswith("su_source")]
+            self.assertEqual(len(lines), 1, r.stderr)
+            self.assertIn("chmod 600", lines[0])
+
+    def test_private_password_file_is_used(self):
+        self.assertIsNone(self.run_with_password_file(0o600), "a 600 password file was refused")
 
 
 class ChallengeTest(SecureCase):
