@@ -74,3 +74,43 @@ class Challenger:
                          % (self.realm, n, int(time.time())))
             reply.append("Content-Length: 0")
             self.out.sendto(("\r\n".join(reply) + "\r\n\r\n").encode(), addr)
+
+
+SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=\xff\xfe session\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+       "m=audio %d RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+
+
+def invite(target_port, from_port, display=b'"Eve \xff\xfe\xc3"', user=b"eve%ff",
+           source="127.0.0.1", extra=b"", branch="z9hG4bKhostile1", sdp_port=40000):
+    """Send one INVITE over UDP to 127.0.0.1:target_port from source:from_port;
+    return the socket (to read responses from)."""
+    sdp = (SDP % sdp_port).encode("latin-1")
+    msg = (b"INVITE sip:mtavip@127.0.0.1:%d SIP/2.0\r\n" % target_port
+           + b"Via: SIP/2.0/UDP %s:%d;branch=%s;rport\r\n" % (source.encode(), from_port, branch.encode())
+           + b"Max-Forwards: 70\r\n"
+           + b"From: " + display + b" <sip:" + user + b"@%s:%d>;tag=h1\r\n" % (source.encode(), from_port)
+           + b"To: <sip:mtavip@127.0.0.1:%d>\r\n" % target_port
+           + b"Call-ID: hostile-%s@%s\r\n" % (branch.encode(), source.encode())
+           + b"CSeq: 1 INVITE\r\n"
+           + b"Contact: <sip:eve@%s:%d>\r\n" % (source.encode(), from_port)
+           + extra
+           + b"Content-Type: application/sdp\r\n"
+           + b"Content-Length: %d\r\n\r\n" % len(sdp) + sdp)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((source, from_port))
+    s.settimeout(0.5)
+    s.sendto(msg, ("127.0.0.1", target_port))
+    return s
+
+
+def responses(sock, seconds):
+    """Status lines received on sock within seconds."""
+    out = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            data, _ = sock.recvfrom(65535)
+        except socket.timeout:
+            continue
+        out.append(data.split(b"\r\n", 1)[0].decode("latin-1"))
+    return out

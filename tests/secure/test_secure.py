@@ -5,8 +5,10 @@ Needs MTAVIP_CLI=<builddir>/src/cli/mtavip-cli (meson test --suite secure
 sets it); without it every test FAILS.
 """
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -21,7 +23,7 @@ sys.path.insert(0, HERE)
 from clirunner import CliPhone, cli_path  # noqa: E402
 from fixtures import ports  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
-from hostile import Challenger  # noqa: E402
+from hostile import Challenger, invite, responses  # noqa: E402
 
 
 def started(test, fixture):
@@ -87,6 +89,46 @@ class PasswordFileTest(SecureCase):
 
     def test_private_password_file_is_used(self):
         self.assertIsNone(self.run_with_password_file(0o600), "a 600 password file was refused")
+
+
+class RawCli:
+    """mtavip-cli --json with its stdout kept as bytes (to check the encoding)."""
+
+    def __init__(self, test, *args):
+        self.port = ports.free_port()
+        self.proc = subprocess.Popen([cli_path(), "--json", "--listen", "127.0.0.1:%d" % self.port,
+                                      "--audio-source", "test", "--audio-sink", "fake", "--no-video",
+                                      *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        test.addCleanup(self.stop)
+        time.sleep(1)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.out, self.err = self.proc.communicate()
+        return self.out, self.err
+
+
+class Utf8Test(SecureCase):
+    def test_invalid_utf8_from_gives_valid_json(self):
+        cli = RawCli(self)
+        sock = invite(cli.port, ports.free_port(), user=b"eve\xff\xc3")
+        self.addCleanup(sock.close)
+        self.assertTrue(any(r.startswith("SIP/2.0 180") for r in responses(sock, 2)),
+                        "the INVITE did not ring")
+        out, err = cli.stop()
+        self.assertNotIn(b"CRITICAL", err, err.decode("utf-8", "replace"))
+        text = out.decode("utf-8")  # strict: raises on invalid UTF-8
+        events = [json.loads(l) for l in text.splitlines() if l.strip()]
+        calls = [e for e in events if e.get("event") == "call"]
+        self.assertTrue(calls, text)
+        self.assertIn("eve", calls[0].get("remote") or "", calls[0])
 
 
 class ChallengeTest(SecureCase):

@@ -15,6 +15,7 @@
 #include "mt-call-private.h"
 #include "mt-sdp.h"
 #include "mt-sip-status.h"
+#include "mt-text.h"
 
 #define RING_TIMEOUT_S 60
 
@@ -222,8 +223,10 @@ local_sdp_string (MtCall *self)
 static void
 remember_status (MtCall *self, int status, const char *phrase)
 {
+  g_autofree char *text = mt_text_from_network (phrase ? phrase : "", -1, FALSE);
+
   g_free (self->end_status);
-  self->end_status = g_strdup_printf ("%d %s", status, phrase ? phrase : "");
+  self->end_status = g_strdup_printf ("%d %s", status, text);
 }
 
 /* ---- outgoing --------------------------------------------------------------- */
@@ -528,10 +531,12 @@ take_remote_identity (MtCall *self, const sip_t *sip)
 
   if (from == NULL)
     return;
-  self->remote_uri = url_as_string (NULL, from->a_url);
+  g_autofree char *uri = url_as_string (NULL, from->a_url);
+
+  self->remote_uri = mt_text_from_network (uri, -1, FALSE);
   if (from->a_display && *from->a_display)
     {
-      self->remote_name = g_strdup (from->a_display);
+      self->remote_name = mt_text_from_network (from->a_display, -1, FALSE);
       if (self->remote_name[0] == '"')
         {
           g_autofree char *quoted = self->remote_name;
