@@ -7,7 +7,9 @@ sets it); without it every test FAILS.
 
 import json
 import os
+import resource
 import shutil
+import socket
 import signal
 import subprocess
 import sys
@@ -129,6 +131,48 @@ class Utf8Test(SecureCase):
         calls = [e for e in events if e.get("event") == "call"]
         self.assertTrue(calls, text)
         self.assertIn("eve", calls[0].get("remote") or "", calls[0])
+
+
+def desktop_fd_limit():
+    """The limits of a desktop session: soft 1024, hard as high as allowed."""
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))
+
+
+class FloodTest(SecureCase):
+    def test_call_connects_under_tcp_connection_flood(self):
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        if hard != resource.RLIM_INFINITY and hard < 2400:
+            self.fail("the hard fd limit (%d) is too low for this test" % hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(4096, resource.getrlimit(
+            resource.RLIMIT_NOFILE)[0]), hard))
+        bob_port = ports.free_port()
+        bob = subprocess.Popen([cli_path(), "--json", "--listen", "127.0.0.1:%d" % bob_port,
+                                "--audio-source", "test", "--audio-sink", "fake", "--no-video",
+                                "--auto-answer"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               preexec_fn=desktop_fd_limit)
+        self.addCleanup(lambda: (bob.poll() is None and bob.kill(), bob.wait()))
+        time.sleep(1)
+        conns = []
+        self.addCleanup(lambda: [c.close() for c in conns])
+        refused = 0
+        for _ in range(1100):
+            try:
+                conns.append(socket.create_connection(("127.0.0.1", bob_port), timeout=0.5))
+            except OSError:
+                refused += 1  # the listen backlog is full: the phone stopped accepting
+        time.sleep(1)
+        caller = RawCli(self, "--call", "sip:bob@127.0.0.1:%d" % bob_port, "--hangup-after", "3")
+        try:
+            caller.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            pass
+        out, err = caller.stop()
+        states = [json.loads(l).get("state") for l in out.decode().splitlines()
+                  if l.strip() and json.loads(l).get("event") == "call"]
+        self.assertIn("active", states, "%d connections not accepted\n%s%s"
+                      % (refused, out.decode(), err.decode()[-2000:]))
 
 
 class ChallengeTest(SecureCase):

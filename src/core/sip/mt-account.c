@@ -31,6 +31,8 @@
 #define REGISTER_RETRY_JITTER   20
 /* the longest Retry-After we wait for */
 #define RETRY_AFTER_MAX_S       3600
+/* an incoming TCP connection with no message and no user for this long */
+#define IDLE_CONNECTION_MS      (3 * 60 * 1000)
 
 struct _MtAccount
 {
@@ -603,6 +605,9 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
   self->nua = nua_create (mt_sip_stack_get_root (self->stack), nua_callback, self,
                           NUTAG_URL (bind_url),
                           TAG_IF (mt_sip_stack_get_trace (self->stack), TPTAG_LOG (1)),
+                          /* a connection nobody uses is closed after a while:
+                           * a flood of idle connections does not stay */
+                          TPTAG_IDLE (IDLE_CONNECTION_MS),
                           TAG_END ());
   if (self->nua == NULL)
     {
