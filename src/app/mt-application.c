@@ -14,6 +14,8 @@
 #include "mt-application.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "mt-call-view.h"
 #include "mt-echo-service.h"
@@ -43,6 +45,8 @@ struct _MtApplication
   GHashTable     *calls;       /* id -> MtCallView, also after the call ended */
   GCancellable   *cancellable;
   guint           stats_id;
+  guint           sigterm_id;
+  guint           sigint_id;
 };
 
 G_DEFINE_FINAL_TYPE (MtApplication, mt_application, ADW_TYPE_APPLICATION)
@@ -543,6 +547,17 @@ test_hooks_enabled (void)
 
 /* ---- GApplication ------------------------------------------------------------- */
 
+/* SIGTERM (logging out, systemd, kill) and SIGINT (Ctrl+C in a terminal):
+ * quit the ordinary way, so calls are hung up or cancelled and the account
+ * un-registered (shutdown_core) before the process goes. */
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  g_message ("signal received: hanging up and quitting");
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 mt_application_startup (GApplication *application)
 {
@@ -553,6 +568,8 @@ mt_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (mt_application_parent_class)->startup (application);
 
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_on_signal, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_on_signal, self);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -657,6 +674,8 @@ mt_application_shutdown (GApplication *application)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
   if (self->ringtone)
     mt_ringtone_stop (self->ringtone);
   shutdown_core (self);
