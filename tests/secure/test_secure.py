@@ -131,6 +131,7 @@ class Utf8Test(SecureCase):
         calls = [e for e in events if e.get("event") == "call"]
         self.assertTrue(calls, text)
         self.assertIn("eve", calls[0].get("remote") or "", calls[0])
+        self.assertIs(calls[0].get("verified"), False, calls[0])
 
 
 def desktop_fd_limit():
@@ -173,6 +174,41 @@ class FloodTest(SecureCase):
                   if l.strip() and json.loads(l).get("event") == "call"]
         self.assertIn("active", states, "%d connections not accepted\n%s%s"
                       % (refused, out.decode(), err.decode()[-2000:]))
+
+
+class DirectCallTest(SecureCase):
+    """With an account, a call rings only when it comes through the
+    registrar/proxy; one sent straight to the phone is refused."""
+
+    def test_direct_invite_refused_with_account(self):
+        kam = started(self, Kamailio())
+        alice = self.cli(kam.uri("alice"), kam.users["alice"], kam.proxy_uri)
+        alice.wait_registration("registered")
+        sock = invite(alice.listen_port, ports.free_port(), source="127.0.0.2")
+        self.addCleanup(sock.close)
+        got = responses(sock, 3)
+        self.assertTrue(any(r.startswith("SIP/2.0 403") for r in got), got)
+        self.assertFalse(any(r.startswith("SIP/2.0 180") for r in got), got)
+        self.assertEqual([e for e in alice.events if e.get("event") == "call"], [])
+
+        # through Kamailio it rings, and the caller counts as verified
+        bob = self.cli(kam.uri("bob"), kam.users["bob"], kam.proxy_uri,
+                       extra=["--call", kam.uri("alice"), "--hangup-after", "2"])
+        ev = alice.wait_call("incoming", 20)
+        self.assertIs(ev.get("verified"), True, ev)
+        bob.wait_call("ringing", 10)
+
+    def test_direct_invite_accepted_when_allowed(self):
+        kam = started(self, Kamailio())
+        alice = self.cli(kam.uri("alice"), kam.users["alice"], kam.proxy_uri,
+                         extra=["--accept-direct-calls"])
+        alice.wait_registration("registered")
+        sock = invite(alice.listen_port, ports.free_port(), source="127.0.0.2")
+        self.addCleanup(sock.close)
+        got = responses(sock, 3)
+        self.assertTrue(any(r.startswith("SIP/2.0 180") for r in got), got)
+        ev = alice.wait_call("incoming", 5)
+        self.assertIs(ev.get("verified"), False, ev)
 
 
 class ChallengeTest(SecureCase):

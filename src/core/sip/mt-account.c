@@ -53,6 +53,7 @@ struct _MtAccount
   MtMediaConfig       *media_config;
   guint                expires;
   gboolean             single_call;
+  int                  accept_direct; /* -1: the default for the mode */
 
   MtRegistrationState  reg_state;
   MtEndReason          reg_reason;
@@ -266,8 +267,10 @@ forget_call_if_done (MtAccount *self, MtCall *call)
 /* ---- incoming calls -------------------------------------------------------- */
 
 static void
-incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
+incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddress *source)
 {
+  /* our server vouches for whom it lets through; anyone can reach us directly */
+  gboolean via_server = self->aor && mt_credentials_is_next_hop (self->credentials, source);
   g_autoptr(GError) error = NULL;
   g_autoptr(MtMediaSession) media = NULL;
   g_autofree char *id = NULL;
@@ -277,6 +280,17 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
   if (self->shutdown_task || (self->single_call && active_calls (self) > 0))
     {
       nua_respond (nh, SIP_486_BUSY_HERE, TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+  if (!via_server && !mt_account_get_accept_direct_calls (self))
+    {
+      g_autofree char *from = source ? g_inet_address_to_string (source) : NULL;
+
+      g_message ("refusing a call from %s: not through our server", from ? from : "?");
+      nua_respond (nh, SIP_403_FORBIDDEN,
+                   SIPTAG_WARNING_STR ("399 mtavipclient \"This phone takes calls only through its server\""),
+                   TAG_END ());
       nua_handle_destroy (nh);
       return;
     }
@@ -298,7 +312,7 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
     }
 
   id = g_strdup_printf ("%u", next_call_id++);
-  call = mt_call_new_incoming (self->credentials, id, nh, sip, media);
+  call = mt_call_new_incoming (self->credentials, id, nh, sip, via_server, media);
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
@@ -443,7 +457,7 @@ shutdown_timeout_cb (gpointer user_data)
 /* ---- the nua callback ------------------------------------------------------------ */
 
 static void account_event (MtAccount *self, nua_event_t event, int status,
-                           nua_handle_t *nh, sip_t const *sip);
+                           nua_handle_t *nh, sip_t const *sip, GInetAddress *source);
 
 /* The address the message in @saved came from, or NULL */
 static GInetAddress *
@@ -474,16 +488,17 @@ nua_callback (nua_event_t   event,
 {
   g_autoptr(GInetAddress) source = NULL;
   nua_saved_event_t saved[1];
-  gboolean challenge = status == 401 || status == 407;
+  /* a challenge is answered, an INVITE trusted, by where it came from */
+  gboolean need_source = status == 401 || status == 407 || event == nua_i_invite;
 
   g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
 
-  /* a challenge is answered only when it came from our next hop; the saved
-   * event (and so sip, phrase and tags) lives until we destroy it below */
-  if (challenge && nua_save_event (nua, saved))
+  /* the saved event (and so sip, phrase and tags) lives until we destroy it
+   * below */
+  if (need_source && nua_save_event (nua, saved))
     source = message_source (saved);
   else
-    challenge = FALSE;
+    need_source = FALSE;
   mt_credentials_set_source (self->credentials, source);
 
   if (call != NULL)
@@ -494,9 +509,9 @@ nua_callback (nua_event_t   event,
       g_object_unref (call);
     }
   else
-    account_event (self, event, status, nh, sip);
+    account_event (self, event, status, nh, sip, source);
   mt_credentials_set_source (self->credentials, NULL);
-  if (challenge)
+  if (need_source)
     nua_destroy_event (saved);
 }
 
@@ -505,13 +520,14 @@ account_event (MtAccount    *self,
                nua_event_t   event,
                int           status,
                nua_handle_t *nh,
-               sip_t const  *sip)
+               sip_t const  *sip,
+               GInetAddress *source)
 {
 
   switch (event)
     {
     case nua_i_invite:
-      incoming_invite (self, nh, sip);
+      incoming_invite (self, nh, sip, source);
       break;
     case nua_r_register:
     case nua_r_unregister:
@@ -740,6 +756,22 @@ mt_account_set_expires (MtAccount *self, guint seconds)
 {
   g_return_if_fail (MT_IS_ACCOUNT (self));
   self->expires = seconds;
+}
+
+void
+mt_account_set_accept_direct_calls (MtAccount *self, gboolean accept)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  self->accept_direct = !!accept;
+}
+
+gboolean
+mt_account_get_accept_direct_calls (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), TRUE);
+  if (self->accept_direct >= 0)
+    return self->accept_direct;
+  return self->aor == NULL;
 }
 
 void
@@ -1044,6 +1076,7 @@ mt_account_init (MtAccount *self)
   self->media_config = mt_media_config_new ();
   self->expires = 3600;
   self->single_call = TRUE;
+  self->accept_direct = -1;
   mt_backoff_init (&self->reg_backoff, REGISTER_RETRY_FIRST_MS, REGISTER_RETRY_MAX_MS,
                    REGISTER_RETRY_JITTER);
 }

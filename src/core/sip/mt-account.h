@@ -56,6 +56,10 @@ const MtMediaConfig *mt_account_get_media_config (MtAccount *self);
 void                 mt_account_set_expires      (MtAccount *self, guint seconds);
 /* Incoming calls while a call is going on get 486 Busy Here (default TRUE) */
 void                 mt_account_set_single_call  (MtAccount *self, gboolean single);
+/* Whether an INVITE that does not come from the registrar/proxy rings: by
+ * default not with an account (refused with 403), always without one. */
+void                 mt_account_set_accept_direct_calls (MtAccount *self, gboolean accept);
+gboolean             mt_account_get_accept_direct_calls (MtAccount *self);
 
 void                 mt_account_register   (MtAccount *self);
 void                 mt_account_unregister (MtAccount *self);

@@ -32,6 +32,7 @@ struct _MtCall
   char            *end_status;
   char            *remote_uri;
   char            *remote_name;
+  gboolean         caller_verified;
   MtMediaSession  *media;
   MtSdpSession    *local_sdp;
   MtSdpSession    *remote_sdp;
@@ -581,9 +582,12 @@ mt_call_new_incoming (MtCredentials  *credentials,
                       const char     *id,
                       nua_handle_t   *nh,
                       const sip_t    *sip,
+                      gboolean        verified,
                       MtMediaSession *media)
 {
   MtCall *self = call_new (credentials, id, MT_CALL_DIRECTION_INCOMING, media);
+
+  self->caller_verified = verified;
 
   self->nh = nua_handle_ref (nh);
   n_handles++;
@@ -612,6 +616,13 @@ mt_call_release_handle (MtCall *self)
     nua_handle_unref (self->nh);
   self->nh = NULL;
   n_handles--;
+}
+
+gboolean
+mt_call_get_caller_verified (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->direction == MT_CALL_DIRECTION_OUTGOING || self->caller_verified;
 }
 
 gboolean

@@ -131,19 +131,27 @@ hop_addresses (MtCredentials *self)
   return self->hop_addrs;
 }
 
+gboolean
+mt_credentials_is_next_hop (MtCredentials *self, GInetAddress *address)
+{
+  GPtrArray *addrs;
+
+  g_return_val_if_fail (MT_IS_CREDENTIALS (self), FALSE);
+
+  if (address == NULL)
+    return FALSE;
+  addrs = hop_addresses (self);
+  for (guint i = 0; i < addrs->len; i++)
+    if (g_inet_address_equal (addrs->pdata[i], address))
+      return TRUE;
+  return FALSE;
+}
+
 /* Did the response being handled come from our next hop? */
 static gboolean
 from_next_hop (MtCredentials *self)
 {
-  GPtrArray *addrs;
-
-  if (self->source == NULL)
-    return FALSE;
-  addrs = hop_addresses (self);
-  for (guint i = 0; i < addrs->len; i++)
-    if (g_inet_address_equal (addrs->pdata[i], self->source))
-      return TRUE;
-  return FALSE;
+  return mt_credentials_is_next_hop (self, self->source);
 }
 
 static gboolean

@@ -28,6 +28,10 @@ void           mt_credentials_set_server   (MtCredentials *self,
 void           mt_credentials_set_source   (MtCredentials *self,
                                             GInetAddress  *source);
 
+/* Is @address (NULL: unknown) one of the next hop's? */
+gboolean       mt_credentials_is_next_hop  (MtCredentials *self,
+                                            GInetAddress  *address);
+
 /* What nua_authenticate() takes for the challenge in a 401/407 response
  * (mt_digest_credentials()), or NULL when there is no password, the
  * response carries no challenge with a realm, the realm is not our server's
