@@ -94,11 +94,28 @@ mt_application_dup_display_name (MtApplication *self, const char *uri, const cha
   return g_strdup (uri ? uri : "");
 }
 
+char *
+mt_application_dup_caller_name (MtApplication *self, MtCall *call)
+{
+  const char *uri;
+
+  g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (MT_IS_CALL (call), NULL);
+
+  uri = mt_call_get_remote_uri (call);
+  if (mt_call_get_caller_verified (call))
+    return mt_application_dup_display_name (self, uri, mt_call_get_remote_name (call));
+  /* anyone can write any name and address in a From sent to us directly:
+   * no contact's name for it, and not the name it claims */
+  if (uri && g_str_has_prefix (uri, "sip:"))
+    return g_strdup (uri + 4);
+  return g_strdup (uri ? uri : "");
+}
+
 static char *
 caller_name (MtApplication *self, MtCall *call)
 {
-  return mt_application_dup_display_name (self, mt_call_get_remote_uri (call),
-                                          mt_call_get_remote_name (call));
+  return mt_application_dup_caller_name (self, call);
 }
 
 /* a call stopped ringing: its notification goes; the ringtone once no other call rings */
@@ -301,6 +318,9 @@ start_account (MtApplication *self)
       return;
     }
   mt_account_set_media_config (self->account, config);
+  if (aor)
+    mt_account_set_accept_direct_calls (self->account,
+                                        mt_settings_get_accept_direct_calls (self->settings));
   g_signal_connect (self->account, "call-added", G_CALLBACK (call_added_cb), self);
   g_signal_connect (self->account, "incoming-call", G_CALLBACK (incoming_call_cb), self);
   g_message ("listening for calls at %s", mt_account_get_contact_uri (self->account));
