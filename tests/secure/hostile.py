@@ -76,15 +76,16 @@ class Challenger:
             self.out.sendto(("\r\n".join(reply) + "\r\n\r\n").encode(), addr)
 
 
-SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=\xff\xfe session\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=\xff\xfe session\r\nc=IN IP4 %s\r\nt=0 0\r\n"
        "m=audio %d RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
 
 
 def invite(target_port, from_port, display=b'"Eve \xff\xfe\xc3"', user=b"eve%ff",
-           source="127.0.0.1", extra=b"", branch="z9hG4bKhostile1", sdp_port=40000):
+           source="127.0.0.1", extra=b"", branch="z9hG4bKhostile1", sdp_port=40000,
+           sdp_host="127.0.0.1"):
     """Send one INVITE over UDP to 127.0.0.1:target_port from source:from_port;
     return the socket (to read responses from)."""
-    sdp = (SDP % sdp_port).encode("latin-1")
+    sdp = (SDP % (sdp_host, sdp_port)).encode("latin-1")
     msg = (b"INVITE sip:mtavip@127.0.0.1:%d SIP/2.0\r\n" % target_port
            + b"Via: SIP/2.0/UDP %s:%d;branch=%s;rport\r\n" % (source.encode(), from_port, branch.encode())
            + b"Max-Forwards: 70\r\n"

@@ -211,6 +211,38 @@ class DirectCallTest(SecureCase):
         self.assertIs(ev.get("verified"), False, ev)
 
 
+class ReflectorTest(SecureCase):
+    def test_no_media_to_a_silent_third_party_after_10s(self):
+        """An auto-answering phone called with c= naming a victim that never
+        answers: media goes there at first, and stops after 10 s."""
+        victim = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        victim.bind(("127.0.0.3", 0))
+        victim.settimeout(0.2)
+        self.addCleanup(victim.close)
+        vport = victim.getsockname()[1]
+        cli = RawCli(self, "--auto-answer", "--media-timeout", "60")
+        t0 = time.monotonic()
+        sock = invite(cli.port, ports.free_port(), user=b"eve", display=b'"Eve"',
+                      sdp_host="127.0.0.3", sdp_port=vport)
+        self.addCleanup(sock.close)
+        early, late = 0, 0
+        while time.monotonic() - t0 < 16:
+            try:
+                victim.recvfrom(65535)
+            except socket.timeout:
+                continue
+            t = time.monotonic() - t0
+            if t < 9:
+                early += 1
+            elif t > 12.5:
+                late += 1
+        out, err = cli.stop()
+        self.assertGreater(early, 20, "no media reached the c= address at first\n"
+                           + err.decode()[-1500:])
+        self.assertEqual(late, 0, "still sending to a silent address after 10 s\n"
+                         + err.decode()[-1500:])
+
+
 class ChallengeTest(SecureCase):
     """A challenge gets our password only for our server's realm and only
     when it comes from our server (captured at the responder's socket)."""
