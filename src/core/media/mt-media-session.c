@@ -51,6 +51,7 @@ typedef struct {
   gint             height;       /* atomic */
   gint             last_rx;      /* main thread: rx_packets at the last tick */
   gint             rx_rtcp;      /* atomic: RTCP packets received */
+  gint             rx_rtcp_bytes; /* atomic: follows rx_rtcp (count_packets_cb) */
   gint             tx_blocked;   /* atomic: nothing came back, we send nothing */
   guint            undecodable_ticks; /* main thread */
   /* under MtMediaSession.recv_lock (written by "pad-added") */
