@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import APP_ID, App, Environment, log, wait_for  # noqa: E402
+from harness import APP_ID, App, Environment, check, log, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
 
@@ -28,8 +28,9 @@ def configure_account(env, kam):
                         "xdg:schema", APP_ID + ".Account", "account", ACCOUNT],
                        input=kam.users["alice"], text=True, env=env.env, capture_output=True,
                        timeout=15)
-    assert r.returncode == 0, r.stderr
-    assert env.keyring.lookup(account=ACCOUNT) == kam.users["alice"]
+    check(r.returncode == 0, "secret-tool could not store the password", r.stderr)
+    check(env.keyring.lookup(account=ACCOUNT) == kam.users["alice"],
+          "the password is not in the keyring")
 
 
 def main():
@@ -55,16 +56,16 @@ def main():
         t0 = time.monotonic()
         os.kill(app.pid, signal.SIGTERM)
         ended = bob.wait_call("ended", 5)
-        assert ended.get("reason") == "remote-hangup", ended
+        check(ended.get("reason") == "remote-hangup", "the peer did not get a BYE", ended)
         log("peer got BYE after %.1f s" % (time.monotonic() - t0))
         kam.wait_unregistered("alice", timeout=5)
         log("alice un-registered after %.1f s" % (time.monotonic() - t0))
         app.proc.wait(10)
         took = time.monotonic() - t0
-        assert took < 5, "the app took %.1f s to exit" % took
-        assert app.proc.returncode == 0, app.proc.returncode
+        check(took < 5, "the app took %.1f s to exit" % took)
+        check(app.proc.returncode == 0, "the app did not exit with 0", app.proc.returncode)
         log("app exited %d after %.1f s" % (app.proc.returncode, took))
-        assert "CRITICAL" not in app.output(), app.output()
+        check("CRITICAL" not in app.output(), "the app logged a critical", app.output())
         log("PASS")
     except BaseException:
         if app:

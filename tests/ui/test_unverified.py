@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Environment, log, wait_for  # noqa: E402
+from harness import App, Environment, check, log, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 from fixtures import ports  # noqa: E402
 
@@ -39,14 +39,17 @@ def main():
                               any(a[0].startswith("app.answer::") for a in e["actions"]),
                               20, "the incoming-call notification")
         log("Notify", ev["summary"])
-        assert CONTACT not in ev["summary"], ev["summary"]
-        assert "127.0.0.1:%d" % port in ev["summary"], ev["summary"]
+        check(CONTACT not in ev["summary"], "the notification named the caller after a contact",
+              ev["summary"])
+        check("127.0.0.1:%d" % port in ev["summary"], "the notification does not show the raw address",
+              ev["summary"])
         keys = dict(ev["actions"])
         env.notifyd.invoke(ev["id"], "default")
         view = app.wait_window(ev["summary"], 10)
         wait_for(lambda: any(l.endswith("(not verified)") for l in app.labels()), 10,
                  "the call window saying the address is not verified (labels %r)" % app.labels())
-        assert view.get_name() == ev["summary"], view.get_name()
+        check(view.get_name() == ev["summary"], "the call window is not titled with the raw address",
+              view.get_name())
         call_id = [k for k in keys if k.startswith("app.decline::")][0].split("::", 1)[1]
         app.activate("decline", call_id)
         peer.wait_call("ended", 10)
