@@ -14,6 +14,8 @@
 #include "mt-application.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "mt-call-view.h"
 #include "mt-echo-service.h"
@@ -43,6 +45,8 @@ struct _MtApplication
   GHashTable     *calls;       /* id -> MtCallView, also after the call ended */
   GCancellable   *cancellable;
   guint           stats_id;
+  guint           sigterm_id;
+  guint           sigint_id;
 };
 
 G_DEFINE_FINAL_TYPE (MtApplication, mt_application, ADW_TYPE_APPLICATION)
@@ -90,11 +94,28 @@ mt_application_dup_display_name (MtApplication *self, const char *uri, const cha
   return g_strdup (uri ? uri : "");
 }
 
+char *
+mt_application_dup_caller_name (MtApplication *self, MtCall *call)
+{
+  const char *uri;
+
+  g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (MT_IS_CALL (call), NULL);
+
+  uri = mt_call_get_remote_uri (call);
+  if (mt_call_get_caller_verified (call))
+    return mt_application_dup_display_name (self, uri, mt_call_get_remote_name (call));
+  /* anyone can write any name and address in a From sent to us directly:
+   * no contact's name for it, and not the name it claims */
+  if (uri && g_str_has_prefix (uri, "sip:"))
+    return g_strdup (uri + 4);
+  return g_strdup (uri ? uri : "");
+}
+
 static char *
 caller_name (MtApplication *self, MtCall *call)
 {
-  return mt_application_dup_display_name (self, mt_call_get_remote_uri (call),
-                                          mt_call_get_remote_name (call));
+  return mt_application_dup_caller_name (self, call);
 }
 
 /* a call stopped ringing: its notification goes; the ringtone once no other call rings */
@@ -304,6 +325,9 @@ start_account (MtApplication *self)
   mt_account_set_media_config (self->account, config);
   /* call waiting: a second call rings during the first; a third is busy */
   mt_account_set_max_calls (self->account, 2);
+  if (aor)
+    mt_account_set_accept_direct_calls (self->account,
+                                        mt_settings_get_accept_direct_calls (self->settings));
   g_signal_connect (self->account, "call-added", G_CALLBACK (call_added_cb), self);
   g_signal_connect (self->account, "incoming-call", G_CALLBACK (incoming_call_cb), self);
   g_message ("listening for calls at %s", mt_account_get_contact_uri (self->account));
@@ -550,6 +574,17 @@ test_hooks_enabled (void)
 
 /* ---- GApplication ------------------------------------------------------------- */
 
+/* SIGTERM (logging out, systemd, kill) and SIGINT (Ctrl+C in a terminal):
+ * quit the ordinary way, so calls are hung up or cancelled and the account
+ * un-registered (shutdown_core) before the process goes. */
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  g_message ("signal received: hanging up and quitting");
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 mt_application_startup (GApplication *application)
 {
@@ -560,6 +595,8 @@ mt_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (mt_application_parent_class)->startup (application);
 
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_on_signal, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_on_signal, self);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -664,6 +701,8 @@ mt_application_shutdown (GApplication *application)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
   if (self->ringtone)
     mt_ringtone_stop (self->ringtone);
   shutdown_core (self);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <locale.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <glib/gi18n.h>
 #include <gst/gst.h>
 
@@ -35,6 +37,7 @@ typedef struct {
   char     *transport;
   char     *call;
   gboolean  auto_answer;
+  gboolean  accept_direct;
   gboolean  auto_decline;
   int       hangup_after;
   int       hold_after;
@@ -195,6 +198,7 @@ print_call (Cli *cli, MtCall *call)
       g_string_append (line, ",\"remote\":");
       json_string (line, mt_call_get_remote_uri (call));
       g_string_append_printf (line, ",\"video\":%s", mt_call_get_has_video (call) ? "true" : "false");
+      g_string_append_printf (line, ",\"verified\":%s", mt_call_get_caller_verified (call) ? "true" : "false");
       if (state == MT_CALL_STATE_ENDED)
         {
           g_string_append (line, ",\"reason\":");
@@ -651,8 +655,17 @@ read_password (Cli *cli)
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
+  GStatBuf st;
+
   if (cli->password_file == NULL)
     return g_strdup (g_getenv ("MTAVIP_PASSWORD"));
+  /* like ssh with a private key: a secret others can read is not used */
+  if (g_stat (cli->password_file, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      usage_error (_("the password file %s can be read by other users: make it private with chmod 600"),
+                   cli->password_file);
+      return NULL;
+    }
   if (!g_file_get_contents (cli->password_file, &contents, NULL, &error))
     {
       usage_error (_("cannot read the password file: %s"), error->message);
@@ -794,6 +807,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, N_("udp or tcp"), "udp|tcp" },
     { "call", 'c', 0, G_OPTION_ARG_STRING, &cli->call, N_("Call this address"), N_("SIP-URI") },
     { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, N_("Answer incoming calls"), NULL },
+    { "accept-direct-calls", 0, 0, G_OPTION_ARG_NONE, &cli->accept_direct, N_("With --account, also take calls that do not come through the registrar"), NULL },
     { "auto-decline", 0, 0, G_OPTION_ARG_NONE, &cli->auto_decline, N_("Decline incoming calls (603)"), NULL },
     { "hangup-after", 0, 0, G_OPTION_ARG_INT, &cli->hangup_after, N_("Hang up SECONDS after the call is answered"), N_("SECONDS") },
     { "hold-after", 0, 0, G_OPTION_ARG_INT, &cli->hold_after, N_("Put the call on hold SECONDS after it is answered"), N_("SECONDS") },
@@ -946,7 +960,9 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   cli.account_obj = mt_account_new (cli.listen ? cli.listen
-                                               : cli.echo_test ? "127.0.0.1:0" : "0.0.0.0:5060",
+                                               : cli.echo_test ? "127.0.0.1:0"
+                                               /* with an account the registrar knows where we are */
+                                               : cli.account ? "0.0.0.0:0" : "0.0.0.0:5060",
                                     cli.account,
                                     cli.registrar,
                                     g_strcmp0 (cli.transport, "tcp") == 0 ? MT_TRANSPORT_TCP
@@ -966,6 +982,8 @@ main (int argc, char **argv)
   config = media_config_from (&cli);
   mt_account_set_media_config (cli.account_obj, config);
   mt_account_set_password (cli.account_obj, password);
+  if (cli.accept_direct)
+    mt_account_set_accept_direct_calls (cli.account_obj, TRUE);
   if (cli.expires > 0)
     mt_account_set_expires (cli.account_obj, (guint) cli.expires);
   mt_account_set_max_calls (cli.account_obj, (guint) cli.max_calls);

@@ -51,6 +51,9 @@ typedef struct {
   gint             width;        /* atomic */
   gint             height;       /* atomic */
   gint             last_rx;      /* main thread: rx_packets at the last tick */
+  gint             rx_rtcp;      /* atomic: RTCP packets received */
+  gint             rx_rtcp_bytes; /* atomic: follows rx_rtcp (count_packets_cb) */
+  gint             tx_blocked;   /* atomic: nothing came back, we send nothing */
   guint            undecodable_ticks; /* main thread */
   /* under MtMediaSession.recv_lock (written by "pad-added") */
   GstPad          *decoder_pad;  /* sink pad of the first decoder chain */
@@ -73,6 +76,7 @@ struct _MtMediaSession
   guint           bus_watch;
   guint           tick_id;
   guint           silent_ticks;
+  guint           running_ticks; /* seconds since the pipeline started */
   gboolean        mic_muted;
   gboolean        camera_off;
   gboolean        have_final;   /* the pipeline is gone: report these */
@@ -310,6 +314,49 @@ add_count_probe (GstElement *element, const char *pad_name, gint *counter)
                      count_packets_cb, counter, NULL);
 }
 
+/* ---- reflection guard (issue 10) ---------------------------------------
+ *
+ * An INVITE whose c= names a third party would make us send media there for
+ * the whole call (a reflector for a flood). Ten seconds into the call, a
+ * stream from whose address nothing (no RTP, no RTCP) came back stops
+ * sending; it sends again as soon as something arrives. */
+
+#define REFLECTION_GUARD_S 10
+
+static GstPadProbeReturn
+guard_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  MtStream *stream = user_data;
+
+  return g_atomic_int_get (&stream->tx_blocked) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+static void
+add_guard_probe (GstElement *sink, MtStream *stream)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (sink, "sink");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     guard_cb, stream, NULL);
+}
+
+static void
+guard_reflection (MtMediaSession *self, MtStream *stream)
+{
+  gboolean heard, blocked;
+
+  if (stream == NULL || stream->neg == NULL || self->running_ticks < REFLECTION_GUARD_S)
+    return;
+  heard = g_atomic_int_get (&stream->rx_packets) > 0 || g_atomic_int_get (&stream->rx_rtcp) > 0;
+  blocked = g_atomic_int_get (&stream->tx_blocked);
+  if (!heard && !blocked)
+    g_message ("stream %u: nothing came back from %s in %u s: not sending there any more",
+               stream->id, stream->neg->remote_address, REFLECTION_GUARD_S);
+  else if (heard && blocked)
+    g_message ("stream %u: %s answered: sending again", stream->id, stream->neg->remote_address);
+  g_atomic_int_set (&stream->tx_blocked, !heard);
+}
+
 static GstPadProbeReturn
 decoded_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
@@ -511,8 +558,11 @@ build_net (MtMediaSession *self, MtStream *stream, GError **error)
   GstElement *rtcp_in = make_udpsrc (stream->rtcp_sock, rtcp_caps);
 
   gst_bin_add_many (GST_BIN (self->pipeline), rtp_out, rtcp_out, rtp_in, rtcp_in, NULL);
+  add_guard_probe (rtp_out, stream);
+  add_guard_probe (rtcp_out, stream);
   add_count_probe (rtp_in, "src", &stream->rx_packets);
   add_count_probe (rtp_out, "sink", &stream->tx_packets);
+  add_count_probe (rtcp_in, "src", &stream->rx_rtcp);
 
   if (!link_if_present (self->rtpbin, send_rtp, rtp_out) ||
       !gst_element_link_pads (self->rtpbin, send_rtcp, rtcp_out, "sink") ||
@@ -770,6 +820,9 @@ tick_cb (gpointer user_data)
     }
 
   request_keyframe_if_stuck (self, self->video);
+  self->running_ticks++;
+  guard_reflection (self, self->audio);
+  guard_reflection (self, self->video);
   self->silent_ticks = (expecting && !arrived) ? self->silent_ticks + 1 : 0;
   if (self->config->media_timeout_s > 0 && self->silent_ticks == self->config->media_timeout_s)
     g_signal_emit (self, signals[SIGNAL_MEDIA_TIMEOUT], 0);
@@ -951,6 +1004,7 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
       mt_media_session_stop (self);
       return FALSE;
     }
+  self->running_ticks = 0;
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
   return TRUE;
 }
