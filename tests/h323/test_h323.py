@@ -287,6 +287,20 @@ class H323CallTest(unittest.TestCase):
                     s.recv(4096)
                 except (socket.timeout, ConnectionResetError):
                     pass
+        # a flood of idle connections (more than the endpoint keeps): closed,
+        # not kept open, and no crash
+        idle = [socket.create_connection(("127.0.0.1", b.h323_port), timeout=5)
+                for _ in range(48)]
+        closed = 0
+        for s in idle:
+            s.settimeout(15)
+            try:
+                if s.recv(1) == b"":
+                    closed += 1
+            except (socket.timeout, ConnectionResetError):
+                pass
+            s.close()
+        self.assertGreaterEqual(closed, 16, "idle connections were kept open")
         a = self.start_caller("alice", "h323:127.0.0.1:%d" % b.h323_port,
                               ["--exit-after-call", "--hangup-after", "2",
                                "--audio-codecs", "PCMU"], video=False)
