@@ -3,9 +3,9 @@
  * Not built by meson. Build and run by hand, e.g. from the source root:
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
- *     -Isrc/core/sdp $(pkg-config --cflags glib-2.0 sofia-sip-ua) \
- *     tests/fuzz/fuzz-sdp.c src/core/sdp/mt-sdp.c \
- *     $(pkg-config --libs glib-2.0 sofia-sip-ua) -o fuzz-sdp
+ *     -Isrc/core/sdp $(pkg-config --cflags gio-2.0 sofia-sip-ua) \
+ *     tests/fuzz/fuzz-sdp.c src/core/sdp/mt-sdp.c src/core/sdp/mt-sdp-ice.c \
+ *     $(pkg-config --libs gio-2.0 sofia-sip-ua) -o fuzz-sdp
  *   mkdir -p corpus && ./fuzz-sdp -max_len=4096 -timeout=5 corpus tests/fuzz/corpus
  *
  * Sofia itself is not instrumented (system library); -timeout catches hangs
@@ -29,6 +29,12 @@ make_local (void)
   local->audio_port = 50000;
   local->video_port = 50002;
   mt_codecs_fill_local (local, NULL, NULL, NULL);
+  /* with ICE, so that ICE offers get ICE answers */
+  local->audio_ice = mt_sdp_ice_new ();
+  local->audio_ice->ufrag = g_strdup ("fuzz");
+  local->audio_ice->pwd = g_strdup ("fuzzfuzzfuzzfuzzfuzzfuzz");
+  g_ptr_array_add (local->audio_ice->candidates,
+                   mt_sdp_candidate_parse ("1 1 UDP 2130706431 192.0.2.20 50000 typ host", NULL));
   return local;
 }
 
