@@ -224,14 +224,17 @@ route_address_to (const char *peer_host)
   return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
 }
 
+/* `offerer`: we write the offer (an outgoing call), so we control ICE */
 static MtMediaSession *
-new_media_session (MtAccount *self, const char *peer_host, gboolean video, GError **error)
+new_media_session (MtAccount *self, const char *peer_host, gboolean video, gboolean offerer,
+                   GError **error)
 {
   g_autoptr(MtMediaConfig) config = mt_media_config_copy (self->media_config);
   g_autofree char *media_address = NULL;
   const char *bind = self->listen_host;
 
   config->video = config->video && video;
+  config->ice_controlling = offerer;
   if (!is_any_address (bind))
     media_address = g_strdup (bind);
   else if (!(media_address = route_address_to (peer_host)))
@@ -285,7 +288,7 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
       nua_handle_destroy (nh);
       return;
     }
-  media = new_media_session (self, peer, TRUE, &error);
+  media = new_media_session (self, peer, TRUE, FALSE, &error);
   if (media == NULL)
     {
       g_warning ("Cannot take a call: %s", error->message);
@@ -785,7 +788,7 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
     }
   uri = with_transport (self, normalized);
   peer_host = mt_sip_uri_get_host (self->aor ? self->registrar : uri);
-  if (!(media = new_media_session (self, peer_host, video, error)))
+  if (!(media = new_media_session (self, peer_host, video, TRUE, error)))
     return NULL;
 
   id = g_strdup_printf ("%u", next_call_id++);
