@@ -39,20 +39,6 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-recv_cb (NiceAgent *agent, guint stream_id, guint component, guint len, gchar *buf, gpointer data)
-{
-}
-
-/* nicesrc does this in a call: without a receiver libnice reads nothing */
-static void
-attach_receiver (MtIceSession *ice)
-{
-  for (guint c = 1; c <= 2; c++)
-    nice_agent_attach_recv (mt_ice_session_get_agent (ice), mt_ice_session_get_stream_id (ice, 0),
-                            c, g_main_context_default (), recv_cb, NULL);
-}
-
 static MtIceSession *
 new_session (gboolean controlling)
 {
@@ -65,7 +51,6 @@ new_session (gboolean controlling)
   ice = mt_ice_session_new (config, "127.0.0.1", 1, &error);
   g_assert_no_error (error);
   g_assert_nonnull (ice);
-  attach_receiver (ice);
   return ice;
 }
 

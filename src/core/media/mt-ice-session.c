@@ -193,6 +193,24 @@ selected_pair_cb (NiceAgent *agent, guint stream_id, guint component,
 
 /* ---- set-up ----------------------------------------------------------------- */
 
+/* Until nicesrc takes a component over, libnice reads its sockets only when
+ * someone receives: without this, STUN answers during gathering and the
+ * peer's early checks would sit unread. Media arriving before the pipeline
+ * runs is dropped. */
+static void
+drop_cb (NiceAgent *agent, guint stream_id, guint component, guint len, gchar *buf,
+         gpointer user_data)
+{
+}
+
+static void
+attach_drop (MtIceSession *self)
+{
+  for (guint i = 0; i < self->n_streams; i++)
+    for (guint c = 1; c <= N_COMPONENTS; c++)
+      nice_agent_attach_recv (self->agent, self->streams[i].id, c, self->context, drop_cb, NULL);
+}
+
 /* STUN/TURN servers must be IP addresses for libnice: resolve names here
  * (blocking, once per call). */
 static char *
@@ -309,6 +327,7 @@ mt_ice_session_new (const MtMediaConfig *config,
     }
   if (!configure_servers (self, config, error))
     return NULL;
+  attach_drop (self);
 
   self->thread = g_thread_new ("mt-ice", agent_thread, self);
   self->gathering_left = n_streams;
