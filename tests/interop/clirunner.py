@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Minimal runner for `mtavip-cli --json` used by the interop suite.
 
 This follows the public interface in issue 2 section 6 only (options and

@@ -907,6 +907,17 @@ is_port_word (const char *word)
   return *p == '\0';
 }
 
+/* proto = token *("/" token) (RFC 4566): no empty part, so "/" alone or
+ * "/RTP/AVP" are refused here rather than written back in a form that no
+ * longer parses (found by fuzz-sdp's round-trip check) */
+static gboolean
+is_proto_word (const char *word)
+{
+  if (!chars_in_set (word, "/"))
+    return FALSE;
+  return word[0] != '/' && !g_str_has_suffix (word, "/") && strstr (word, "//") == NULL;
+}
+
 /* Rewrite one m= line as "m=" + single-space separated words, refusing
  * characters RFC 4566 does not allow there. See sanitize_media_lines(). */
 static gboolean
@@ -932,7 +943,7 @@ append_media_line (GString    *out,
     else if (n == 1)
       ok = is_port_word (word);               /* port[/count] */
     else if (n == 2)
-      ok = chars_in_set (word, "/");          /* proto */
+      ok = is_proto_word (word);              /* proto */
     else
       ok = chars_in_set (word, NULL);         /* fmt */
     if (!ok) {

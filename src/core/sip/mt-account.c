@@ -629,12 +629,6 @@ mt_account_get_contact_uri (MtAccount *self)
   return self->contact_uri;
 }
 
-MtTransport
-mt_account_get_transport (MtAccount *self)
-{
-  g_return_val_if_fail (MT_IS_ACCOUNT (self), MT_TRANSPORT_UDP);
-  return self->transport;
-}
 
 char *
 mt_account_dup_reachable_uri (MtAccount *self)
@@ -680,12 +674,6 @@ mt_account_set_media_config (MtAccount *self, const MtMediaConfig *config)
   self->media_config = mt_media_config_copy (config);
 }
 
-const MtMediaConfig *
-mt_account_get_media_config (MtAccount *self)
-{
-  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
-  return self->media_config;
-}
 
 void
 mt_account_set_expires (MtAccount *self, guint seconds)
@@ -804,12 +792,6 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
   return call;
 }
 
-MtCall *
-mt_account_find_call (MtAccount *self, const char *id)
-{
-  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
-  return id ? g_hash_table_lookup (self->calls, id) : NULL;
-}
 
 GList *
 mt_account_list_calls (MtAccount *self)

@@ -41,7 +41,6 @@ guint                mt_account_get_port                (MtAccount *self);
 char                *mt_account_dup_reachable_uri       (MtAccount *self);
 /* the address people can call us at, e.g. sip:alice@127.0.0.1:5070 */
 const char          *mt_account_get_contact_uri         (MtAccount *self);
-MtTransport          mt_account_get_transport           (MtAccount *self);
 MtRegistrationState  mt_account_get_registration_state  (MtAccount *self);
 /* why registration failed: auth-failed, unreachable, network-error, ... */
 MtEndReason          mt_account_get_registration_reason (MtAccount *self);
@@ -51,7 +50,6 @@ guint                mt_account_get_registration_retry  (MtAccount *self);
 
 void                 mt_account_set_password     (MtAccount *self, const char *password);
 void                 mt_account_set_media_config (MtAccount *self, const MtMediaConfig *config);
-const MtMediaConfig *mt_account_get_media_config (MtAccount *self);
 /* registration lifetime we ask for, seconds (default 3600) */
 void                 mt_account_set_expires      (MtAccount *self, guint seconds);
 /* Incoming calls while a call is going on get 486 Busy Here (default TRUE) */
@@ -73,7 +71,6 @@ MtCall              *mt_account_call (MtAccount   *self,
                                       const char  *target,
                                       gboolean     video,
                                       GError     **error);
-MtCall              *mt_account_find_call (MtAccount *self, const char *id);
 /* calls not yet ended */
 GList               *mt_account_list_calls (MtAccount *self);
 

@@ -35,12 +35,6 @@ mt_credentials_new (const char *user)
   return self;
 }
 
-const char *
-mt_credentials_get_user (MtCredentials *self)
-{
-  g_return_val_if_fail (MT_IS_CREDENTIALS (self), NULL);
-  return self->user;
-}
 
 void
 mt_credentials_set_password (MtCredentials *self, const char *password)

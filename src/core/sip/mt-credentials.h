@@ -14,7 +14,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MtCredentials, mt_credentials, MT, CREDENTIALS, GObject)
 
 MtCredentials *mt_credentials_new          (const char    *user);
-const char    *mt_credentials_get_user     (MtCredentials *self);
 void           mt_credentials_set_password (MtCredentials *self,
                                             const char    *password);
 
