@@ -15,6 +15,7 @@ Run: meson test -C _build --suite nat --print-errorlogs
 
 import os
 import sys
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,6 +37,7 @@ TURN_PASSWORD = "mtturn-secret"
 class NatCase(unittest.TestCase):
     SYMMETRIC = (False, False)
     TURN = False
+    UDP_TIMEOUT = None
 
     def setUp(self):
         cli_path()  # fails (not skips) when MTAVIP_CLI is unset
@@ -49,7 +51,7 @@ class NatCase(unittest.TestCase):
                 self.skipTest("%s (tools/deps.txt lists coturn)" % e)
         self.dir = make_tempdir("nat")
         self._clis = []
-        self.lab = NatLab(symmetric=self.SYMMETRIC).start()
+        self.lab = NatLab(symmetric=self.SYMMETRIC, udp_timeout=self.UDP_TIMEOUT).start()
         self.addCleanup(self.lab.stop)
         self.kam = Kamailio(netns=self.lab.ns["pub"], host=PUBLIC, nat=True)
         self.kam.start()
@@ -176,6 +178,27 @@ class ConeNats(NatCase):
                          timeout=30, what="ICE failed")
         media = alice.last_media()["audio"]
         self.assertEqual(media["rx_packets"], 0)
+
+
+class KeepAlive(NatCase):
+    """Both NATs forget an idle UDP mapping after 30 s."""
+    UDP_TIMEOUT = 30
+
+    def test_incoming_call_minutes_after_registering(self):
+        """Bob registers through a NAT that forgets idle mappings after 30 s;
+        his keep-alives hold the mapping open, so Alice's call placed 120 s
+        later still reaches him, rings and connects."""
+        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
+        bob.wait_registration("registered", timeout=20)
+        time.sleep(120)
+        self.assertTrue(bob.proc.alive(), bob.describe())
+        self.assertNotIn("failed", bob.registration_states(), bob.describe())
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options())
+        alice.start()
+        bob.wait_call("incoming", timeout=20)
+        alice.wait_call("active", timeout=20)
+        bob.wait_media(audio_packets=40, video_frames=0, timeout=30)
+        alice.wait_media(audio_packets=40, video_frames=0, timeout=30)
 
 
 class SymmetricNats(NatCase):

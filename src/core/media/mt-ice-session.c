@@ -495,11 +495,11 @@ mt_ice_session_set_remote (MtIceSession   *self,
   if (stream->uses_ice && g_strcmp0 (stream->remote_ufrag, remote->ufrag) == 0 &&
       g_strcmp0 (stream->remote_pwd, remote->pwd) == 0)
     return TRUE;
+  /* The peer restarted ICE (new credentials): take its new credentials and
+   * candidates. Ours stay as our answer already said (restarting our side
+   * here would change them after the fact); see the report on issue 9. */
   if (stream->uses_ice)
-    {
-      g_message ("ICE stream %u: the peer restarted ICE", index);
-      nice_agent_restart_stream (self->agent, stream->id);
-    }
+    g_debug ("ICE stream %u: the peer restarted ICE", index);
   /* a no-op unless the checks have not started: see mt_ice_session_new() */
   g_object_set (self->agent, "controlling-mode", controlling, NULL);
   if (!nice_agent_set_remote_credentials (self->agent, stream->id, remote->ufrag, remote->pwd))

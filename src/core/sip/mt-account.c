@@ -574,7 +574,12 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                   NUTAG_AUTOANSWER (0),
                   NUTAG_AUTOACK (1),
                   NUTAG_ENABLEINVITE (1),
-                  NUTAG_OUTBOUND ("no-options-keepalive no-validate no-natify"),
+                  /* NAT (RFC 5626 style, Sofia's outbound): an OPTIONS to the
+                   * registrar every 25 s keeps the NAT binding the registrar
+                   * reaches us through; "natify" learns our public address
+                   * from Via received/rport and re-registers when it changes */
+                  NUTAG_OUTBOUND ("options-keepalive natify no-validate"),
+                  NUTAG_KEEPALIVE (25000),
                   NUTAG_USER_AGENT ("MTAVIPClient/" PACKAGE_VERSION),
                   /* keep UDP for big INVITEs (video SDP): peers and proxies
                    * reached over UDP do not all listen on TCP */
