@@ -23,6 +23,10 @@ typedef struct {
   guint64  decoded;       /* audio buffers or video frames out of the decoder */
   guint    width;         /* video only */
   guint    height;
+  /* ICE: empty strings without ICE (a plain peer shows state "plain") */
+  char     ice_state[16];  /* "checking", "connected", "failed", ... */
+  char     ice_local[8];   /* selected pair: "host", "srflx", "relay" */
+  char     ice_remote[8];  /* "host", "srflx", "prflx", "relay" */
 } MtStreamStats;
 
 #define MT_MEDIA_ERROR (mt_media_error_quark ())
