@@ -9,5 +9,6 @@
 G_BEGIN_DECLS
 
 void mt_memory_init (void);
+void mt_memory_trim (void);
 
 G_END_DECLS
