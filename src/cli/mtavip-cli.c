@@ -23,6 +23,7 @@
 #include "mt-dtmf.h"
 #include "mt-echo-service.h"
 #include "mt-h323-endpoint.h"
+#include "mt-memory.h"
 #include "mt-sip-stack.h"
 #include "mt-sip-uri.h"
 
@@ -1021,6 +1022,7 @@ main (int argc, char **argv)
   g_autofree char *password = NULL;
   int status;
 
+  mt_memory_init ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -82,6 +82,7 @@ struct _MtMediaSession
   gboolean        mic_muted;
   gboolean        camera_off;
   gboolean        have_final;   /* the pipeline is gone: report these */
+  gboolean        released;     /* mt_media_session_release(): no restart */
   MtStreamStats   final_audio;
   MtStreamStats   final_video;
   GMutex          recv_lock;    /* MtStream.decoder_pad and .sink_used */
@@ -437,7 +438,8 @@ add_self_view (MtMediaSession *self, GstElement *chain)
     return TRUE;
   queue = gst_element_factory_make ("queue", NULL);
   g_object_set (queue, "max-size-buffers", 2, "leaky", 2, NULL);
-  gst_bin_add_many (GST_BIN (self->pipeline), queue, g_object_ref (self->self_view_sink), NULL);
+  /* the bin takes a reference of its own: the sink is not floating */
+  gst_bin_add_many (GST_BIN (self->pipeline), queue, self->self_view_sink, NULL);
   return gst_element_link_many (tee, queue, self->self_view_sink, NULL);
 }
 
@@ -789,8 +791,9 @@ take_sink (MtMediaSession *self, MtStream *stream, GError **error)
 
   if (stream->kind == MT_SDP_MEDIA_VIDEO && self->remote_video_sink)
     {
+      /* not floating: the pipeline takes a reference of its own */
       if (claim_video_sink (self, stream))
-        return g_object_ref (self->remote_video_sink);
+        return self->remote_video_sink;
       desc = g_strdup ("fakesink sync=false async=false");
     }
   else
@@ -1154,6 +1157,7 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
   g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
   g_return_val_if_fail (negotiated != NULL, FALSE);
   g_return_val_if_fail (self->pipeline == NULL, FALSE);
+  g_return_val_if_fail (!self->released, FALSE);
 
   self->pipeline = gst_pipeline_new ("call");
   self->rtpbin = gst_element_factory_make ("rtpbin", "rtpbin");
@@ -1217,6 +1221,7 @@ mt_media_session_restart (MtMediaSession *self, GPtrArray *negotiated, GError **
 
   g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
   g_return_val_if_fail (negotiated != NULL, FALSE);
+  g_return_val_if_fail (!self->released, FALSE);
 
   mt_media_session_stop (self);
   self->have_final = FALSE;
@@ -1514,4 +1519,37 @@ mt_media_session_send_dtmf (MtMediaSession *self, guint event, guint duration_ms
 
   if (self->dtmf_sender != NULL)
     mt_dtmf_sender_send (self->dtmf_sender, event, duration_ms);
+}
+
+static void
+stream_close_sockets (MtStream *stream)
+{
+  if (stream == NULL)
+    return;
+  if (stream->rtp_sock)
+    g_socket_close (stream->rtp_sock, NULL);
+  if (stream->rtcp_sock)
+    g_socket_close (stream->rtcp_sock, NULL);
+  g_clear_object (&stream->rtp_sock);
+  g_clear_object (&stream->rtcp_sock);
+}
+
+/**
+ * mt_media_session_release:
+ *
+ * The call is over: stop, and give back what only a running call needs,
+ * the sockets and the video sinks, while whoever shows the ended call keeps
+ * the session for its final statistics. It cannot start again.
+ */
+void
+mt_media_session_release (MtMediaSession *self)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+
+  mt_media_session_stop (self);
+  stream_close_sockets (self->audio);
+  stream_close_sockets (self->video);
+  g_clear_object (&self->remote_video_sink);
+  g_clear_object (&self->self_view_sink);
+  self->released = TRUE;
 }

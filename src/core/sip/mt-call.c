@@ -147,7 +147,7 @@ set_state (MtCall *self, MtCallState state, MtEndReason reason)
       self->end_reason = reason;
       self->ended_at = g_get_monotonic_time ();
       if (self->media)
-        mt_media_session_stop (self->media);
+        mt_media_session_release (self->media);
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_END_REASON]);
     }
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
