@@ -46,7 +46,7 @@ from fixtures.process import Managed, make_tempdir  # noqa: E402
 from fixtures.pulse import PulseAudio  # noqa: E402
 
 RATE = 48000
-CLICK_PERIOD = 0.7
+CLICK_PERIOD = 0.7037   # not a multiple of a 10 or 20 ms frame: onsets fall at every phase
 CLICK_LEN = 0.010
 
 
@@ -120,7 +120,18 @@ class Pulse4(PulseAudio):
         for s in ("a_spk", "b_mic"):
             self.pactl_run("load-module", "module-null-sink", "sink_name=%s" % s,
                            "rate=%d" % RATE, "channels=1")
+        # a remap sink renders only while something plays into it: without
+        # this silence A's microphone would deliver nothing between clicks
+        self.silence = Managed(["pacat", "--device=a_mic", "--raw", "--format=s16le",
+                                "--rate=%d" % RATE, "--channels=1", "--latency-msec=10",
+                                "/dev/zero"], os.path.join(self.dir, "silence.log"),
+                               env=self.env())
         return self
+
+    def stop(self):
+        if getattr(self, "silence", None) is not None:
+            self.silence.stop()
+        super().stop()
 
     def phone_env(self, side):
         e = self.env()
@@ -149,6 +160,8 @@ def measure_loop(pa, tmp, seconds, name):
     player = play(pa, "a_mic", wav)
     player.proc.wait(seconds + 20)
     time.sleep(0.5)
+    with open(out + ".pactl", "w") as f:
+        f.write(pa.pactl_run("list", "sink-inputs") + pa.pactl_run("list", "source-outputs"))
     rec.stop()
     return delays_ms(out)
 
@@ -174,7 +187,10 @@ class Cli:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
+        copy = open(os.path.join(self.dir, "events.jsonl"), "wb")
         for raw in self.proc.proc.stdout:
+            copy.write(raw)
+            copy.flush()
             try:
                 ev = json.loads(raw)
             except ValueError:
@@ -197,6 +213,22 @@ class Cli:
         self.proc.stop()
 
 
+def wait_listening(port, timeout=20):
+    """Until something has bound UDP 127.0.0.1:port (the callee listens)."""
+    import socket
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return
+        finally:
+            s.close()
+        time.sleep(0.02)
+    raise RuntimeError("nothing listens on %d" % port)
+
+
 def us_pair(build, pa, seconds, video=False, extra=()):
     media = ["--no-video"] if not video else ["--video-source", "test", "--video-sink", "fake",
                                               "--video-size", "320x240"]
@@ -204,7 +236,7 @@ def us_pair(build, pa, seconds, video=False, extra=()):
         media += ["--audio-source", "test", "--audio-sink", "fake"]
     b = Cli(build, "b", pa.phone_env("b") if pa else os.environ,
             ["--auto-answer", "--exit-after-call"] + media + list(extra))
-    time.sleep(0.5)
+    wait_listening(b.port)
     a = Cli(build, "a", pa.phone_env("a") if pa else os.environ,
             ["--call", "sip:b@127.0.0.1:%d" % b.port, "--hangup-after", str(seconds),
              "--exit-after-call"] + media + list(extra))
@@ -247,9 +279,9 @@ def baresip_pair(pa, video=False):
 
 # ---- figures ---------------------------------------------------------------
 
-def mouth_to_ear(who, build, pa, tmp, seconds):
+def mouth_to_ear(who, build, pa, tmp, seconds, extra=()):
     if who == "us":
-        a, b = us_pair(build, pa, seconds + 8)
+        a, b = us_pair(build, pa, seconds + 8, extra=extra)
         try:
             a.wait_state("active")
             time.sleep(2)
@@ -316,6 +348,7 @@ def main():
     p.add_argument("--calls", type=int, default=5)
     p.add_argument("--only", choices=("us", "baresip"))
     p.add_argument("--skip-setup", action="store_true")
+    p.add_argument("--cli-args", default="", help="extra mtavip-cli options for both phones")
     args = p.parse_args()
     if not os.access(cli_path(args.build), os.X_OK):
         sys.exit("build first: %s missing" % cli_path(args.build))
@@ -331,7 +364,7 @@ def main():
         pa.pactl_run("unload-module", loop)
         print("PulseAudio module-loopback (20 ms) alone: %s" % fmt(floor))
         for who in who_all:
-            d, n = mouth_to_ear(who, args.build, pa, tmp, args.seconds)
+            d, n = mouth_to_ear(who, args.build, pa, tmp, args.seconds, args.cli_args.split())
             results[who] = d
             print("%-8s mouth-to-ear: %s, %d of %d clicks heard" % (who, fmt(d), len(d), n),
                   flush=True)
