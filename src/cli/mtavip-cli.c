@@ -600,7 +600,8 @@ auto_decline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* a moment of ringing first, as a person would */
+/* The call has sent 180 Ringing already: answer or decline as soon as the
+ * main loop is free, with no wait on the call path */
 static void
 incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 {
@@ -610,10 +611,11 @@ incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 
       answer->cli = cli;
       answer->call = g_object_ref (call);
-      g_timeout_add_full (G_PRIORITY_DEFAULT, 200, auto_answer_cb, answer, auto_answer_free);
+      /* at once: no made-up ringing delay on the call path */
+      g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_answer_cb, answer, auto_answer_free);
     }
   else if (cli->auto_decline)
-    g_timeout_add (200, auto_decline_cb, g_object_ref (call));
+    g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_decline_cb, g_object_ref (call), NULL);
 }
 
 static void
@@ -897,7 +899,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "audio-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->audio_codecs, N_("Audio codecs in order of preference"), "opus,G722,PCMU,PCMA" },
     { "video-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->video_codecs, N_("Video codecs in order of preference"), N_("VP8,H264") },
     { "video-size", 0, 0, G_OPTION_ARG_STRING, &cli->video_size, N_("Size of the video we send"), "WxH" },
-    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency (default 40)"), N_("MS") },
+    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency at the start of a call; it grows with measured jitter (default 20)"), N_("MS") },
     { "expires", 0, 0, G_OPTION_ARG_INT, &cli->expires, N_("Registration lifetime to ask for (default 3600)"), N_("SECONDS") },
     { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, N_("End a call when no media arrives for SECONDS (default 8, 0: never)"), N_("SECONDS") },
     { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, N_("Print every SIP message on stderr"), NULL },

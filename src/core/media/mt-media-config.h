@@ -17,7 +17,7 @@ typedef struct {
   gboolean  video;              /* offer/accept video at all */
   char     *audio_codecs;       /* filter, e.g. "opus,PCMU"; NULL: all */
   char     *video_codecs;       /* filter, e.g. "VP8"; NULL: all */
-  guint     jitter_latency_ms;  /* rtpbin latency */
+  guint     jitter_latency_ms;  /* rtpbin latency at the start; grows with jitter */
   guint     width;
   guint     height;
   guint     framerate;

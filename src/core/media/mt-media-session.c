@@ -35,6 +35,7 @@
 #include "mt-dtmf.h"
 #include "mt-ice-session.h"
 #include "mt-media-session.h"
+#include "mt-media-tuning.h"
 
 typedef struct {
   guint            id;           /* rtpbin session: 0 audio, 1 video */
@@ -79,6 +80,7 @@ struct _MtMediaSession
   guint           tick_id;
   guint           silent_ticks;
   guint           running_ticks; /* seconds since the pipeline started */
+  guint           jitter_ms;    /* the adaptive jitter buffer's latency now */
   gboolean        mic_muted;
   gboolean        camera_off;
   gboolean        have_final;   /* the pipeline is gone: report these */
@@ -959,6 +961,25 @@ request_keyframe_if_stuck (MtMediaSession *self, MtStream *stream)
                                                                          TRUE, 0));
 }
 
+/* Grow the jitter buffer with the jitter measured on what we receive */
+static void
+adapt_jitter_buffer (MtMediaSession *self)
+{
+  MtStreamStats audio, video;
+  guint next;
+
+  mt_media_session_get_stats (self, &audio, &video);
+  next = mt_media_next_jitter_latency (self->jitter_ms, MAX (audio.jitter_ms, video.jitter_ms), 5,
+                                       self->config->jitter_latency_ms,
+                                       MAX (MT_JITTER_MAX_MS, self->config->jitter_latency_ms));
+  if (next == self->jitter_ms || self->rtpbin == NULL)
+    return;
+  g_debug ("jitter %.1f/%.1f ms: jitter buffer %u -> %u ms", audio.jitter_ms, video.jitter_ms,
+           self->jitter_ms, next);
+  self->jitter_ms = next;
+  g_object_set (self->rtpbin, "latency", next, NULL);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -984,10 +1005,33 @@ tick_cb (gpointer user_data)
   self->running_ticks++;
   guard_reflection (self, self->audio);
   guard_reflection (self, self->video);
+  adapt_jitter_buffer (self);
   self->silent_ticks = (expecting && !arrived) ? self->silent_ticks + 1 : 0;
   if (self->config->media_timeout_s > 0 && self->silent_ticks == self->config->media_timeout_s)
     g_signal_emit (self, signals[SIGNAL_MEDIA_TIMEOUT], 0);
   return G_SOURCE_CONTINUE;
+}
+
+/* ---- call-sized elements ------------------------------------------------ */
+
+/* Any thread: sound devices (also inside autoaudiosrc/-sink, which make
+ * their device when they start) get buffers sized for a conversation */
+static void
+deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer user_data)
+{
+  mt_media_tune_audio_device (element);
+}
+
+/* The network sets the pace of a call, not a sound card: with the system
+ * clock, the microphone and the speaker are each slaved to it. A device
+ * clock (autoaudiosrc's, when it is picked) drifted against the speaker
+ * until the speaker dropped everything as late. */
+static void
+use_system_clock (GstElement *pipeline)
+{
+  g_autoptr(GstClock) clock = gst_system_clock_obtain ();
+
+  gst_pipeline_use_clock (GST_PIPELINE (pipeline), clock);
 }
 
 /* ---- public ------------------------------------------------------------- */
@@ -1160,6 +1204,8 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
   g_return_val_if_fail (!self->released, FALSE);
 
   self->pipeline = gst_pipeline_new ("call");
+  g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (deep_element_added_cb), NULL);
+  use_system_clock (self->pipeline);
   self->rtpbin = gst_element_factory_make ("rtpbin", "rtpbin");
   if (self->rtpbin == NULL)
     {
@@ -1167,8 +1213,8 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
                            _("GStreamer's rtpbin is missing (gstreamer1.0-plugins-good)"));
       return FALSE;
     }
-  g_object_set (self->rtpbin, "latency", self->config->jitter_latency_ms,
-                "drop-on-latency", FALSE, NULL);
+  self->jitter_ms = self->config->jitter_latency_ms;
+  g_object_set (self->rtpbin, "latency", self->jitter_ms, "drop-on-latency", FALSE, NULL);
   gst_bin_add (GST_BIN (self->pipeline), self->rtpbin);
   g_signal_connect (self->rtpbin, "pad-added", G_CALLBACK (pad_added_cb), self);
   g_signal_connect (self->rtpbin, "request-pt-map", G_CALLBACK (request_pt_map_cb), self);

@@ -827,13 +827,14 @@ mt_call_answer (MtCall *self)
   if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
     return;
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  /* The answer SDP was ready while ringing: send it first, so that call
+   * setup does not wait for sound devices to open; media starts right after */
+  respond_with_answer (self);
   if (!start_media (self, FALSE, &reason))
     {
-      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_bye (self->nh, TAG_END ());
       end (self, reason);
-      return;
     }
-  respond_with_answer (self);
 }
 
 /* Put the call on hold (we only send, so the peer hears hold silence or
