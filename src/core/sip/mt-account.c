@@ -231,14 +231,17 @@ route_address_to (const char *peer_host)
   return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
 }
 
+/* `offerer`: we write the offer (an outgoing call), so we control ICE */
 static MtMediaSession *
-new_media_session (MtAccount *self, const char *peer_host, gboolean video, GError **error)
+new_media_session (MtAccount *self, const char *peer_host, gboolean video, gboolean offerer,
+                   GError **error)
 {
   g_autoptr(MtMediaConfig) config = mt_media_config_copy (self->media_config);
   g_autofree char *media_address = NULL;
   const char *bind = self->listen_host;
 
   config->video = config->video && video;
+  config->ice_controlling = offerer;
   if (!is_any_address (bind))
     media_address = g_strdup (bind);
   else if (!(media_address = route_address_to (peer_host)))
@@ -311,7 +314,7 @@ follow_transfer_cb (MtCall *call, const char *target, MtAccount *self)
     return;
   uri = with_transport (self, target);
   host = mt_sip_uri_get_host (self->aor ? self->registrar : uri);
-  media = new_media_session (self, host, mt_call_get_has_video (call), &error);
+  media = new_media_session (self, host, mt_call_get_has_video (call), TRUE, &error);
   if (media == NULL)
     {
       g_warning ("Cannot follow the transfer to %s: %s", target, error->message);
@@ -364,7 +367,7 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
       nua_handle_destroy (nh);
       return;
     }
-  media = new_media_session (self, peer, TRUE, &error);
+  media = new_media_session (self, peer, TRUE, FALSE, &error);
   if (media == NULL)
     {
       g_warning ("Cannot take a call: %s", error->message);
@@ -738,7 +741,12 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                   /* RFC 4028's smallest interval: session refreshes we make
                    * carry our SDP (mt-call.c) */
                   NUTAG_MIN_SE (90),
-                  NUTAG_OUTBOUND ("no-options-keepalive no-validate no-natify"),
+                  /* NAT (RFC 5626 style, Sofia's outbound): an OPTIONS to the
+                   * registrar every 25 s keeps the NAT binding the registrar
+                   * reaches us through; "natify" learns our public address
+                   * from Via received/rport and re-registers when it changes */
+                  NUTAG_OUTBOUND ("options-keepalive natify no-validate"),
+                  NUTAG_KEEPALIVE (25000),
                   NUTAG_USER_AGENT ("MTAVIPClient/" PACKAGE_VERSION),
                   /* keep UDP for big INVITEs (video SDP): peers and proxies
                    * reached over UDP do not all listen on TCP */
@@ -956,7 +964,7 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
     }
   uri = with_transport (self, normalized);
   peer_host = mt_sip_uri_get_host (self->aor ? self->registrar : uri);
-  if (!(media = new_media_session (self, peer_host, video, error)))
+  if (!(media = new_media_session (self, peer_host, video, TRUE, error)))
     return NULL;
 
   id = g_strdup_printf ("%u", next_call_id++);

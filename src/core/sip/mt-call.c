@@ -147,7 +147,7 @@ set_state (MtCall *self, MtCallState state, MtEndReason reason)
       self->end_reason = reason;
       self->ended_at = g_get_monotonic_time ();
       if (self->media)
-        mt_media_session_stop (self->media);
+        mt_media_session_release (self->media);
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_END_REASON]);
     }
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
@@ -827,13 +827,14 @@ mt_call_answer (MtCall *self)
   if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
     return;
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  /* The answer SDP was ready while ringing: send it first, so that call
+   * setup does not wait for sound devices to open; media starts right after */
+  respond_with_answer (self);
   if (!start_media (self, FALSE, &reason))
     {
-      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_bye (self->nh, TAG_END ());
       end (self, reason);
-      return;
     }
-  respond_with_answer (self);
 }
 
 /* Put the call on hold (we only send, so the peer hears hold silence or
