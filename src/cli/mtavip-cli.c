@@ -14,6 +14,8 @@
 #include <string.h>
 #include <locale.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <glib/gi18n.h>
 #include <gst/gst.h>
 
@@ -21,6 +23,7 @@
 #include "mt-dtmf.h"
 #include "mt-echo-service.h"
 #include "mt-h323-endpoint.h"
+#include "mt-memory.h"
 #include "mt-sip-stack.h"
 #include "mt-sip-uri.h"
 
@@ -35,6 +38,7 @@ typedef struct {
   char     *transport;
   char     *call;
   gboolean  auto_answer;
+  gboolean  accept_direct;
   gboolean  auto_decline;
   int       hangup_after;
   int       hold_after;
@@ -62,6 +66,12 @@ typedef struct {
   char     *transfer_to;
   int       transfer_after;
   gboolean  transfer_scheduled;
+  char     *stun;
+  char     *turn;
+  char     *turn_transport;
+  char     *turn_user;
+  char     *turn_password_file;
+  gboolean  no_ice;
 
   /* state */
   GMainLoop  *loop;
@@ -195,6 +205,7 @@ print_call (Cli *cli, MtCall *call)
       g_string_append (line, ",\"remote\":");
       json_string (line, mt_call_get_remote_uri (call));
       g_string_append_printf (line, ",\"video\":%s", mt_call_get_has_video (call) ? "true" : "false");
+      g_string_append_printf (line, ",\"verified\":%s", mt_call_get_caller_verified (call) ? "true" : "false");
       if (state == MT_CALL_STATE_ENDED)
         {
           g_string_append (line, ",\"reason\":");
@@ -233,10 +244,24 @@ append_stream_stats (GString *line, const char *name, const MtStreamStats *s, gb
                           s->tx_packets, s->tx_bytes, s->rx_packets, s->rx_bytes,
                           s->rx_lost, s->jitter_ms);
   if (video)
-    g_string_append_printf (line, ",\"frames_decoded\":%" G_GUINT64_FORMAT ",\"width\":%u,\"height\":%u}",
+    g_string_append_printf (line, ",\"frames_decoded\":%" G_GUINT64_FORMAT ",\"width\":%u,\"height\":%u",
                             s->decoded, s->width, s->height);
   else
-    g_string_append_printf (line, ",\"decoded\":%" G_GUINT64_FORMAT "}", s->decoded);
+    g_string_append_printf (line, ",\"decoded\":%" G_GUINT64_FORMAT, s->decoded);
+  if (s->ice_state[0] != '\0')
+    {
+      g_string_append (line, ",\"ice\":{\"state\":");
+      json_string (line, s->ice_state);
+      if (s->ice_local[0] != '\0')
+        {
+          g_string_append (line, ",\"local\":");
+          json_string (line, s->ice_local);
+          g_string_append (line, ",\"remote\":");
+          json_string (line, s->ice_remote);
+        }
+      g_string_append_c (line, '}');
+    }
+  g_string_append_c (line, '}');
 }
 
 static void
@@ -575,7 +600,8 @@ auto_decline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* a moment of ringing first, as a person would */
+/* The call has sent 180 Ringing already: answer or decline as soon as the
+ * main loop is free, with no wait on the call path */
 static void
 incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 {
@@ -585,10 +611,11 @@ incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 
       answer->cli = cli;
       answer->call = g_object_ref (call);
-      g_timeout_add_full (G_PRIORITY_DEFAULT, 200, auto_answer_cb, answer, auto_answer_free);
+      /* at once: no made-up ringing delay on the call path */
+      g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_answer_cb, answer, auto_answer_free);
     }
   else if (cli->auto_decline)
-    g_timeout_add (200, auto_decline_cb, g_object_ref (call));
+    g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_decline_cb, g_object_ref (call), NULL);
 }
 
 static void
@@ -651,8 +678,17 @@ read_password (Cli *cli)
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
+  GStatBuf st;
+
   if (cli->password_file == NULL)
     return g_strdup (g_getenv ("MTAVIP_PASSWORD"));
+  /* like ssh with a private key: a secret others can read is not used */
+  if (g_stat (cli->password_file, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      usage_error (_("the password file %s can be read by other users: make it private with chmod 600"),
+                   cli->password_file);
+      return NULL;
+    }
   if (!g_file_get_contents (cli->password_file, &contents, NULL, &error))
     {
       usage_error (_("cannot read the password file: %s"), error->message);
@@ -678,6 +714,44 @@ valid_media_setting (const char *name, const char *value)
   return TRUE;
 }
 
+/* HOST[:PORT] into host and port (3478 when absent) */
+static gboolean
+parse_server (const char *text, char **host, guint *port, GError **error)
+{
+  g_autoptr(GSocketConnectable) address = g_network_address_parse (text, 3478, error);
+
+  if (address == NULL)
+    return FALSE;
+  *host = g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (address)));
+  *port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  return TRUE;
+}
+
+static gboolean
+ice_config_from (Cli *cli, MtMediaConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  config->ice = !cli->no_ice;
+  if (cli->stun)
+    parse_server (cli->stun, &config->stun_server, &config->stun_port, NULL);
+  if (cli->turn == NULL)
+    return TRUE;
+  parse_server (cli->turn, &config->turn_server, &config->turn_port, NULL);
+  config->turn_tcp = g_strcmp0 (cli->turn_transport, "tcp") == 0;
+  config->turn_user = g_strdup (cli->turn_user);
+  if (cli->turn_password_file == NULL)
+    {
+      config->turn_password = g_strdup (g_getenv ("MTAVIP_TURN_PASSWORD"));
+      return TRUE;
+    }
+  if (!g_file_get_contents (cli->turn_password_file, &contents, NULL, &error))
+    return usage_error (_("cannot read the password file: %s"), error->message);
+  config->turn_password = g_strdup (g_strchomp (contents));
+  return TRUE;
+}
+
 static MtMediaConfig *
 media_config_from (Cli *cli)
 {
@@ -699,6 +773,8 @@ media_config_from (Cli *cli)
   config->no_telephone_event = cli->no_telephone_event;
   if (cli->video_size)
     sscanf (cli->video_size, "%ux%u", &config->width, &config->height);
+  if (!ice_config_from (cli, config))
+    g_clear_pointer (&config, mt_media_config_free);
   return config;
 }
 
@@ -728,6 +804,21 @@ check_options (Cli *cli)
       if (uri == NULL)
         return usage_error (_("--registrar: %s"), error->message);
     }
+  if (cli->turn_transport && !g_str_equal (cli->turn_transport, "udp") &&
+      !g_str_equal (cli->turn_transport, "tcp"))
+    return usage_error (_("--transport must be udp or tcp, not “%s”"), cli->turn_transport);
+  {
+    const char *servers[] = { cli->stun, cli->turn };
+
+    for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+      {
+        g_autofree char *host = NULL;
+        guint port = 0;
+
+        if (servers[i] && !parse_server (servers[i], &host, &port, &error))
+          return usage_error ("%s: %s", servers[i], error->message);
+      }
+  }
   if (cli->echo_test && cli->call)
     return usage_error (_("--echo-test and --call exclude each other"));
   if (cli->auto_answer && cli->auto_decline)
@@ -794,6 +885,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, N_("udp or tcp"), "udp|tcp" },
     { "call", 'c', 0, G_OPTION_ARG_STRING, &cli->call, N_("Call this address"), N_("SIP-URI") },
     { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, N_("Answer incoming calls"), NULL },
+    { "accept-direct-calls", 0, 0, G_OPTION_ARG_NONE, &cli->accept_direct, N_("With --account, also take calls that do not come through the registrar"), NULL },
     { "auto-decline", 0, 0, G_OPTION_ARG_NONE, &cli->auto_decline, N_("Decline incoming calls (603)"), NULL },
     { "hangup-after", 0, 0, G_OPTION_ARG_INT, &cli->hangup_after, N_("Hang up SECONDS after the call is answered"), N_("SECONDS") },
     { "hold-after", 0, 0, G_OPTION_ARG_INT, &cli->hold_after, N_("Put the call on hold SECONDS after it is answered"), N_("SECONDS") },
@@ -807,7 +899,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "audio-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->audio_codecs, N_("Audio codecs in order of preference"), "opus,G722,PCMU,PCMA" },
     { "video-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->video_codecs, N_("Video codecs in order of preference"), N_("VP8,H264") },
     { "video-size", 0, 0, G_OPTION_ARG_STRING, &cli->video_size, N_("Size of the video we send"), "WxH" },
-    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency (default 40)"), N_("MS") },
+    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency at the start of a call; it grows with measured jitter (default 20)"), N_("MS") },
     { "expires", 0, 0, G_OPTION_ARG_INT, &cli->expires, N_("Registration lifetime to ask for (default 3600)"), N_("SECONDS") },
     { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, N_("End a call when no media arrives for SECONDS (default 8, 0: never)"), N_("SECONDS") },
     { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, N_("Print every SIP message on stderr"), NULL },
@@ -820,6 +912,12 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "max-calls", 0, 0, G_OPTION_ARG_INT, &cli->max_calls, N_("Calls at once: a call coming in while N are going on gets 486 Busy Here (default 1); answering a second holds the first"), "N" },
     { "no-telephone-event", 0, 0, G_OPTION_ARG_NONE, &cli->no_telephone_event, N_("Offer and accept no RFC 4733 telephone-event: DTMF goes as SIP INFO"), NULL },
     { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, N_("Call the built-in echo service: see and hear yourself through SIP and RTP"), NULL },
+    { "stun", 0, 0, G_OPTION_ARG_STRING, &cli->stun, N_("STUN server for ICE (default: none)"), N_("HOST[:PORT]") },
+    { "turn", 0, 0, G_OPTION_ARG_STRING, &cli->turn, N_("TURN server for ICE (relays media)"), N_("HOST[:PORT]") },
+    { "turn-transport", 0, 0, G_OPTION_ARG_STRING, &cli->turn_transport, N_("udp or tcp"), "udp|tcp" },
+    { "turn-user", 0, 0, G_OPTION_ARG_STRING, &cli->turn_user, N_("TURN user name"), N_("USER") },
+    { "turn-password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->turn_password_file, N_("Read the TURN password from FILE (or set MTAVIP_TURN_PASSWORD)"), N_("FILE") },
+    { "no-ice", 0, 0, G_OPTION_ARG_NONE, &cli->no_ice, N_("Plain RTP without ICE"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("- MTAVIPClient command-line phone"));
@@ -897,6 +995,11 @@ cli_clear (Cli *cli)
   g_free (cli->audio_codecs);
   g_free (cli->video_codecs);
   g_free (cli->video_size);
+  g_free (cli->stun);
+  g_free (cli->turn);
+  g_free (cli->turn_transport);
+  g_free (cli->turn_user);
+  g_free (cli->turn_password_file);
 }
 
 static int
@@ -921,6 +1024,7 @@ main (int argc, char **argv)
   g_autofree char *password = NULL;
   int status;
 
+  mt_memory_init ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -946,7 +1050,9 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   cli.account_obj = mt_account_new (cli.listen ? cli.listen
-                                               : cli.echo_test ? "127.0.0.1:0" : "0.0.0.0:5060",
+                                               : cli.echo_test ? "127.0.0.1:0"
+                                               /* with an account the registrar knows where we are */
+                                               : cli.account ? "0.0.0.0:0" : "0.0.0.0:5060",
                                     cli.account,
                                     cli.registrar,
                                     g_strcmp0 (cli.transport, "tcp") == 0 ? MT_TRANSPORT_TCP
@@ -964,8 +1070,15 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   config = media_config_from (&cli);
+  if (config == NULL)
+    {
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
   mt_account_set_media_config (cli.account_obj, config);
   mt_account_set_password (cli.account_obj, password);
+  if (cli.accept_direct)
+    mt_account_set_accept_direct_calls (cli.account_obj, TRUE);
   if (cli.expires > 0)
     mt_account_set_expires (cli.account_obj, (guint) cli.expires);
   mt_account_set_max_calls (cli.account_obj, (guint) cli.max_calls);
