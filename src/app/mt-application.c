@@ -201,6 +201,7 @@ MtCall *
 mt_application_place_call (MtApplication *self, const char *target, gboolean video, GError **error)
 {
   g_autofree char *uri = NULL;
+  MtCall *call;
 
   g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (target != NULL, NULL);
@@ -214,7 +215,11 @@ mt_application_place_call (MtApplication *self, const char *target, gboolean vid
                                                : _("The phone is not ready to make calls."));
       return NULL;
     }
-  return mt_account_call (self->account, uri, video, error);
+  call = mt_account_call (self->account, uri, video, error);
+  /* a call made during another: that one waits on hold */
+  if (call)
+    mt_account_switch_to (self->account, call);
+  return call;
 }
 
 /* ---- account -------------------------------------------------------------------- */
@@ -297,6 +302,8 @@ start_account (MtApplication *self)
       return;
     }
   mt_account_set_media_config (self->account, config);
+  /* call waiting: a second call rings during the first; a third is busy */
+  mt_account_set_max_calls (self->account, 2);
   g_signal_connect (self->account, "call-added", G_CALLBACK (call_added_cb), self);
   g_signal_connect (self->account, "incoming-call", G_CALLBACK (incoming_call_cb), self);
   g_message ("listening for calls at %s", mt_account_get_contact_uri (self->account));

@@ -32,6 +32,7 @@ typedef struct {
   gboolean  turn_tcp;           /* TURN over TCP instead of UDP */
   char     *turn_user;
   char     *turn_password;
+  gboolean  no_telephone_event; /* leave RFC 4733 events out of our SDP: DTMF as SIP INFO */
 } MtMediaConfig;
 
 MtMediaConfig *mt_media_config_new  (void);

@@ -33,6 +33,7 @@
 
 #include "mt-codecs.h"
 #include "mt-ice-session.h"
+#include "mt-dtmf.h"
 #include "mt-media-session.h"
 
 typedef struct {
@@ -80,6 +81,7 @@ struct _MtMediaSession
   MtStreamStats   final_audio;
   MtStreamStats   final_video;
   GMutex          recv_lock;    /* MtStream.decoder_pad and .sink_used */
+  MtDtmfSender   *dtmf_sender;  /* while a pipeline sends audio that takes events */
 };
 
 G_DEFINE_FINAL_TYPE (MtMediaSession, mt_media_session, G_TYPE_OBJECT)
@@ -98,6 +100,7 @@ static GParamSpec *props[N_PROPS];
 enum {
   SIGNAL_MEDIA_TIMEOUT,
   SIGNAL_ERROR,
+  SIGNAL_DTMF,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -391,6 +394,19 @@ add_self_view (MtMediaSession *self, GstElement *chain)
   return gst_element_link_many (tee, queue, self->self_view_sink, NULL);
 }
 
+/* telephone events (RFC 4733) take the place of audio packets */
+static void
+add_dtmf_sender (MtMediaSession *self, MtStream *stream, GstElement *chain)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (chain, "src");
+
+  g_clear_pointer (&self->dtmf_sender, mt_dtmf_sender_unref);
+  self->dtmf_sender = mt_dtmf_sender_new (stream->neg->send_dtmf_pt,
+                                          stream->neg->dtmf_clock_rate,
+                                          stream->neg->send_codec->clock_rate);
+  mt_dtmf_sender_attach (self->dtmf_sender, pad);
+}
+
 static gboolean
 build_send (MtMediaSession *self, MtStream *stream, GError **error)
 {
@@ -442,6 +458,8 @@ build_send (MtMediaSession *self, MtStream *stream, GError **error)
     g_warning ("Could not show the self view");
 
   pad = g_strdup_printf ("send_rtp_sink_%u", stream->id);
+  if (audio && stream->neg->send_dtmf_pt != 0 && stream->neg->dtmf_clock_rate != 0)
+    add_dtmf_sender (self, stream, chain);
   return link_to_rtpbin (chain, self, pad, error);
 }
 
@@ -694,7 +712,9 @@ request_pt_map_cb (GstElement *rtpbin, guint session, guint pt, gpointer user_da
     return rtp_caps_for (stream->kind, stream->neg->recv_codec);
   if (stream->neg->recv_dtmf_pt && pt == stream->neg->recv_dtmf_pt)
     {
-      dtmf = mt_sdp_codec_new ("telephone-event", pt, 8000, 1, NULL);
+      dtmf = mt_sdp_codec_new ("telephone-event", pt,
+                               stream->neg->dtmf_clock_rate ? stream->neg->dtmf_clock_rate : 8000,
+                               1, NULL);
       return rtp_caps_for (stream->kind, dtmf);
     }
   return NULL;
@@ -808,6 +828,13 @@ pad_added_cb (GstElement *rtpbin, GstPad *pad, gpointer user_data)
     return;
 
   stream = stream_for_session (self, session);
+  if (stream != NULL && stream->neg != NULL && stream->neg->recv_dtmf_pt != 0 &&
+      pt == stream->neg->recv_dtmf_pt)
+    {
+      mt_dtmf_receiver_watch (pad, self->rtpbin);
+      link_discard (self, pad);
+      return;
+    }
   if (stream == NULL || stream->neg == NULL || pt != stream->neg->recv_codec->pt)
     {
       link_discard (self, pad);
@@ -826,7 +853,10 @@ static gboolean
 bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 {
   MtMediaSession *self = user_data;
+  guint event, duration;
 
+  if (mt_dtmf_parse_message (message, &event, &duration))
+    g_signal_emit (self, signals[SIGNAL_DTMF], 0, event, duration);
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     {
       g_autoptr(GError) error = NULL;
@@ -985,6 +1015,8 @@ mt_media_session_dup_local (MtMediaSession *self)
   local->address = g_strdup (self->media_address);
   mt_codecs_fill_local (local, self->config->audio_codecs, self->config->video_codecs,
                         element_exists);
+  if (self->config->no_telephone_event)
+    mt_dtmf_remove_telephone_event (local->audio_codecs);
   if (self->ice)
     return dup_local_ice (self, local);
   local->audio_port = self->audio->rtp_port;
@@ -1118,6 +1150,7 @@ mt_media_session_stop (MtMediaSession *self)
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
     }
   g_clear_object (&self->pipeline);
+  g_clear_pointer (&self->dtmf_sender, mt_dtmf_sender_unref);
   self->rtpbin = NULL;
 }
 
@@ -1398,10 +1431,33 @@ mt_media_session_class_init (MtMediaSessionClass *klass)
   signals[SIGNAL_ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* An RFC 4733 event from the peer (0-15: 0-9 * # A-D) and its duration
+   * in RTP clock units, once it ended */
+  signals[SIGNAL_DTMF] =
+    g_signal_new ("dtmf", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
 mt_media_session_init (MtMediaSession *self)
 {
   g_mutex_init (&self->recv_lock);
+}
+
+/* ---- RFC 4733 events we send -------------------------------------------- */
+
+gboolean
+mt_media_session_can_send_dtmf (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return self->dtmf_sender != NULL;
+}
+
+void
+mt_media_session_send_dtmf (MtMediaSession *self, guint event, guint duration_ms)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+
+  if (self->dtmf_sender != NULL)
+    mt_dtmf_sender_send (self->dtmf_sender, event, duration_ms);
 }

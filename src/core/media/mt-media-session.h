@@ -87,4 +87,11 @@ void        mt_media_session_get_stats (MtMediaSession *self,
                                         MtStreamStats  *audio,
                                         MtStreamStats  *video);
 
+/* RFC 4733 telephone events: TRUE when the peer takes them (negotiated, and
+ * we send audio now); queue event `event` (0-15) lasting `duration_ms` */
+gboolean    mt_media_session_can_send_dtmf (MtMediaSession *self);
+void        mt_media_session_send_dtmf     (MtMediaSession *self,
+                                            guint           event,
+                                            guint           duration_ms);
+
 G_END_DECLS

@@ -1347,6 +1347,39 @@ pick_codec (const MtSdpStream *offered,
   return NULL;
 }
 
+/* RFC 4733 section 7.1.1: telephone-event at the clock rate of the audio
+ * codec we picked. We send and receive events at any rate, so when we do
+ * telephone-event at all, any offered rate will do; the audio codec's rate
+ * first, then 8000 (what most phones send with any codec). */
+static MtSdpCodec *
+pick_dtmf_codec (const MtSdpStream *offered,
+                 GPtrArray         *ours,
+                 guint              audio_clock_rate)
+{
+  const guint rates[] = { audio_clock_rate, 8000 };
+  gboolean we_do_dtmf = FALSE;
+
+  for (guint i = 0; ours != NULL && i < ours->len; i++)
+    we_do_dtmf |= codec_is_dtmf (g_ptr_array_index (ours, i));
+  if (!we_do_dtmf)
+    return NULL;
+
+  for (guint r = 0; r < G_N_ELEMENTS (rates); r++) {
+    for (guint i = 0; i < offered->codecs->len; i++) {
+      const MtSdpCodec *theirs = g_ptr_array_index (offered->codecs, i);
+      MtSdpCodec *picked;
+
+      if (!codec_is_dtmf (theirs) || theirs->clock_rate != rates[r])
+        continue;
+      picked = mt_sdp_codec_copy (theirs);
+      g_free (picked->name);
+      picked->name = g_strdup (DTMF_NAME);   /* our spelling */
+      return picked;
+    }
+  }
+  return NULL;
+}
+
 static gboolean
 proto_is_plain_rtp (const char *proto)
 {
@@ -1397,7 +1430,7 @@ accept_stream (const MtSdpStream *offered,
   stream = declined_stream (offered, local);
   g_ptr_array_set_size (stream->codecs, 0);
   g_ptr_array_add (stream->codecs, codec);
-  if (!video && (codec = pick_codec (offered, ours, TRUE)) != NULL)
+  if (!video && (codec = pick_dtmf_codec (offered, ours, codec->clock_rate)) != NULL)
     g_ptr_array_add (stream->codecs, codec);
 
   stream->port = port;
@@ -1642,6 +1675,7 @@ negotiate_stream (const MtSdpStream  *offered,
   if (odtmf != NULL) {
     n->send_dtmf_pt = is_offerer ? adtmf->pt : odtmf->pt;
     n->recv_dtmf_pt = is_offerer ? odtmf->pt : adtmf->pt;
+    n->dtmf_clock_rate = odtmf->clock_rate;
   }
   n->direction = direction_intersect_peer (local->direction, remote->direction);
   negotiated_set_remote (n, remote_sdp, remote, local, is_offerer);
