@@ -674,12 +674,11 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                   /* RFC 4028's smallest interval: session refreshes we make
                    * carry our SDP (mt-call.c) */
                   NUTAG_MIN_SE (90),
-                  /* NAT (RFC 5626 style, Sofia's outbound): an OPTIONS to the
-                   * registrar every 25 s keeps the NAT binding the registrar
-                   * reaches us through; "natify" learns our public address
-                   * from Via received/rport and re-registers when it changes */
-                  NUTAG_OUTBOUND ("options-keepalive natify no-validate"),
-                  NUTAG_KEEPALIVE (25000),
+                  /* NAT keep-alive is not on yet: Sofia's outbound
+                   * "options-keepalive natify" kept the nat suite's binding
+                   * open but its OPTIONS to our own AoR looped (483) and calls
+                   * then ended auth-failed on loopback (issue 9, step 4) */
+                  NUTAG_OUTBOUND ("no-options-keepalive no-validate no-natify"),
                   NUTAG_USER_AGENT ("MTAVIPClient/" PACKAGE_VERSION),
                   /* keep UDP for big INVITEs (video SDP): peers and proxies
                    * reached over UDP do not all listen on TCP */
