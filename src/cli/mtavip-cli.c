@@ -14,6 +14,8 @@
 #include <string.h>
 #include <locale.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <glib/gi18n.h>
 #include <gst/gst.h>
 
@@ -21,6 +23,7 @@
 #include "mt-dtmf.h"
 #include "mt-echo-service.h"
 #include "mt-h323-endpoint.h"
+#include "mt-memory.h"
 #include "mt-sip-stack.h"
 #include "mt-sip-uri.h"
 
@@ -35,6 +38,7 @@ typedef struct {
   char     *transport;
   char     *call;
   gboolean  auto_answer;
+  gboolean  accept_direct;
   gboolean  auto_decline;
   int       hangup_after;
   int       hold_after;
@@ -54,12 +58,6 @@ typedef struct {
   gboolean  sip_trace;
   gboolean  json;
   gboolean  echo_test;
-  char     *stun;
-  char     *turn;
-  char     *turn_transport;
-  char     *turn_user;
-  char     *turn_password_file;
-  gboolean  no_ice;
   char     *h323_listen;
   char     *dtmf;
   int       dtmf_after;
@@ -68,6 +66,12 @@ typedef struct {
   char     *transfer_to;
   int       transfer_after;
   gboolean  transfer_scheduled;
+  char     *stun;
+  char     *turn;
+  char     *turn_transport;
+  char     *turn_user;
+  char     *turn_password_file;
+  gboolean  no_ice;
 
   /* state */
   GMainLoop  *loop;
@@ -201,6 +205,7 @@ print_call (Cli *cli, MtCall *call)
       g_string_append (line, ",\"remote\":");
       json_string (line, mt_call_get_remote_uri (call));
       g_string_append_printf (line, ",\"video\":%s", mt_call_get_has_video (call) ? "true" : "false");
+      g_string_append_printf (line, ",\"verified\":%s", mt_call_get_caller_verified (call) ? "true" : "false");
       if (state == MT_CALL_STATE_ENDED)
         {
           g_string_append (line, ",\"reason\":");
@@ -595,7 +600,8 @@ auto_decline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* a moment of ringing first, as a person would */
+/* The call has sent 180 Ringing already: answer or decline as soon as the
+ * main loop is free, with no wait on the call path */
 static void
 incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 {
@@ -605,10 +611,11 @@ incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 
       answer->cli = cli;
       answer->call = g_object_ref (call);
-      g_timeout_add_full (G_PRIORITY_DEFAULT, 200, auto_answer_cb, answer, auto_answer_free);
+      /* at once: no made-up ringing delay on the call path */
+      g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_answer_cb, answer, auto_answer_free);
     }
   else if (cli->auto_decline)
-    g_timeout_add (200, auto_decline_cb, g_object_ref (call));
+    g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_decline_cb, g_object_ref (call), NULL);
 }
 
 static void
@@ -671,8 +678,17 @@ read_password (Cli *cli)
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
+  GStatBuf st;
+
   if (cli->password_file == NULL)
     return g_strdup (g_getenv ("MTAVIP_PASSWORD"));
+  /* like ssh with a private key: a secret others can read is not used */
+  if (g_stat (cli->password_file, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      usage_error (_("the password file %s can be read by other users: make it private with chmod 600"),
+                   cli->password_file);
+      return NULL;
+    }
   if (!g_file_get_contents (cli->password_file, &contents, NULL, &error))
     {
       usage_error (_("cannot read the password file: %s"), error->message);
@@ -869,6 +885,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, N_("udp or tcp"), "udp|tcp" },
     { "call", 'c', 0, G_OPTION_ARG_STRING, &cli->call, N_("Call this address"), N_("SIP-URI") },
     { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, N_("Answer incoming calls"), NULL },
+    { "accept-direct-calls", 0, 0, G_OPTION_ARG_NONE, &cli->accept_direct, N_("With --account, also take calls that do not come through the registrar"), NULL },
     { "auto-decline", 0, 0, G_OPTION_ARG_NONE, &cli->auto_decline, N_("Decline incoming calls (603)"), NULL },
     { "hangup-after", 0, 0, G_OPTION_ARG_INT, &cli->hangup_after, N_("Hang up SECONDS after the call is answered"), N_("SECONDS") },
     { "hold-after", 0, 0, G_OPTION_ARG_INT, &cli->hold_after, N_("Put the call on hold SECONDS after it is answered"), N_("SECONDS") },
@@ -882,7 +899,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "audio-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->audio_codecs, N_("Audio codecs in order of preference"), "opus,G722,PCMU,PCMA" },
     { "video-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->video_codecs, N_("Video codecs in order of preference"), N_("VP8,H264") },
     { "video-size", 0, 0, G_OPTION_ARG_STRING, &cli->video_size, N_("Size of the video we send"), "WxH" },
-    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency (default 40)"), N_("MS") },
+    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency at the start of a call; it grows with measured jitter (default 20)"), N_("MS") },
     { "expires", 0, 0, G_OPTION_ARG_INT, &cli->expires, N_("Registration lifetime to ask for (default 3600)"), N_("SECONDS") },
     { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, N_("End a call when no media arrives for SECONDS (default 8, 0: never)"), N_("SECONDS") },
     { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, N_("Print every SIP message on stderr"), NULL },
@@ -1007,6 +1024,7 @@ main (int argc, char **argv)
   g_autofree char *password = NULL;
   int status;
 
+  mt_memory_init ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -1032,7 +1050,9 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   cli.account_obj = mt_account_new (cli.listen ? cli.listen
-                                               : cli.echo_test ? "127.0.0.1:0" : "0.0.0.0:5060",
+                                               : cli.echo_test ? "127.0.0.1:0"
+                                               /* with an account the registrar knows where we are */
+                                               : cli.account ? "0.0.0.0:0" : "0.0.0.0:5060",
                                     cli.account,
                                     cli.registrar,
                                     g_strcmp0 (cli.transport, "tcp") == 0 ? MT_TRANSPORT_TCP
@@ -1057,6 +1077,8 @@ main (int argc, char **argv)
     }
   mt_account_set_media_config (cli.account_obj, config);
   mt_account_set_password (cli.account_obj, password);
+  if (cli.accept_direct)
+    mt_account_set_accept_direct_calls (cli.account_obj, TRUE);
   if (cli.expires > 0)
     mt_account_set_expires (cli.account_obj, (guint) cli.expires);
   mt_account_set_max_calls (cli.account_obj, (guint) cli.max_calls);

@@ -368,10 +368,18 @@ mt_call_window_new (MtApplication *app, MtCallView *view)
   gtk_widget_insert_action_group (GTK_WIDGET (self), "call", mt_call_view_get_actions (view));
 
   uri = mt_call_get_remote_uri (self->call);
-  name = mt_application_dup_display_name (app, uri, mt_call_get_remote_name (self->call));
+  name = mt_application_dup_caller_name (app, self->call);
   gtk_window_set_title (GTK_WINDOW (self), name);
   gtk_label_set_label (self->name_label, name);
-  gtk_label_set_label (self->address_label, uri);
+  if (mt_call_get_caller_verified (self->call))
+    gtk_label_set_label (self->address_label, uri);
+  else
+    {
+      /* Translators: %s is the SIP address a caller claims, which nobody checked */
+      g_autofree char *unverified = g_strdup_printf (_("%s (not verified)"), uri);
+
+      gtk_label_set_label (self->address_label, unverified);
+    }
   adw_avatar_set_text (self->avatar, name);
   gtk_picture_set_paintable (self->remote_picture, GDK_PAINTABLE (self->remote));
   gtk_image_set_from_paintable (self->self_picture, GDK_PAINTABLE (self->self_view));

@@ -71,7 +71,9 @@ class CliPhone:
             a += ["--account", self.account]
         if self.password is not None:
             pw = os.path.join(self.dir, "password")
-            with open(pw, "w") as f:
+            # private, or the CLI refuses it (like ssh)
+            fd = os.open(pw, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
                 f.write(self.password)
             a += ["--password-file", pw]
         if self.registrar:

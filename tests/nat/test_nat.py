@@ -184,7 +184,6 @@ class KeepAlive(NatCase):
     """Both NATs forget an idle UDP mapping after 30 s."""
     UDP_TIMEOUT = 30
 
-    @unittest.expectedFailure  # no SIP keep-alive yet (issue 9 step 4): the mapping expires
     def test_incoming_call_minutes_after_registering(self):
         """Bob registers through a NAT that forgets idle mappings after 30 s;
         his keep-alives hold the mapping open, so Alice's call placed 120 s

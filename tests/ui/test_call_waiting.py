@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import App, check, Environment, log, screenshot, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 from test_hold import press, udp_port_taken  # noqa: E402
 
@@ -44,8 +44,8 @@ def call_waiting(env, app):
                               any(a[0].startswith("app.answer::") for a in e["actions"]),
                               20, "the second call's notification")
         keys = dict((label, key) for key, label in ev["actions"])
-        assert "Answer" in keys and "Decline" in keys, ev["actions"]
-        assert last_state(carol) == "ringing", carol.call_states()
+        check("Answer" in keys and "Decline" in keys, "the second call's notification has Answer and Decline", ev["actions"])
+        check(last_state(carol) == "ringing", "the second caller hears ringing", carol.call_states())
         env.notifyd.invoke(ev["id"], keys["Answer"])
         carol.wait_call("active", 15)
         # answering the second held the first
@@ -62,12 +62,13 @@ def call_waiting(env, app):
 
         # hang up either: carol's (held) first, then alice's
         press(app.wait_find("Hang up", "push button", 10, root=carol_win))
-        assert carol.wait_call("ended", 15)["reason"] == "remote-hangup"
-        assert last_state(alice) == "active", alice.call_states()
+        check(carol.wait_call("ended", 15)["reason"] == "remote-hangup", "the second caller saw us hang up")
+        check(last_state(alice) == "active", "the first call is active again", alice.call_states())
         press(app.wait_find("Hang up", "push button", 10, root=alice_win))
-        assert alice.wait_call("ended", 15)["reason"] == "remote-hangup"
-        assert alice.call_states() == ["incoming", "active", "held", "active", "ended"], \
-            alice.call_states()
+        check(alice.wait_call("ended", 15)["reason"] == "remote-hangup", "the first caller saw us hang up")
+        check(alice.call_states() == ["incoming", "active", "held", "active", "ended"],
+              "the first call was held while the second was up, then resumed",
+              alice.call_states())
     except BaseException:
         print(alice.describe(), flush=True)
         if carol:

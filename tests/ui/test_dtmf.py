@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Atspi, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import App, check, Atspi, Environment, log, screenshot, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 from test_hold import call_window, press, shows, udp_port_taken  # noqa: E402
 
@@ -44,13 +44,13 @@ def dial_pad(env, app):
         app.key(title, "5")
         wait_for(lambda: received(peer) == "12#5", 10, "the typed 5 at the peer")
         methods = {e["method"] for e in peer.events if e.get("event") == "dtmf"}
-        assert methods == {"rfc4733"}, methods
+        check(methods == {"rfc4733"}, "the dial pad sent RFC 4733 events", methods)
         # what we sent shows on the pad's display
-        assert shows(app, win, "12#5"), app.labels()
+        check(shows(app, win, "12#5"), "the call window shows the digits sent", app.labels())
         screenshot("dtmf-call-window.png", app.raise_window(title))
 
         press(hangup)
-        assert peer.wait_call("ended", 15)["reason"] == "remote-hangup"
+        check(peer.wait_call("ended", 15)["reason"] == "remote-hangup", "the peer saw us hang up")
         app.call_state(lambda c: c["state"] == "ended", 15, "the app's call ended")
     except BaseException:
         print(peer.describe(), flush=True)

@@ -381,7 +381,7 @@ make_media (MtH323Connection *conn, const char *address, gboolean video, GError 
   g_autoptr(MtMediaConfig) config = mt_media_config_copy (conn->media_config);
 
   config->video = config->video && video;
-  config->ice = FALSE;   /* no ICE in H.323: plain RTP on our own sockets */
+  config->ice = FALSE;  /* H.323 carries no ICE: plain RTP to the addresses in the OLCs */
   conn->media = mt_media_session_new (config, address, address, error);
   if (conn->media == NULL)
     return FALSE;

@@ -17,11 +17,12 @@ typedef struct {
   gboolean  video;              /* offer/accept video at all */
   char     *audio_codecs;       /* filter, e.g. "opus,PCMU"; NULL: all */
   char     *video_codecs;       /* filter, e.g. "VP8"; NULL: all */
-  guint     jitter_latency_ms;  /* rtpbin latency */
+  guint     jitter_latency_ms;  /* rtpbin latency at the start; grows with jitter */
   guint     width;
   guint     height;
   guint     framerate;
   guint     media_timeout_s;    /* no RTP for this long ends the call */
+  gboolean  no_telephone_event; /* leave RFC 4733 events out of our SDP: DTMF as SIP INFO */
   /* ICE (MtIceSession): off keeps plain RTP on our own UDP sockets */
   gboolean  ice;
   gboolean  ice_controlling;    /* we send the offer (RFC 8445 6.1.1) */
@@ -32,7 +33,6 @@ typedef struct {
   gboolean  turn_tcp;           /* TURN over TCP instead of UDP */
   char     *turn_user;
   char     *turn_password;
-  gboolean  no_telephone_event; /* leave RFC 4733 events out of our SDP: DTMF as SIP INFO */
 } MtMediaConfig;
 
 MtMediaConfig *mt_media_config_new  (void);

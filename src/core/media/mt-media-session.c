@@ -32,9 +32,10 @@
 #include <gst/video/video.h>
 
 #include "mt-codecs.h"
-#include "mt-ice-session.h"
 #include "mt-dtmf.h"
+#include "mt-ice-session.h"
 #include "mt-media-session.h"
+#include "mt-media-tuning.h"
 
 typedef struct {
   guint            id;           /* rtpbin session: 0 audio, 1 video */
@@ -52,6 +53,9 @@ typedef struct {
   gint             width;        /* atomic */
   gint             height;       /* atomic */
   gint             last_rx;      /* main thread: rx_packets at the last tick */
+  gint             rx_rtcp;      /* atomic: RTCP packets received */
+  gint             rx_rtcp_bytes; /* atomic: follows rx_rtcp (count_packets_cb) */
+  gint             tx_blocked;   /* atomic: nothing came back, we send nothing */
   guint            undecodable_ticks; /* main thread */
   /* under MtMediaSession.recv_lock (written by "pad-added") */
   GstPad          *decoder_pad;  /* sink pad of the first decoder chain */
@@ -75,9 +79,12 @@ struct _MtMediaSession
   guint           bus_watch;
   guint           tick_id;
   guint           silent_ticks;
+  guint           running_ticks; /* seconds since the pipeline started */
+  guint           jitter_ms;    /* the adaptive jitter buffer's latency now */
   gboolean        mic_muted;
   gboolean        camera_off;
   gboolean        have_final;   /* the pipeline is gone: report these */
+  gboolean        released;     /* mt_media_session_release(): no restart */
   MtStreamStats   final_audio;
   MtStreamStats   final_video;
   GMutex          recv_lock;    /* MtStream.decoder_pad and .sink_used */
@@ -312,6 +319,49 @@ add_count_probe (GstElement *element, const char *pad_name, gint *counter)
                      count_packets_cb, counter, NULL);
 }
 
+/* ---- reflection guard (issue 10) ---------------------------------------
+ *
+ * An INVITE whose c= names a third party would make us send media there for
+ * the whole call (a reflector for a flood). Ten seconds into the call, a
+ * stream from whose address nothing (no RTP, no RTCP) came back stops
+ * sending; it sends again as soon as something arrives. */
+
+#define REFLECTION_GUARD_S 10
+
+static GstPadProbeReturn
+guard_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  MtStream *stream = user_data;
+
+  return g_atomic_int_get (&stream->tx_blocked) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+static void
+add_guard_probe (GstElement *sink, MtStream *stream)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (sink, "sink");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     guard_cb, stream, NULL);
+}
+
+static void
+guard_reflection (MtMediaSession *self, MtStream *stream)
+{
+  gboolean heard, blocked;
+
+  if (stream == NULL || stream->neg == NULL || self->running_ticks < REFLECTION_GUARD_S)
+    return;
+  heard = g_atomic_int_get (&stream->rx_packets) > 0 || g_atomic_int_get (&stream->rx_rtcp) > 0;
+  blocked = g_atomic_int_get (&stream->tx_blocked);
+  if (!heard && !blocked)
+    g_message ("stream %u: nothing came back from %s in %u s: not sending there any more",
+               stream->id, stream->neg->remote_address, REFLECTION_GUARD_S);
+  else if (heard && blocked)
+    g_message ("stream %u: %s answered: sending again", stream->id, stream->neg->remote_address);
+  g_atomic_int_set (&stream->tx_blocked, !heard);
+}
+
 static GstPadProbeReturn
 decoded_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
@@ -390,7 +440,8 @@ add_self_view (MtMediaSession *self, GstElement *chain)
     return TRUE;
   queue = gst_element_factory_make ("queue", NULL);
   g_object_set (queue, "max-size-buffers", 2, "leaky", 2, NULL);
-  gst_bin_add_many (GST_BIN (self->pipeline), queue, g_object_ref (self->self_view_sink), NULL);
+  /* the bin takes a reference of its own: the sink is not floating */
+  gst_bin_add_many (GST_BIN (self->pipeline), queue, self->self_view_sink, NULL);
   return gst_element_link_many (tee, queue, self->self_view_sink, NULL);
 }
 
@@ -514,8 +565,11 @@ build_net_udp (MtMediaSession *self, MtStream *stream, GError **error)
   GstElement *rtcp_in = make_udpsrc (stream->rtcp_sock, rtcp_caps);
 
   gst_bin_add_many (GST_BIN (self->pipeline), rtp_out, rtcp_out, rtp_in, rtcp_in, NULL);
+  add_guard_probe (rtp_out, stream);
+  add_guard_probe (rtcp_out, stream);
   add_count_probe (rtp_in, "src", &stream->rx_packets);
   add_count_probe (rtp_out, "sink", &stream->tx_packets);
+  add_count_probe (rtcp_in, "src", &stream->rx_rtcp);
 
   if (!link_if_present (self->rtpbin, send_rtp, rtp_out) ||
       !gst_element_link_pads (self->rtpbin, send_rtcp, rtcp_out, "sink") ||
@@ -739,8 +793,9 @@ take_sink (MtMediaSession *self, MtStream *stream, GError **error)
 
   if (stream->kind == MT_SDP_MEDIA_VIDEO && self->remote_video_sink)
     {
+      /* not floating: the pipeline takes a reference of its own */
       if (claim_video_sink (self, stream))
-        return g_object_ref (self->remote_video_sink);
+        return self->remote_video_sink;
       desc = g_strdup ("fakesink sync=false async=false");
     }
   else
@@ -906,6 +961,25 @@ request_keyframe_if_stuck (MtMediaSession *self, MtStream *stream)
                                                                          TRUE, 0));
 }
 
+/* Grow the jitter buffer with the jitter measured on what we receive */
+static void
+adapt_jitter_buffer (MtMediaSession *self)
+{
+  MtStreamStats audio, video;
+  guint next;
+
+  mt_media_session_get_stats (self, &audio, &video);
+  next = mt_media_next_jitter_latency (self->jitter_ms, MAX (audio.jitter_ms, video.jitter_ms), 5,
+                                       self->config->jitter_latency_ms,
+                                       MAX (MT_JITTER_MAX_MS, self->config->jitter_latency_ms));
+  if (next == self->jitter_ms || self->rtpbin == NULL)
+    return;
+  g_debug ("jitter %.1f/%.1f ms: jitter buffer %u -> %u ms", audio.jitter_ms, video.jitter_ms,
+           self->jitter_ms, next);
+  self->jitter_ms = next;
+  g_object_set (self->rtpbin, "latency", next, NULL);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -928,10 +1002,36 @@ tick_cb (gpointer user_data)
     }
 
   request_keyframe_if_stuck (self, self->video);
+  self->running_ticks++;
+  guard_reflection (self, self->audio);
+  guard_reflection (self, self->video);
+  adapt_jitter_buffer (self);
   self->silent_ticks = (expecting && !arrived) ? self->silent_ticks + 1 : 0;
   if (self->config->media_timeout_s > 0 && self->silent_ticks == self->config->media_timeout_s)
     g_signal_emit (self, signals[SIGNAL_MEDIA_TIMEOUT], 0);
   return G_SOURCE_CONTINUE;
+}
+
+/* ---- call-sized elements ------------------------------------------------ */
+
+/* Any thread: sound devices (also inside autoaudiosrc/-sink, which make
+ * their device when they start) get buffers sized for a conversation */
+static void
+deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer user_data)
+{
+  mt_media_tune_audio_device (element);
+}
+
+/* The network sets the pace of a call, not a sound card: with the system
+ * clock, the microphone and the speaker are each slaved to it. A device
+ * clock (autoaudiosrc's, when it is picked) drifted against the speaker
+ * until the speaker dropped everything as late. */
+static void
+use_system_clock (GstElement *pipeline)
+{
+  g_autoptr(GstClock) clock = gst_system_clock_obtain ();
+
+  gst_pipeline_use_clock (GST_PIPELINE (pipeline), clock);
 }
 
 /* ---- public ------------------------------------------------------------- */
@@ -1101,8 +1201,11 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
   g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
   g_return_val_if_fail (negotiated != NULL, FALSE);
   g_return_val_if_fail (self->pipeline == NULL, FALSE);
+  g_return_val_if_fail (!self->released, FALSE);
 
   self->pipeline = gst_pipeline_new ("call");
+  g_signal_connect (self->pipeline, "deep-element-added", G_CALLBACK (deep_element_added_cb), NULL);
+  use_system_clock (self->pipeline);
   self->rtpbin = gst_element_factory_make ("rtpbin", "rtpbin");
   if (self->rtpbin == NULL)
     {
@@ -1110,8 +1213,8 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
                            _("GStreamer's rtpbin is missing (gstreamer1.0-plugins-good)"));
       return FALSE;
     }
-  g_object_set (self->rtpbin, "latency", self->config->jitter_latency_ms,
-                "drop-on-latency", FALSE, NULL);
+  self->jitter_ms = self->config->jitter_latency_ms;
+  g_object_set (self->rtpbin, "latency", self->jitter_ms, "drop-on-latency", FALSE, NULL);
   gst_bin_add (GST_BIN (self->pipeline), self->rtpbin);
   g_signal_connect (self->rtpbin, "pad-added", G_CALLBACK (pad_added_cb), self);
   g_signal_connect (self->rtpbin, "request-pt-map", G_CALLBACK (request_pt_map_cb), self);
@@ -1132,6 +1235,7 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
       mt_media_session_stop (self);
       return FALSE;
     }
+  self->running_ticks = 0;
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
   return TRUE;
 }
@@ -1163,6 +1267,7 @@ mt_media_session_restart (MtMediaSession *self, GPtrArray *negotiated, GError **
 
   g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
   g_return_val_if_fail (negotiated != NULL, FALSE);
+  g_return_val_if_fail (!self->released, FALSE);
 
   mt_media_session_stop (self);
   self->have_final = FALSE;
@@ -1460,4 +1565,37 @@ mt_media_session_send_dtmf (MtMediaSession *self, guint event, guint duration_ms
 
   if (self->dtmf_sender != NULL)
     mt_dtmf_sender_send (self->dtmf_sender, event, duration_ms);
+}
+
+static void
+stream_close_sockets (MtStream *stream)
+{
+  if (stream == NULL)
+    return;
+  if (stream->rtp_sock)
+    g_socket_close (stream->rtp_sock, NULL);
+  if (stream->rtcp_sock)
+    g_socket_close (stream->rtcp_sock, NULL);
+  g_clear_object (&stream->rtp_sock);
+  g_clear_object (&stream->rtcp_sock);
+}
+
+/**
+ * mt_media_session_release:
+ *
+ * The call is over: stop, and give back what only a running call needs,
+ * the sockets and the video sinks, while whoever shows the ended call keeps
+ * the session for its final statistics. It cannot start again.
+ */
+void
+mt_media_session_release (MtMediaSession *self)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+
+  mt_media_session_stop (self);
+  stream_close_sockets (self->audio);
+  stream_close_sockets (self->video);
+  g_clear_object (&self->remote_video_sink);
+  g_clear_object (&self->self_view_sink);
+  self->released = TRUE;
 }

@@ -77,6 +77,8 @@ gboolean    mt_media_session_restart (MtMediaSession *self,
                                       GPtrArray      *negotiated,
                                       GError        **error);
 gboolean    mt_media_session_is_running (MtMediaSession *self);
+/* The call ended: stop, close the sockets, drop the sinks; stats stay */
+void        mt_media_session_release (MtMediaSession *self);
 
 void        mt_media_session_set_mic_muted   (MtMediaSession *self, gboolean muted);
 gboolean    mt_media_session_get_mic_muted   (MtMediaSession *self);

@@ -15,6 +15,7 @@
 #define G_LOG_DOMAIN "mt-sdp"
 
 #include "mt-sdp.h"
+#include "mt-text.h"
 
 #include <string.h>
 #include <sofia-sip/sdp.h>
@@ -1024,6 +1025,7 @@ mt_sdp_parse (const char *text,
               GError    **error)
 {
   MtSdpSession *session = NULL;
+  g_autofree char *valid = NULL;
   g_autofree char *clean = NULL;
   sdp_parser_t *parser;
   sdp_session_t *sdp;
@@ -1038,7 +1040,8 @@ mt_sdp_parse (const char *text,
     len = strlen (text);
   if (!check_raw_text (text, len, error))
     return NULL;
-  clean = sanitize_media_lines (text, len, error);
+  valid = mt_text_from_network (text, (gssize) len, TRUE);
+  clean = sanitize_media_lines (valid, strlen (valid), error);
   if (clean == NULL)
     return NULL;
 

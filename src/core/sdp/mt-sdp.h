@@ -171,11 +171,11 @@ typedef struct {
   MtSdpCodec    *recv_codec;     /* same format, with the payload number we receive (our SDP) */
   guint          send_dtmf_pt;   /* 0 when no telephone-event */
   guint          recv_dtmf_pt;
+  guint          dtmf_clock_rate; /* of telephone-event (RFC 4733), when negotiated */
   /* ICE: both sides offered it on this stream. NULL: plain RTP to remote_* */
   MtSdpIce      *remote_ice;     /* the peer's credentials and candidates */
   gboolean       ice_controlling;/* RFC 8445 6.1.1: the offerer, or the full side facing a lite one */
   gboolean       rtcp_mux;       /* both signalled a=rtcp-mux: RTCP on the RTP component */
-  guint          dtmf_clock_rate; /* of telephone-event (RFC 4733), when negotiated */
 } MtSdpNegotiated;
 /* When `enabled` is FALSE, send_codec/recv_codec/remote_* may be NULL/0. */
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include <string.h>
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/url.h>
@@ -32,6 +33,8 @@
 #define REGISTER_RETRY_JITTER   20
 /* the longest Retry-After we wait for */
 #define RETRY_AFTER_MAX_S       3600
+/* an incoming TCP connection with no message and no user for this long */
+#define IDLE_CONNECTION_MS      (3 * 60 * 1000)
 
 struct _MtAccount
 {
@@ -53,6 +56,7 @@ struct _MtAccount
   guint                expires;
   gboolean             single_call;
   guint                max_calls;     /* 0: single_call decides */
+  int                  accept_direct; /* -1: the default for the mode */
 
   MtRegistrationState  reg_state;
   MtEndReason          reg_reason;
@@ -328,8 +332,10 @@ follow_transfer_cb (MtCall *call, const char *target, MtAccount *self)
 /* ---- incoming calls -------------------------------------------------------- */
 
 static void
-incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
+incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddress *source)
 {
+  /* our server vouches for whom it lets through; anyone can reach us directly */
+  gboolean via_server = self->aor && mt_credentials_is_next_hop (self->credentials, source);
   g_autoptr(GError) error = NULL;
   g_autoptr(MtMediaSession) media = NULL;
   g_autofree char *id = NULL;
@@ -339,6 +345,17 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
   if (self->shutdown_task || at_most_calls (self))
     {
       nua_respond (nh, SIP_486_BUSY_HERE, TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+  if (!via_server && !mt_account_get_accept_direct_calls (self))
+    {
+      g_autofree char *from = source ? g_inet_address_to_string (source) : NULL;
+
+      g_message ("refusing a call from %s: not through our server", from ? from : "?");
+      nua_respond (nh, SIP_403_FORBIDDEN,
+                   SIPTAG_WARNING_STR ("399 mtavipclient \"This phone takes calls only through its server\""),
+                   TAG_END ());
       nua_handle_destroy (nh);
       return;
     }
@@ -360,7 +377,7 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
     }
 
   id = g_strdup_printf ("%u", next_call_id++);
-  call = mt_call_new_incoming (self->credentials, id, nh, sip, media);
+  call = mt_call_new_incoming (self->credentials, id, nh, sip, via_server, media);
   mt_call_set_nua (call, self->nua);
   g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
@@ -531,6 +548,25 @@ refuse_stray_request (MtAccount *self, nua_event_t event, nua_handle_t *nh)
 
 /* ---- the nua callback ------------------------------------------------------------ */
 
+static void account_event (MtAccount *self, nua_event_t event, int status,
+                           nua_handle_t *nh, sip_t const *sip, GInetAddress *source);
+
+/* The address the message in @saved came from, or NULL */
+static GInetAddress *
+message_source (nua_saved_event_t *saved)
+{
+  nua_event_data_t const *data = nua_event_data (saved);
+  su_addrinfo_t *ai = data && data->e_msg ? msg_addrinfo (data->e_msg) : NULL;
+  g_autoptr(GSocketAddress) sa = NULL;
+
+  if (ai == NULL || ai->ai_addr == NULL)
+    return NULL;
+  sa = g_socket_address_new_from_native (ai->ai_addr, ai->ai_addrlen);
+  if (!G_IS_INET_SOCKET_ADDRESS (sa))
+    return NULL;
+  return g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa)));
+}
+
 static void
 nua_callback (nua_event_t   event,
               int           status,
@@ -542,7 +578,20 @@ nua_callback (nua_event_t   event,
               sip_t const  *sip,
               tagi_t        tags[])
 {
+  g_autoptr(GInetAddress) source = NULL;
+  nua_saved_event_t saved[1];
+  /* a challenge is answered, an INVITE trusted, by where it came from */
+  gboolean need_source = status == 401 || status == 407 || event == nua_i_invite;
+
   g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
+
+  /* the saved event (and so sip, phrase and tags) lives until we destroy it
+   * below */
+  if (need_source && nua_save_event (nua, saved))
+    source = message_source (saved);
+  else
+    need_source = FALSE;
+  mt_credentials_set_source (self->credentials, source);
 
   if (call != NULL)
     {
@@ -550,13 +599,27 @@ nua_callback (nua_event_t   event,
       mt_call_handle_event (call, event, status, phrase, sip, tags);
       forget_call_if_done (self, call);
       g_object_unref (call);
-      return;
     }
+  else
+    account_event (self, event, status, nh, sip, source);
+  mt_credentials_set_source (self->credentials, NULL);
+  if (need_source)
+    nua_destroy_event (saved);
+}
+
+static void
+account_event (MtAccount    *self,
+               nua_event_t   event,
+               int           status,
+               nua_handle_t *nh,
+               sip_t const  *sip,
+               GInetAddress *source)
+{
 
   switch (event)
     {
     case nua_i_invite:
-      incoming_invite (self, nh, sip);
+      incoming_invite (self, nh, sip, source);
       break;
     case nua_r_register:
     case nua_r_unregister:
@@ -645,11 +708,15 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
     }
   self->contact_uri = g_strdup_printf ("sip:%s@%s:%u", self->user, host, self->listen_port);
   self->credentials = mt_credentials_new (self->user);
+  mt_credentials_set_server (self->credentials, self->aor, proxy);
 
   self->stack = mt_sip_stack_dup_default ();
   self->nua = nua_create (mt_sip_stack_get_root (self->stack), nua_callback, self,
                           NUTAG_URL (bind_url),
                           TAG_IF (mt_sip_stack_get_trace (self->stack), TPTAG_LOG (1)),
+                          /* a connection nobody uses is closed after a while:
+                           * a flood of idle connections does not stay */
+                          TPTAG_IDLE (IDLE_CONNECTION_MS),
                           TAG_END ());
   if (self->nua == NULL)
     {
@@ -674,11 +741,12 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                   /* RFC 4028's smallest interval: session refreshes we make
                    * carry our SDP (mt-call.c) */
                   NUTAG_MIN_SE (90),
-                  /* NAT keep-alive is not on yet: Sofia's outbound
-                   * "options-keepalive natify" kept the nat suite's binding
-                   * open but its OPTIONS to our own AoR looped (483) and calls
-                   * then ended auth-failed on loopback (issue 9, step 4) */
-                  NUTAG_OUTBOUND ("no-options-keepalive no-validate no-natify"),
+                  /* NAT (RFC 5626 style, Sofia's outbound): an OPTIONS to the
+                   * registrar every 25 s keeps the NAT binding the registrar
+                   * reaches us through; "natify" learns our public address
+                   * from Via received/rport and re-registers when it changes */
+                  NUTAG_OUTBOUND ("options-keepalive natify no-validate"),
+                  NUTAG_KEEPALIVE (25000),
                   NUTAG_USER_AGENT ("MTAVIPClient/" PACKAGE_VERSION),
                   /* keep UDP for big INVITEs (video SDP): peers and proxies
                    * reached over UDP do not all listen on TCP */
@@ -784,6 +852,22 @@ mt_account_set_expires (MtAccount *self, guint seconds)
 {
   g_return_if_fail (MT_IS_ACCOUNT (self));
   self->expires = seconds;
+}
+
+void
+mt_account_set_accept_direct_calls (MtAccount *self, gboolean accept)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  self->accept_direct = !!accept;
+}
+
+gboolean
+mt_account_get_accept_direct_calls (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), TRUE);
+  if (self->accept_direct >= 0)
+    return self->accept_direct;
+  return self->aor == NULL;
 }
 
 void
@@ -1083,6 +1167,7 @@ mt_account_init (MtAccount *self)
   self->media_config = mt_media_config_new ();
   self->expires = 3600;
   self->single_call = TRUE;
+  self->accept_direct = -1;
   mt_backoff_init (&self->reg_backoff, REGISTER_RETRY_FIRST_MS, REGISTER_RETRY_MAX_MS,
                    REGISTER_RETRY_JITTER);
 }

@@ -64,6 +64,10 @@ guint                mt_account_get_max_calls    (MtAccount *self);
  * answered (ringing) or taken off hold (a call still being placed stays
  * as it is) */
 void                 mt_account_switch_to        (MtAccount *self, MtCall *call);
+/* Whether an INVITE that does not come from the registrar/proxy rings: by
+ * default not with an account (refused with 403), always without one. */
+void                 mt_account_set_accept_direct_calls (MtAccount *self, gboolean accept);
+gboolean             mt_account_get_accept_direct_calls (MtAccount *self);
 
 void                 mt_account_register   (MtAccount *self);
 void                 mt_account_unregister (MtAccount *self);

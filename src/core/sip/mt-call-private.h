@@ -20,10 +20,12 @@ MtCall *mt_call_new_outgoing (nua_t          *nua,
                               const char     *id,
                               const char     *uri,
                               MtMediaSession *media);
+/* verified: the INVITE came from our server, which vouches for the From */
 MtCall *mt_call_new_incoming (MtCredentials  *credentials,
                               const char     *id,
                               nua_handle_t   *nh,
                               const sip_t    *sip,
+                              gboolean        verified,
                               MtMediaSession *media);
 void    mt_call_handle_event (MtCall         *self,
                               nua_event_t     event,

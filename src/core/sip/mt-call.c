@@ -17,6 +17,7 @@
 #include "mt-dtmf.h"
 #include "mt-sdp.h"
 #include "mt-sip-status.h"
+#include "mt-text.h"
 
 #define RING_TIMEOUT_S 60
 
@@ -33,6 +34,7 @@ struct _MtCall
   char            *end_status;
   char            *remote_uri;
   char            *remote_name;
+  gboolean         caller_verified;
   MtMediaSession  *media;
   MtSdpSession    *local_sdp;
   MtSdpSession    *remote_sdp;
@@ -145,7 +147,7 @@ set_state (MtCall *self, MtCallState state, MtEndReason reason)
       self->end_reason = reason;
       self->ended_at = g_get_monotonic_time ();
       if (self->media)
-        mt_media_session_stop (self->media);
+        mt_media_session_release (self->media);
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_END_REASON]);
     }
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
@@ -267,8 +269,10 @@ local_sdp_string (MtCall *self)
 static void
 remember_status (MtCall *self, int status, const char *phrase)
 {
+  g_autofree char *text = mt_text_from_network (phrase ? phrase : "", -1, FALSE);
+
   g_free (self->end_status);
-  self->end_status = g_strdup_printf ("%d %s", status, phrase ? phrase : "");
+  self->end_status = g_strdup_printf ("%d %s", status, text);
 }
 
 /* ---- outgoing --------------------------------------------------------------- */
@@ -436,6 +440,7 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
     }
   if (status < 300)
     {
+      self->auth_tried = FALSE;  /* a later challenge in the call is a new one */
       answer_arrived (self, sip);
       return;
     }
@@ -697,10 +702,12 @@ take_remote_identity (MtCall *self, const sip_t *sip)
 
   if (from == NULL)
     return;
-  self->remote_uri = url_as_string (NULL, from->a_url);
+  g_autofree char *uri = url_as_string (NULL, from->a_url);
+
+  self->remote_uri = mt_text_from_network (uri, -1, FALSE);
   if (from->a_display && *from->a_display)
     {
-      self->remote_name = g_strdup (from->a_display);
+      self->remote_name = mt_text_from_network (from->a_display, -1, FALSE);
       if (self->remote_name[0] == '"')
         {
           g_autofree char *quoted = self->remote_name;
@@ -745,9 +752,12 @@ mt_call_new_incoming (MtCredentials  *credentials,
                       const char     *id,
                       nua_handle_t   *nh,
                       const sip_t    *sip,
+                      gboolean        verified,
                       MtMediaSession *media)
 {
   MtCall *self = call_new (credentials, id, MT_CALL_DIRECTION_INCOMING, media);
+
+  self->caller_verified = verified;
 
   self->nh = nua_handle_ref (nh);
   n_handles++;
@@ -777,6 +787,13 @@ mt_call_release_handle (MtCall *self)
     nua_handle_unref (self->nh);
   self->nh = NULL;
   n_handles--;
+}
+
+gboolean
+mt_call_get_caller_verified (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->direction == MT_CALL_DIRECTION_OUTGOING || self->caller_verified;
 }
 
 gboolean
@@ -810,13 +827,14 @@ mt_call_answer (MtCall *self)
   if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
     return;
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  /* The answer SDP was ready while ringing: send it first, so that call
+   * setup does not wait for sound devices to open; media starts right after */
+  respond_with_answer (self);
   if (!start_media (self, FALSE, &reason))
     {
-      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_bye (self->nh, TAG_END ());
       end (self, reason);
-      return;
     }
-  respond_with_answer (self);
 }
 
 /* Put the call on hold (we only send, so the peer hears hold silence or

@@ -25,6 +25,10 @@ MtEndReason      mt_call_get_end_reason  (MtCall *self);
 const char      *mt_call_get_remote_uri  (MtCall *self);
 /* display name from the From/To header, or NULL */
 const char      *mt_call_get_remote_name (MtCall *self);
+/* TRUE when the remote identity can be trusted: we called it, or the call
+ * came through our account's server; FALSE for a caller who reached us
+ * directly (the From is whatever the caller wrote) */
+gboolean         mt_call_get_caller_verified (MtCall *self);
 /* TRUE when video was negotiated (or offered, before an answer) */
 gboolean         mt_call_get_has_video   (MtCall *self);
 /* seconds since the call became active (how long it lasted, once ended); 0 before */
