@@ -19,6 +19,7 @@
 
 #include "mt-call-view.h"
 #include "mt-echo-service.h"
+#include "mt-memory.h"
 #include "mt-notifier.h"
 #include "mt-preferences-window.h"
 #include "mt-ringtone.h"
@@ -29,6 +30,8 @@
 
 #define LISTEN_TRIES 20
 #define STATS_INTERVAL_MS 500
+/* an ended call's window shows the end for 3 s; its view goes a little later */
+#define FORGET_AFTER_END_S 10
 
 struct _MtApplication
 {
@@ -42,7 +45,7 @@ struct _MtApplication
   MtAccount      *account;
   char           *account_error;
   MtEchoService  *echo;
-  GHashTable     *calls;       /* id -> MtCallView, also after the call ended */
+  GHashTable     *calls;       /* id -> MtCallView, until FORGET_AFTER_END_S after the end */
   GCancellable   *cancellable;
   guint           stats_id;
   guint           sigterm_id;
@@ -148,6 +151,51 @@ history_kind (MtCall *call)
   return MT_HISTORY_KIND_MISSED;
 }
 
+typedef struct {
+  MtApplication *app;    /* weak */
+  MtCallView    *view;
+} ForgetView;
+
+static void
+forget_view_free (gpointer data)
+{
+  ForgetView *forget = data;
+
+  g_clear_weak_pointer (&forget->app);
+  g_clear_object (&forget->view);
+  g_free (forget);
+}
+
+static gboolean
+forget_view_cb (gpointer data)
+{
+  ForgetView *forget = data;
+  MtApplication *self = forget->app;
+  g_autoptr(MtCallView) view = g_steal_pointer (&forget->view);
+  g_autofree char *id = g_strdup (mt_call_get_id (mt_call_view_get_call (view)));
+
+  if (self == NULL || find_view (self, id) != view)
+    return G_SOURCE_REMOVE;
+  g_hash_table_remove (self->calls, id);
+  g_clear_object (&view);
+  if (g_hash_table_size (self->calls) == 0)
+    mt_memory_trim ();
+  return G_SOURCE_REMOVE;
+}
+
+/* A phone open for weeks must not keep every call it had: each view holds
+ * the call, its video paintables and their last frames. */
+static void
+forget_view_later (MtApplication *self, MtCall *call)
+{
+  ForgetView *forget = g_new0 (ForgetView, 1);
+
+  g_set_weak_pointer (&forget->app, self);
+  forget->view = g_object_ref (find_view (self, mt_call_get_id (call)));
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, FORGET_AFTER_END_S, forget_view_cb,
+                              forget, forget_view_free);
+}
+
 /* the call's view stopped ringing already (it follows the call first) */
 static void
 call_ended (MtApplication *self, MtCall *call)
@@ -163,6 +211,8 @@ call_ended (MtApplication *self, MtCall *call)
   mt_history_add (self->history, entry);
   if (kind == MT_HISTORY_KIND_MISSED)
     mt_notifier_missed_call (self->notifier, call, name);
+  if (find_view (self, mt_call_get_id (call)))
+    forget_view_later (self, call);
   g_message ("call %s ended: %s (%s, %u s)", mt_call_get_id (call),
              mt_end_reason_to_string (mt_call_get_end_reason (call)),
              mt_history_kind_to_string (kind), duration);
@@ -222,6 +272,7 @@ MtCall *
 mt_application_place_call (MtApplication *self, const char *target, gboolean video, GError **error)
 {
   g_autofree char *uri = NULL;
+  MtCall *call;
 
   g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (target != NULL, NULL);
@@ -235,7 +286,11 @@ mt_application_place_call (MtApplication *self, const char *target, gboolean vid
                                                : _("The phone is not ready to make calls."));
       return NULL;
     }
-  return mt_account_call (self->account, uri, video, error);
+  call = mt_account_call (self->account, uri, video, error);
+  /* a call made during another: that one waits on hold */
+  if (call)
+    mt_account_switch_to (self->account, call);
+  return call;
 }
 
 /* ---- account -------------------------------------------------------------------- */
@@ -318,6 +373,8 @@ start_account (MtApplication *self)
       return;
     }
   mt_account_set_media_config (self->account, config);
+  /* call waiting: a second call rings during the first; a third is busy */
+  mt_account_set_max_calls (self->account, 2);
   if (aor)
     mt_account_set_accept_direct_calls (self->account,
                                         mt_settings_get_accept_direct_calls (self->settings));

@@ -37,6 +37,7 @@ typedef enum {
   MT_END_REASON_AUTH_FAILED,
   MT_END_REASON_MEDIA_TIMEOUT,
   MT_END_REASON_NETWORK_ERROR,
+  MT_END_REASON_TRANSFERRED,     /* handed on: blind or attended transfer */
 } MtEndReason;
 
 typedef enum {

@@ -33,6 +33,12 @@ make_local (void)
   local->audio_port = 50000;
   local->video_port = 50002;
   mt_codecs_fill_local (local, NULL, NULL, NULL);
+  /* with ICE, so that ICE offers get ICE answers */
+  local->audio_ice = mt_sdp_ice_new ();
+  local->audio_ice->ufrag = g_strdup ("fuzz");
+  local->audio_ice->pwd = g_strdup ("fuzzfuzzfuzzfuzzfuzzfuzz");
+  g_ptr_array_add (local->audio_ice->candidates,
+                   mt_sdp_candidate_parse ("1 1 UDP 2130706431 192.0.2.20 50000 typ host", NULL));
   return local;
 }
 

@@ -44,7 +44,8 @@ def cli_path():
 
 class CliPhone:
     def __init__(self, account, password=None, listen_port=None, registrar=None,
-                 transport="udp", extra=(), video=True, name="cli", netns=None):
+                 transport="udp", extra=(), video=True, name="cli", netns=None,
+                 listen_host="127.0.0.1"):
         self.binary = cli_path()
         self.account = account
         self.password = password
@@ -55,6 +56,7 @@ class CliPhone:
         self.video = video
         self.name = name
         self.netns = netns
+        self.listen_host = listen_host
         self.events = []
         self._cond = threading.Condition()
         self._eof = False
@@ -62,7 +64,7 @@ class CliPhone:
         self.dir = None
 
     def argv(self):
-        a = [self.binary, "--json", "--listen", "127.0.0.1:%d" % self.listen_port,
+        a = [self.binary, "--json", "--listen", "%s:%d" % (self.listen_host, self.listen_port),
              "--transport", self.transport,
              "--audio-source", "test", "--audio-sink", "fake"]
         if self.account:

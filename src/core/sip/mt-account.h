@@ -54,6 +54,16 @@ void                 mt_account_set_media_config (MtAccount *self, const MtMedia
 void                 mt_account_set_expires      (MtAccount *self, guint seconds);
 /* Incoming calls while a call is going on get 486 Busy Here (default TRUE) */
 void                 mt_account_set_single_call  (MtAccount *self, gboolean single);
+/* Calls at once (ringing or up) before an incoming one gets 486 Busy Here
+ * and mt_account_call() refuses; 0 leaves it to set_single_call(). A second
+ * call rings during the first (call waiting) with 2. */
+void                 mt_account_set_max_calls    (MtAccount *self, guint max_calls);
+/* 0: no limit */
+guint                mt_account_get_max_calls    (MtAccount *self);
+/* Make `call` the one we talk on: every other call goes on hold, `call` is
+ * answered (ringing) or taken off hold (a call still being placed stays
+ * as it is) */
+void                 mt_account_switch_to        (MtAccount *self, MtCall *call);
 /* Whether an INVITE that does not come from the registrar/proxy rings: by
  * default not with an account (refused with 403), always without one. */
 void                 mt_account_set_accept_direct_calls (MtAccount *self, gboolean accept);

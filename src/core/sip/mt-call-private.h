@@ -33,6 +33,18 @@ void    mt_call_handle_event (MtCall         *self,
                               const char     *phrase,
                               const sip_t    *sip,
                               tagi_t          tags[]);
+/* the nua of an incoming call's handle, to answer requests inside its
+ * dialog (UPDATE) by what nua is delivering now */
+void    mt_call_set_nua (MtCall *self, nua_t *nua);
+/* The call that follows the peer's REFER of `referrer` (inside a handler
+ * of its "transfer" signal): nua NOTIFYs the referrer of its progress;
+ * `referrer` ends "transferred" once it is answered */
+MtCall *mt_call_new_transfer (nua_t          *nua,
+                              MtCredentials  *credentials,
+                              const char     *id,
+                              const char     *uri,
+                              MtMediaSession *media,
+                              MtCall         *referrer);
 /* drop the nua handle (account shutdown) */
 void    mt_call_release_handle (MtCall *self);
 gboolean mt_call_is_released (MtCall *self);
