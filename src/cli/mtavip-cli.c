@@ -47,6 +47,7 @@ typedef struct {
   char     *video_codecs;
   char     *video_size;
   int       jitter_ms;
+  gboolean  no_echo_cancel;
   int       expires;
   int       media_timeout;
   gboolean  sip_trace;
@@ -220,7 +221,8 @@ append_stream_stats (GString *line, const char *name, const MtStreamStats *s, gb
     g_string_append_printf (line, ",\"frames_decoded\":%" G_GUINT64_FORMAT ",\"width\":%u,\"height\":%u}",
                             s->decoded, s->width, s->height);
   else
-    g_string_append_printf (line, ",\"decoded\":%" G_GUINT64_FORMAT "}", s->decoded);
+    g_string_append_printf (line, ",\"decoded\":%" G_GUINT64_FORMAT ",\"echo_cancel\":%s}",
+                            s->decoded, s->echo_cancel ? "true" : "false");
 }
 
 static void
@@ -536,6 +538,7 @@ media_config_from (Cli *cli)
   TAKE (video_codecs);
 #undef TAKE
   config->video = !cli->no_video;
+  config->echo_cancel = !cli->no_echo_cancel;
   if (cli->jitter_ms >= 0)
     config->jitter_latency_ms = (guint) cli->jitter_ms;
   if (cli->media_timeout >= 0)
@@ -625,6 +628,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "video-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->video_codecs, N_("Video codecs in order of preference"), N_("VP8,H264") },
     { "video-size", 0, 0, G_OPTION_ARG_STRING, &cli->video_size, N_("Size of the video we send"), "WxH" },
     { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency at the start of a call; it grows with measured jitter (default 20)"), N_("MS") },
+    { "no-echo-cancel", 0, 0, G_OPTION_ARG_NONE, &cli->no_echo_cancel, N_("No echo cancellation, noise suppression or gain control on the microphone"), NULL },
     { "expires", 0, 0, G_OPTION_ARG_INT, &cli->expires, N_("Registration lifetime to ask for (default 3600)"), N_("SECONDS") },
     { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, N_("End a call when no media arrives for SECONDS (default 8, 0: never)"), N_("SECONDS") },
     { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, N_("Print every SIP message on stderr"), NULL },

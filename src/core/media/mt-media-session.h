@@ -23,6 +23,7 @@ typedef struct {
   guint64  decoded;       /* audio buffers or video frames out of the decoder */
   guint    width;         /* video only */
   guint    height;
+  gboolean echo_cancel;   /* audio only: the microphone goes through webrtcdsp */
 } MtStreamStats;
 
 #define MT_MEDIA_ERROR (mt_media_error_quark ())
