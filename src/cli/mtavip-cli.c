@@ -48,6 +48,8 @@ typedef struct {
   char     *video_size;
   int       jitter_ms;
   gboolean  no_echo_cancel;
+  int       audio_bitrate;
+  int       video_bitrate;
   int       expires;
   int       media_timeout;
   gboolean  sip_trace;
@@ -539,6 +541,10 @@ media_config_from (Cli *cli)
 #undef TAKE
   config->video = !cli->no_video;
   config->echo_cancel = !cli->no_echo_cancel;
+  if (cli->audio_bitrate > 0)
+    config->audio_bitrate_kbps = (guint) cli->audio_bitrate;
+  if (cli->video_bitrate > 0)
+    config->video_bitrate_kbps = (guint) cli->video_bitrate;
   if (cli->jitter_ms >= 0)
     config->jitter_latency_ms = (guint) cli->jitter_ms;
   if (cli->media_timeout >= 0)
@@ -578,6 +584,10 @@ check_options (Cli *cli)
     return usage_error (_("--echo-test and --call exclude each other"));
   if (cli->auto_answer && cli->auto_decline)
     return usage_error (_("--auto-answer and --auto-decline exclude each other"));
+  if (cli->audio_bitrate < 0 || (cli->audio_bitrate > 0 && cli->audio_bitrate < 6) ||
+      cli->audio_bitrate > 510 || cli->video_bitrate < 0 ||
+      cli->video_bitrate > 20000)
+    return usage_error (_("--audio-bitrate takes 6 to 510 kbit/s, --video-bitrate up to 20000"));
   if (cli->hangup_after < 0 || cli->hold_after < 0 || cli->resume_after < 0)
     return usage_error (_("--hangup-after, --hold-after and --resume-after take a number of seconds"));
   if (cli->video_size && (sscanf (cli->video_size, "%ux%u", &w, &h) != 2 || w < 16 || h < 16 ||
@@ -628,6 +638,8 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "video-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->video_codecs, N_("Video codecs in order of preference"), N_("VP8,H264") },
     { "video-size", 0, 0, G_OPTION_ARG_STRING, &cli->video_size, N_("Size of the video we send"), "WxH" },
     { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency at the start of a call; it grows with measured jitter (default 20)"), N_("MS") },
+    { "audio-bitrate", 0, 0, G_OPTION_ARG_INT, &cli->audio_bitrate, N_("Audio encoder rate (Opus; default 32)"), N_("KBPS") },
+    { "video-bitrate", 0, 0, G_OPTION_ARG_INT, &cli->video_bitrate, N_("Video encoder rate (default 800)"), N_("KBPS") },
     { "no-echo-cancel", 0, 0, G_OPTION_ARG_NONE, &cli->no_echo_cancel, N_("No echo cancellation, noise suppression or gain control on the microphone"), NULL },
     { "expires", 0, 0, G_OPTION_ARG_INT, &cli->expires, N_("Registration lifetime to ask for (default 3600)"), N_("SECONDS") },
     { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, N_("End a call when no media arrives for SECONDS (default 8, 0: never)"), N_("SECONDS") },

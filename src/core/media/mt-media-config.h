@@ -22,6 +22,8 @@ typedef struct {
   guint     height;
   guint     framerate;
   guint     media_timeout_s;    /* no RTP for this long ends the call */
+  guint     audio_bitrate_kbps; /* encoder rate; 0: the codec's default */
+  guint     video_bitrate_kbps;
   gboolean  echo_cancel;        /* echo cancellation, noise suppression and gain
                                  * control on a microphone (not on test sources) */
 } MtMediaConfig;

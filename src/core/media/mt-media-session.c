@@ -460,6 +460,22 @@ add_self_view (MtMediaSession *self, GstElement *chain)
   return gst_element_link_many (tee, queue, self->self_view_sink, NULL);
 }
 
+/* The configured encoder rate, in the encoder's own unit */
+static void
+set_bitrate (MtStream *stream, const MtCodecChain *codec_chain, GstElement *chain, guint kbps)
+{
+  g_autoptr(GstElement) enc = NULL;
+
+  if (kbps == 0 || codec_chain->bitrate_property == NULL)
+    return;
+  enc = gst_bin_get_by_name (GST_BIN (chain), "enc");
+  if (enc == NULL)
+    return;
+  g_debug ("stream %u: %s at %u kbit/s", stream->id, GST_OBJECT_NAME (enc), kbps);
+  g_object_set (enc, codec_chain->bitrate_property, (int) (kbps * codec_chain->bitrate_per_kbps),
+                NULL);
+}
+
 static gboolean
 build_send (MtMediaSession *self, MtStream *stream, GError **error)
 {
@@ -507,6 +523,8 @@ build_send (MtMediaSession *self, MtStream *stream, GError **error)
       gst_util_set_object_arg (G_OBJECT (enc), codec_chain->single_nal_property,
                                codec_chain->single_nal_value);
     }
+  set_bitrate (stream, codec_chain, chain,
+               audio ? self->config->audio_bitrate_kbps : self->config->video_bitrate_kbps);
   if (!audio && !add_self_view (self, chain))
     g_warning ("Could not show the self view");
 
