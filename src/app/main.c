@@ -12,6 +12,7 @@
 #include <sofia-sip/su_uniqueid.h>
 
 #include "mt-application.h"
+#include "mt-memory.h"
 
 /* Run from the build tree (<builddir>/src/app/mtavipclient) with the schemas and
  * the catalogues built there, not the installed ones. */
@@ -38,7 +39,10 @@ int
 main (int argc, char *argv[])
 {
   g_autoptr(MtApplication) app = NULL;
-  const char *localedir = setup_build_tree ();
+  const char *localedir;
+
+  mt_memory_init ();
+  localedir = setup_build_tree ();
 
   /* sofia-sip 1.12's su_uniqueid destructor deletes its thread key at exit
    * even when it never created one: key 0, which is GLib's, and GLib aborts

@@ -14,9 +14,12 @@
 #include "mt-application.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "mt-call-view.h"
 #include "mt-echo-service.h"
+#include "mt-memory.h"
 #include "mt-notifier.h"
 #include "mt-preferences-window.h"
 #include "mt-ringtone.h"
@@ -27,6 +30,8 @@
 
 #define LISTEN_TRIES 20
 #define STATS_INTERVAL_MS 500
+/* an ended call's window shows the end for 3 s; its view goes a little later */
+#define FORGET_AFTER_END_S 10
 
 struct _MtApplication
 {
@@ -40,9 +45,11 @@ struct _MtApplication
   MtAccount      *account;
   char           *account_error;
   MtEchoService  *echo;
-  GHashTable     *calls;       /* id -> MtCallView, also after the call ended */
+  GHashTable     *calls;       /* id -> MtCallView, until FORGET_AFTER_END_S after the end */
   GCancellable   *cancellable;
   guint           stats_id;
+  guint           sigterm_id;
+  guint           sigint_id;
 };
 
 G_DEFINE_FINAL_TYPE (MtApplication, mt_application, ADW_TYPE_APPLICATION)
@@ -90,11 +97,28 @@ mt_application_dup_display_name (MtApplication *self, const char *uri, const cha
   return g_strdup (uri ? uri : "");
 }
 
+char *
+mt_application_dup_caller_name (MtApplication *self, MtCall *call)
+{
+  const char *uri;
+
+  g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (MT_IS_CALL (call), NULL);
+
+  uri = mt_call_get_remote_uri (call);
+  if (mt_call_get_caller_verified (call))
+    return mt_application_dup_display_name (self, uri, mt_call_get_remote_name (call));
+  /* anyone can write any name and address in a From sent to us directly:
+   * no contact's name for it, and not the name it claims */
+  if (uri && g_str_has_prefix (uri, "sip:"))
+    return g_strdup (uri + 4);
+  return g_strdup (uri ? uri : "");
+}
+
 static char *
 caller_name (MtApplication *self, MtCall *call)
 {
-  return mt_application_dup_display_name (self, mt_call_get_remote_uri (call),
-                                          mt_call_get_remote_name (call));
+  return mt_application_dup_caller_name (self, call);
 }
 
 /* a call stopped ringing: its notification goes; the ringtone once no other call rings */
@@ -127,6 +151,51 @@ history_kind (MtCall *call)
   return MT_HISTORY_KIND_MISSED;
 }
 
+typedef struct {
+  MtApplication *app;    /* weak */
+  MtCallView    *view;
+} ForgetView;
+
+static void
+forget_view_free (gpointer data)
+{
+  ForgetView *forget = data;
+
+  g_clear_weak_pointer (&forget->app);
+  g_clear_object (&forget->view);
+  g_free (forget);
+}
+
+static gboolean
+forget_view_cb (gpointer data)
+{
+  ForgetView *forget = data;
+  MtApplication *self = forget->app;
+  g_autoptr(MtCallView) view = g_steal_pointer (&forget->view);
+  g_autofree char *id = g_strdup (mt_call_get_id (mt_call_view_get_call (view)));
+
+  if (self == NULL || find_view (self, id) != view)
+    return G_SOURCE_REMOVE;
+  g_hash_table_remove (self->calls, id);
+  g_clear_object (&view);
+  if (g_hash_table_size (self->calls) == 0)
+    mt_memory_trim ();
+  return G_SOURCE_REMOVE;
+}
+
+/* A phone open for weeks must not keep every call it had: each view holds
+ * the call, its video paintables and their last frames. */
+static void
+forget_view_later (MtApplication *self, MtCall *call)
+{
+  ForgetView *forget = g_new0 (ForgetView, 1);
+
+  g_set_weak_pointer (&forget->app, self);
+  forget->view = g_object_ref (find_view (self, mt_call_get_id (call)));
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, FORGET_AFTER_END_S, forget_view_cb,
+                              forget, forget_view_free);
+}
+
 /* the call's view stopped ringing already (it follows the call first) */
 static void
 call_ended (MtApplication *self, MtCall *call)
@@ -142,6 +211,8 @@ call_ended (MtApplication *self, MtCall *call)
   mt_history_add (self->history, entry);
   if (kind == MT_HISTORY_KIND_MISSED)
     mt_notifier_missed_call (self->notifier, call, name);
+  if (find_view (self, mt_call_get_id (call)))
+    forget_view_later (self, call);
   g_message ("call %s ended: %s (%s, %u s)", mt_call_get_id (call),
              mt_end_reason_to_string (mt_call_get_end_reason (call)),
              mt_history_kind_to_string (kind), duration);
@@ -201,6 +272,7 @@ MtCall *
 mt_application_place_call (MtApplication *self, const char *target, gboolean video, GError **error)
 {
   g_autofree char *uri = NULL;
+  MtCall *call;
 
   g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (target != NULL, NULL);
@@ -214,7 +286,11 @@ mt_application_place_call (MtApplication *self, const char *target, gboolean vid
                                                : _("The phone is not ready to make calls."));
       return NULL;
     }
-  return mt_account_call (self->account, uri, video, error);
+  call = mt_account_call (self->account, uri, video, error);
+  /* a call made during another: that one waits on hold */
+  if (call)
+    mt_account_switch_to (self->account, call);
+  return call;
 }
 
 /* ---- account -------------------------------------------------------------------- */
@@ -297,6 +373,11 @@ start_account (MtApplication *self)
       return;
     }
   mt_account_set_media_config (self->account, config);
+  /* call waiting: a second call rings during the first; a third is busy */
+  mt_account_set_max_calls (self->account, 2);
+  if (aor)
+    mt_account_set_accept_direct_calls (self->account,
+                                        mt_settings_get_accept_direct_calls (self->settings));
   g_signal_connect (self->account, "call-added", G_CALLBACK (call_added_cb), self);
   g_signal_connect (self->account, "incoming-call", G_CALLBACK (incoming_call_cb), self);
   g_message ("listening for calls at %s", mt_account_get_contact_uri (self->account));
@@ -543,6 +624,17 @@ test_hooks_enabled (void)
 
 /* ---- GApplication ------------------------------------------------------------- */
 
+/* SIGTERM (logging out, systemd, kill) and SIGINT (Ctrl+C in a terminal):
+ * quit the ordinary way, so calls are hung up or cancelled and the account
+ * un-registered (shutdown_core) before the process goes. */
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  g_message ("signal received: hanging up and quitting");
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 mt_application_startup (GApplication *application)
 {
@@ -553,6 +645,8 @@ mt_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (mt_application_parent_class)->startup (application);
 
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_on_signal, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_on_signal, self);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -657,6 +751,8 @@ mt_application_shutdown (GApplication *application)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
   if (self->ringtone)
     mt_ringtone_stop (self->ringtone);
   shutdown_core (self);

@@ -24,6 +24,10 @@ typedef struct {
   guint    width;         /* video only */
   guint    height;
   gboolean echo_cancel;   /* audio only: the microphone goes through webrtcdsp */
+  /* ICE: empty strings without ICE (a plain peer shows state "plain") */
+  char     ice_state[16];  /* "checking", "connected", "failed", ... */
+  char     ice_local[8];   /* selected pair: "host", "srflx", "relay" */
+  char     ice_remote[8];  /* "host", "srflx", "prflx", "relay" */
 } MtStreamStats;
 
 #define MT_MEDIA_ERROR (mt_media_error_quark ())
@@ -74,6 +78,8 @@ gboolean    mt_media_session_restart (MtMediaSession *self,
                                       GPtrArray      *negotiated,
                                       GError        **error);
 gboolean    mt_media_session_is_running (MtMediaSession *self);
+/* The call ended: stop, close the sockets, drop the sinks; stats stay */
+void        mt_media_session_release (MtMediaSession *self);
 
 void        mt_media_session_set_mic_muted   (MtMediaSession *self, gboolean muted);
 gboolean    mt_media_session_get_mic_muted   (MtMediaSession *self);
@@ -83,5 +89,12 @@ gboolean    mt_media_session_get_camera_off  (MtMediaSession *self);
 void        mt_media_session_get_stats (MtMediaSession *self,
                                         MtStreamStats  *audio,
                                         MtStreamStats  *video);
+
+/* RFC 4733 telephone events: TRUE when the peer takes them (negotiated, and
+ * we send audio now); queue event `event` (0-15) lasting `duration_ms` */
+gboolean    mt_media_session_can_send_dtmf (MtMediaSession *self);
+void        mt_media_session_send_dtmf     (MtMediaSession *self,
+                                            guint           event,
+                                            guint           duration_ms);
 
 G_END_DECLS
