@@ -21,6 +21,7 @@ mt_media_config_new (void)
   config->height = 480;
   config->framerate = 30;
   config->media_timeout_s = 8;
+  config->echo_cancel = TRUE;
   return config;
 }
 

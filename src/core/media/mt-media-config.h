@@ -22,6 +22,10 @@ typedef struct {
   guint     height;
   guint     framerate;
   guint     media_timeout_s;    /* no RTP for this long ends the call */
+  guint     audio_bitrate_kbps; /* encoder rate; 0: the codec's default */
+  guint     video_bitrate_kbps;
+  gboolean  echo_cancel;        /* echo cancellation, noise suppression and gain
+                                 * control on a microphone (not on test sources) */
   gboolean  no_telephone_event; /* leave RFC 4733 events out of our SDP: DTMF as SIP INFO */
   /* ICE (MtIceSession): off keeps plain RTP on our own UDP sockets */
   gboolean  ice;
