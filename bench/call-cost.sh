@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Cost of a two-way 640x480@30 VP8 + Opus call on loopback, per peer:
 # CPU (% of one core) and peak RSS, for two mtavip-cli phones and, as the
 # yardstick, two bare gst-launch-1.0 pipelines doing the same media work.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `flatpak-builder --show-manifest` on the Flatpak manifest with warnings fatal.
 # flatpak-builder 1.2.x only g_warning()s about what it does not understand (for example
 # "Unknown property foo for type BuilderModule") and still exits 0, so this script fails on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Checks a translation for completeness against the *current* sources:
 #  1. regenerates the template from po/POTFILES.in (same keywords as meson's glib preset),
 #  2. merges the po file into it (in a temporary copy; the po file is not touched),

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fails when po/POTFILES.in is out of step with the sources:
 #  - a file under src/, ui/ or data/ holds translatable strings but is not listed;
 #  - a file listed in POTFILES.in does not exist.

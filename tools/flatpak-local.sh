@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Build MTAVIPClient as a Flatpak against a *local* runtime assembled from this Debian
 # system, install it in a private Flatpak installation, prove the sandbox permissions from
 # inside the sandbox, and run it under Xvfb with a screenshot.

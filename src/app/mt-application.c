@@ -14,6 +14,8 @@
 #include "mt-application.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "mt-call-view.h"
 #include "mt-echo-service.h"
@@ -46,6 +48,8 @@ struct _MtApplication
   GHashTable     *calls;       /* id -> MtCallView, until FORGET_AFTER_END_S after the end */
   GCancellable   *cancellable;
   guint           stats_id;
+  guint           sigterm_id;
+  guint           sigint_id;
 };
 
 G_DEFINE_FINAL_TYPE (MtApplication, mt_application, ADW_TYPE_APPLICATION)
@@ -93,11 +97,28 @@ mt_application_dup_display_name (MtApplication *self, const char *uri, const cha
   return g_strdup (uri ? uri : "");
 }
 
+char *
+mt_application_dup_caller_name (MtApplication *self, MtCall *call)
+{
+  const char *uri;
+
+  g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (MT_IS_CALL (call), NULL);
+
+  uri = mt_call_get_remote_uri (call);
+  if (mt_call_get_caller_verified (call))
+    return mt_application_dup_display_name (self, uri, mt_call_get_remote_name (call));
+  /* anyone can write any name and address in a From sent to us directly:
+   * no contact's name for it, and not the name it claims */
+  if (uri && g_str_has_prefix (uri, "sip:"))
+    return g_strdup (uri + 4);
+  return g_strdup (uri ? uri : "");
+}
+
 static char *
 caller_name (MtApplication *self, MtCall *call)
 {
-  return mt_application_dup_display_name (self, mt_call_get_remote_uri (call),
-                                          mt_call_get_remote_name (call));
+  return mt_application_dup_caller_name (self, call);
 }
 
 /* a call stopped ringing: its notification goes; the ringtone once no other call rings */
@@ -251,6 +272,7 @@ MtCall *
 mt_application_place_call (MtApplication *self, const char *target, gboolean video, GError **error)
 {
   g_autofree char *uri = NULL;
+  MtCall *call;
 
   g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (target != NULL, NULL);
@@ -264,7 +286,11 @@ mt_application_place_call (MtApplication *self, const char *target, gboolean vid
                                                : _("The phone is not ready to make calls."));
       return NULL;
     }
-  return mt_account_call (self->account, uri, video, error);
+  call = mt_account_call (self->account, uri, video, error);
+  /* a call made during another: that one waits on hold */
+  if (call)
+    mt_account_switch_to (self->account, call);
+  return call;
 }
 
 /* ---- account -------------------------------------------------------------------- */
@@ -347,6 +373,11 @@ start_account (MtApplication *self)
       return;
     }
   mt_account_set_media_config (self->account, config);
+  /* call waiting: a second call rings during the first; a third is busy */
+  mt_account_set_max_calls (self->account, 2);
+  if (aor)
+    mt_account_set_accept_direct_calls (self->account,
+                                        mt_settings_get_accept_direct_calls (self->settings));
   g_signal_connect (self->account, "call-added", G_CALLBACK (call_added_cb), self);
   g_signal_connect (self->account, "incoming-call", G_CALLBACK (incoming_call_cb), self);
   g_message ("listening for calls at %s", mt_account_get_contact_uri (self->account));
@@ -593,6 +624,17 @@ test_hooks_enabled (void)
 
 /* ---- GApplication ------------------------------------------------------------- */
 
+/* SIGTERM (logging out, systemd, kill) and SIGINT (Ctrl+C in a terminal):
+ * quit the ordinary way, so calls are hung up or cancelled and the account
+ * un-registered (shutdown_core) before the process goes. */
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  g_message ("signal received: hanging up and quitting");
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 mt_application_startup (GApplication *application)
 {
@@ -603,6 +645,8 @@ mt_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (mt_application_parent_class)->startup (application);
 
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_on_signal, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_on_signal, self);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -707,6 +751,8 @@ mt_application_shutdown (GApplication *application)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
   if (self->ringtone)
     mt_ringtone_stop (self->ringtone);
   shutdown_core (self);

@@ -36,6 +36,10 @@ MtCall        *mt_application_place_call   (MtApplication  *self,
                                             gboolean        video,
                                             GError        **error);
 /* the name to show for a SIP address: the contact's, the given one, or the address */
+/* how to name the other side of @call: a contact's name only when the
+ * caller is verified (mt_call_get_caller_verified()), else the raw address */
+char          *mt_application_dup_caller_name (MtApplication *self,
+                                               MtCall        *call);
 char          *mt_application_dup_display_name (MtApplication *self,
                                                 const char    *uri,
                                                 const char    *fallback_name);

@@ -56,6 +56,20 @@ hangup_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     mt_call_hangup (self->call);
 }
 
+/* answer (or resume) this call; the other calls go on hold */
+static void
+switch_to_call (MtCallView *self)
+{
+  MtAccount *account = mt_application_get_account (self->app);
+
+  if (account != NULL)
+    mt_account_switch_to (account, self->call);
+  else if (call_state (self) == MT_CALL_STATE_INCOMING)
+    mt_call_answer (self->call);
+  else
+    mt_call_set_hold (self->call, FALSE);
+}
+
 static void
 answer_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -64,7 +78,7 @@ answer_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   if (call_state (self) != MT_CALL_STATE_INCOMING)
     return;
   mt_call_view_set_ringing (self, FALSE);
-  mt_call_answer (self->call);
+  switch_to_call (self);
   mt_call_view_present (self);
 }
 
@@ -86,7 +100,11 @@ hold_change (GSimpleAction *action, GVariant *value, gpointer user_data)
 {
   MtCallView *self = user_data;
 
-  mt_call_set_hold (self->call, g_variant_get_boolean (value));
+  /* resuming one call of two holds the other: switching between them */
+  if (g_variant_get_boolean (value))
+    mt_call_set_hold (self->call, TRUE);
+  else
+    switch_to_call (self);
 }
 
 static void
@@ -105,6 +123,15 @@ camera_off_change (GSimpleAction *action, GVariant *value, gpointer user_data)
   mt_call_set_camera_off (self->call, g_variant_get_boolean (value));
 }
 
+/* "call.dtmf" with the digits to send: the dial pad and the keyboard */
+static void
+dtmf_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  MtCallView *self = user_data;
+
+  mt_call_send_dtmf (self->call, g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry call_actions[] = {
   { "hangup", hangup_action },
   { "answer", answer_action },
@@ -112,6 +139,7 @@ static const GActionEntry call_actions[] = {
   { "hold", NULL, NULL, "false", hold_change },
   { "mute", NULL, NULL, "false", mute_change },
   { "camera-off", NULL, NULL, "false", camera_off_change },
+  { "dtmf", dtmf_action, "s" },
 };
 
 static GSimpleAction *
@@ -136,6 +164,7 @@ update_actions (MtCallView *self)
   g_simple_action_set_enabled (lookup (self, "answer"), state == MT_CALL_STATE_INCOMING);
   g_simple_action_set_enabled (lookup (self, "decline"), state == MT_CALL_STATE_INCOMING);
   g_simple_action_set_enabled (lookup (self, "hold"), connected);
+  g_simple_action_set_enabled (lookup (self, "dtmf"), connected);
   follow_boolean (self, "hold", mt_call_get_hold (self->call));
   follow_boolean (self, "mute", mt_call_get_mic_muted (self->call));
   follow_boolean (self, "camera-off", mt_call_get_camera_off (self->call));

@@ -122,10 +122,3 @@ mt_history_add (MtHistory *self, MtHistoryEntry *entry)
   mt_history_save (self);
 }
 
-void
-mt_history_clear (MtHistory *self)
-{
-  g_return_if_fail (MT_IS_HISTORY (self));
-  g_list_store_remove_all (self->store);
-  mt_history_save (self);
-}

@@ -17,6 +17,5 @@ MtHistory  *mt_history_new       (void);
 /* a GListModel of MtHistoryEntry, newest first */
 GListModel *mt_history_get_model (MtHistory *self);
 void        mt_history_add       (MtHistory *self, MtHistoryEntry *entry);
-void        mt_history_clear     (MtHistory *self);
 
 G_END_DECLS

@@ -178,8 +178,19 @@ char *
 mt_settings_dup_listen_address (MtSettings *self)
 {
   g_autofree char *listen = NULL;
+  g_autofree char *account = NULL;
 
   g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
   listen = g_strstrip (g_settings_get_string (self->settings, "listen-address"));
-  return *listen ? g_steal_pointer (&listen) : g_strdup ("0.0.0.0:5060");
+  if (*listen)
+    return g_steal_pointer (&listen);
+  account = mt_settings_dup_account_uri (self);
+  return g_strdup (account ? "0.0.0.0:0" : "0.0.0.0:5060");
+}
+
+gboolean
+mt_settings_get_accept_direct_calls (MtSettings *self)
+{
+  g_return_val_if_fail (MT_IS_SETTINGS (self), FALSE);
+  return g_settings_get_boolean (self->settings, "accept-direct-calls");
 }

@@ -26,7 +26,9 @@ char          *mt_settings_dup_audio_sink_description (MtSettings *self);
 char          *mt_settings_dup_account_uri    (MtSettings *self);
 char          *mt_settings_dup_registrar      (MtSettings *self);
 MtTransport    mt_settings_get_transport      (MtSettings *self);
-/* "0.0.0.0:5060" unless set */
+/* unless set: "0.0.0.0:5060" without an account, any free port with one
+ * (the registrar tells callers where we are) */
 char          *mt_settings_dup_listen_address (MtSettings *self);
+gboolean       mt_settings_get_accept_direct_calls (MtSettings *self);
 
 G_END_DECLS

@@ -14,11 +14,15 @@
 #include <string.h>
 #include <locale.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <glib/gi18n.h>
 #include <gst/gst.h>
 
 #include "mt-account.h"
+#include "mt-dtmf.h"
 #include "mt-echo-service.h"
+#include "mt-h323-endpoint.h"
 #include "mt-memory.h"
 #include "mt-sip-stack.h"
 #include "mt-sip-uri.h"
@@ -34,6 +38,7 @@ typedef struct {
   char     *transport;
   char     *call;
   gboolean  auto_answer;
+  gboolean  accept_direct;
   gboolean  auto_decline;
   int       hangup_after;
   int       hold_after;
@@ -53,11 +58,26 @@ typedef struct {
   gboolean  sip_trace;
   gboolean  json;
   gboolean  echo_test;
+  char     *h323_listen;
+  char     *dtmf;
+  int       dtmf_after;
+  gboolean  no_telephone_event;
+  int       max_calls;
+  char     *transfer_to;
+  int       transfer_after;
+  gboolean  transfer_scheduled;
+  char     *stun;
+  char     *turn;
+  char     *turn_transport;
+  char     *turn_user;
+  char     *turn_password_file;
+  gboolean  no_ice;
 
   /* state */
   GMainLoop  *loop;
   MtAccount  *account_obj;
   MtEchoService *echo;
+  MtH323Endpoint *h323;
   MtEndReason last_reason;
   gboolean    had_call;
   gboolean    call_placed;
@@ -71,6 +91,9 @@ typedef struct {
   guint   stats_id;
   guint   hangup_id;
   guint   hold_id;
+  guint   dtmf_id;
+  guint   transfer_id;
+  gboolean dtmf_scheduled;
 } CallWatch;
 
 /* ---- output ---------------------------------------------------------------- */
@@ -175,11 +198,14 @@ print_call (Cli *cli, MtCall *call)
       json_string (line, mt_call_get_id (call));
       g_string_append (line, ",\"direction\":");
       json_string (line, mt_call_direction_to_string (mt_call_get_direction (call)));
+      g_string_append (line, ",\"protocol\":");
+      json_string (line, mt_call_get_protocol (call));
       g_string_append (line, ",\"state\":");
       json_string (line, mt_call_state_to_string (state));
       g_string_append (line, ",\"remote\":");
       json_string (line, mt_call_get_remote_uri (call));
       g_string_append_printf (line, ",\"video\":%s", mt_call_get_has_video (call) ? "true" : "false");
+      g_string_append_printf (line, ",\"verified\":%s", mt_call_get_caller_verified (call) ? "true" : "false");
       if (state == MT_CALL_STATE_ENDED)
         {
           g_string_append (line, ",\"reason\":");
@@ -218,10 +244,24 @@ append_stream_stats (GString *line, const char *name, const MtStreamStats *s, gb
                           s->tx_packets, s->tx_bytes, s->rx_packets, s->rx_bytes,
                           s->rx_lost, s->jitter_ms);
   if (video)
-    g_string_append_printf (line, ",\"frames_decoded\":%" G_GUINT64_FORMAT ",\"width\":%u,\"height\":%u}",
+    g_string_append_printf (line, ",\"frames_decoded\":%" G_GUINT64_FORMAT ",\"width\":%u,\"height\":%u",
                             s->decoded, s->width, s->height);
   else
-    g_string_append_printf (line, ",\"decoded\":%" G_GUINT64_FORMAT "}", s->decoded);
+    g_string_append_printf (line, ",\"decoded\":%" G_GUINT64_FORMAT, s->decoded);
+  if (s->ice_state[0] != '\0')
+    {
+      g_string_append (line, ",\"ice\":{\"state\":");
+      json_string (line, s->ice_state);
+      if (s->ice_local[0] != '\0')
+        {
+          g_string_append (line, ",\"local\":");
+          json_string (line, s->ice_local);
+          g_string_append (line, ",\"remote\":");
+          json_string (line, s->ice_remote);
+        }
+      g_string_append_c (line, '}');
+    }
+  g_string_append_c (line, '}');
 }
 
 static void
@@ -279,6 +319,8 @@ quit (Cli *cli)
   if (cli->quitting)
     return;
   cli->quitting = TRUE;
+  if (cli->h323)
+    mt_h323_endpoint_hangup_all (cli->h323);
   mt_account_shutdown_async (cli->account_obj, NULL, shutdown_done_cb, cli);
 }
 
@@ -295,6 +337,8 @@ call_watch_free (CallWatch *watch)
   g_clear_handle_id (&watch->stats_id, g_source_remove);
   g_clear_handle_id (&watch->hangup_id, g_source_remove);
   g_clear_handle_id (&watch->hold_id, g_source_remove);
+  g_clear_handle_id (&watch->dtmf_id, g_source_remove);
+  g_clear_handle_id (&watch->transfer_id, g_source_remove);
   g_clear_object (&watch->call);
   g_free (watch);
 }
@@ -328,6 +372,76 @@ hold_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+call_dtmf_cb (MtCall *call, const char *digit, gboolean incoming, const char *method, Cli *cli)
+{
+  if (cli->json)
+    {
+      g_autoptr(GString) line = g_string_new ("{\"event\":\"dtmf\",\"id\":");
+
+      json_string (line, mt_call_get_id (call));
+      g_string_append (line, ",\"digit\":");
+      json_string (line, digit);
+      g_string_append (line, ",\"direction\":");
+      json_string (line, incoming ? "in" : "out");
+      g_string_append (line, ",\"method\":");
+      json_string (line, method);
+      g_string_append_c (line, '}');
+      emit_line (line);
+    }
+  else
+    {
+      printf (incoming ? _("Call %s: received DTMF %s (%s)\n") : _("Call %s: sent DTMF %s (%s)\n"),
+              mt_call_get_id (call), digit, method);
+      fflush (stdout);
+    }
+}
+
+static gboolean
+dtmf_cb (gpointer user_data)
+{
+  CallWatch *watch = user_data;
+
+  watch->dtmf_id = 0;
+  if (!mt_call_send_dtmf (watch->call, watch->cli->dtmf))
+    print_message (watch->cli, "error", _("The call is not up: no DTMF sent"));
+  return G_SOURCE_REMOVE;
+}
+
+/* --dtmf goes once per call, --dtmf-after seconds after it became active */
+static void
+schedule_dtmf (CallWatch *watch)
+{
+  Cli *cli = watch->cli;
+
+  if (cli->dtmf == NULL || watch->dtmf_id != 0)
+    return;
+  watch->dtmf_id = g_timeout_add_seconds (cli->dtmf_after, dtmf_cb, watch);
+}
+
+static gboolean
+transfer_cb (gpointer user_data)
+{
+  CallWatch *watch = user_data;
+
+  watch->transfer_id = 0;
+  if (!mt_call_transfer (watch->call, watch->cli->transfer_to))
+    print_message (watch->cli, "error", _("The call is not up: not transferred"));
+  return G_SOURCE_REMOVE;
+}
+
+/* --transfer-to: the first call that is up, --transfer-after seconds after */
+static void
+schedule_transfer (CallWatch *watch)
+{
+  Cli *cli = watch->cli;
+
+  if (cli->transfer_to == NULL || watch->transfer_id != 0)
+    return;
+  watch->transfer_id = g_timeout_add_seconds (cli->transfer_after, transfer_cb, watch);
+  cli->transfer_scheduled = TRUE;
+}
+
 /* --hold-after counts from the call becoming active, --resume-after from held */
 static void
 schedule_hold (CallWatch *watch)
@@ -350,6 +464,8 @@ schedule_hold (CallWatch *watch)
     }
 }
 
+static void resume_held_call (Cli *cli);
+
 static void
 call_ended (CallWatch *watch)
 {
@@ -363,6 +479,8 @@ call_ended (CallWatch *watch)
   cli->last_reason = mt_call_get_end_reason (watch->call);
   if (cli->exit_after_call)
     quit (cli);
+  else
+    resume_held_call (cli);
 }
 
 static void
@@ -382,6 +500,13 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
       if (watch->cli->hangup_after > 0 && watch->hangup_id == 0)
         watch->hangup_id = g_timeout_add_seconds (watch->cli->hangup_after, hangup_cb, watch);
       schedule_hold (watch);
+      if (!watch->dtmf_scheduled)
+        {
+          watch->dtmf_scheduled = TRUE;
+          schedule_dtmf (watch);
+          if (!watch->cli->transfer_scheduled)
+            schedule_transfer (watch);
+        }
       break;
     case MT_CALL_STATE_HELD:
       print_call (watch->cli, call);
@@ -402,7 +527,7 @@ media_error_cb (MtMediaSession *media, const char *message, Cli *cli)
 }
 
 static void
-call_added_cb (MtAccount *account, MtCall *call, Cli *cli)
+call_added_cb (gpointer source, MtCall *call, Cli *cli)
 {
   CallWatch *watch = g_new0 (CallWatch, 1);
   MtMediaSession *media = mt_call_get_media_session (call);
@@ -414,16 +539,56 @@ call_added_cb (MtAccount *account, MtCall *call, Cli *cli)
   if (media)
     g_signal_connect (media, "error", G_CALLBACK (media_error_cb), cli);
   g_signal_connect (call, "notify::state", G_CALLBACK (call_state_cb), watch);
+  g_signal_connect (call, "dtmf", G_CALLBACK (call_dtmf_cb), cli);
   call_state_cb (call, NULL, watch);
 }
 
+typedef struct {
+  Cli    *cli;
+  MtCall *call;
+} AutoAnswer;
+
+static void
+auto_answer_free (gpointer data)
+{
+  AutoAnswer *answer = data;
+
+  g_object_unref (answer->call);
+  g_free (answer);
+}
+
+/* answering a second call (--max-calls) holds the first */
 static gboolean
 auto_answer_cb (gpointer user_data)
 {
-  g_autoptr(MtCall) call = user_data;
+  AutoAnswer *answer = user_data;
 
-  mt_call_answer (call);
+  if (mt_call_get_state (answer->call) == MT_CALL_STATE_INCOMING)
+    mt_account_switch_to (answer->cli->account_obj, answer->call);
   return G_SOURCE_REMOVE;
+}
+
+/* --max-calls: when the call we talked on ends, take the one we held back */
+static void
+resume_held_call (Cli *cli)
+{
+  g_autoptr(GList) calls = NULL;
+  MtCall *held = NULL;
+
+  if (cli->max_calls < 2 || cli->quitting)
+    return;
+  calls = mt_account_list_calls (cli->account_obj);
+  for (GList *l = calls; l; l = l->next)
+    {
+      MtCallState state = mt_call_get_state (l->data);
+
+      if (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_INCOMING)
+        return;
+      if (state == MT_CALL_STATE_HELD && mt_call_get_hold (l->data) && held == NULL)
+        held = l->data;
+    }
+  if (held)
+    mt_account_switch_to (cli->account_obj, held);
 }
 
 static gboolean
@@ -437,10 +602,16 @@ auto_decline_cb (gpointer user_data)
 
 /* a moment of ringing first, as a person would */
 static void
-incoming_call_cb (MtAccount *account, MtCall *call, Cli *cli)
+incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 {
   if (cli->auto_answer)
-    g_timeout_add (200, auto_answer_cb, g_object_ref (call));
+    {
+      AutoAnswer *answer = g_new0 (AutoAnswer, 1);
+
+      answer->cli = cli;
+      answer->call = g_object_ref (call);
+      g_timeout_add_full (G_PRIORITY_DEFAULT, 200, auto_answer_cb, answer, auto_answer_free);
+    }
   else if (cli->auto_decline)
     g_timeout_add (200, auto_decline_cb, g_object_ref (call));
 }
@@ -453,6 +624,16 @@ place_call (Cli *cli)
   if (cli->call == NULL || cli->call_placed)
     return;
   cli->call_placed = TRUE;
+  if (mt_h323_uri_is_h323 (cli->call) && cli->h323)
+    {
+      if (!mt_h323_endpoint_call (cli->h323, cli->call, !cli->no_video, &error))
+        {
+          print_message (cli, "error", error->message);
+          cli->exit_status = 1;
+          quit (cli);
+        }
+      return;
+    }
   if (!mt_account_call (cli->account_obj, cli->call, !cli->no_video, &error))
     {
       print_message (cli, "error", error->message);
@@ -495,8 +676,17 @@ read_password (Cli *cli)
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
+  GStatBuf st;
+
   if (cli->password_file == NULL)
     return g_strdup (g_getenv ("MTAVIP_PASSWORD"));
+  /* like ssh with a private key: a secret others can read is not used */
+  if (g_stat (cli->password_file, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      usage_error (_("the password file %s can be read by other users: make it private with chmod 600"),
+                   cli->password_file);
+      return NULL;
+    }
   if (!g_file_get_contents (cli->password_file, &contents, NULL, &error))
     {
       usage_error (_("cannot read the password file: %s"), error->message);
@@ -522,6 +712,44 @@ valid_media_setting (const char *name, const char *value)
   return TRUE;
 }
 
+/* HOST[:PORT] into host and port (3478 when absent) */
+static gboolean
+parse_server (const char *text, char **host, guint *port, GError **error)
+{
+  g_autoptr(GSocketConnectable) address = g_network_address_parse (text, 3478, error);
+
+  if (address == NULL)
+    return FALSE;
+  *host = g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (address)));
+  *port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  return TRUE;
+}
+
+static gboolean
+ice_config_from (Cli *cli, MtMediaConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  config->ice = !cli->no_ice;
+  if (cli->stun)
+    parse_server (cli->stun, &config->stun_server, &config->stun_port, NULL);
+  if (cli->turn == NULL)
+    return TRUE;
+  parse_server (cli->turn, &config->turn_server, &config->turn_port, NULL);
+  config->turn_tcp = g_strcmp0 (cli->turn_transport, "tcp") == 0;
+  config->turn_user = g_strdup (cli->turn_user);
+  if (cli->turn_password_file == NULL)
+    {
+      config->turn_password = g_strdup (g_getenv ("MTAVIP_TURN_PASSWORD"));
+      return TRUE;
+    }
+  if (!g_file_get_contents (cli->turn_password_file, &contents, NULL, &error))
+    return usage_error (_("cannot read the password file: %s"), error->message);
+  config->turn_password = g_strdup (g_strchomp (contents));
+  return TRUE;
+}
+
 static MtMediaConfig *
 media_config_from (Cli *cli)
 {
@@ -540,8 +768,11 @@ media_config_from (Cli *cli)
     config->jitter_latency_ms = (guint) cli->jitter_ms;
   if (cli->media_timeout >= 0)
     config->media_timeout_s = (guint) cli->media_timeout;
+  config->no_telephone_event = cli->no_telephone_event;
   if (cli->video_size)
     sscanf (cli->video_size, "%ux%u", &config->width, &config->height);
+  if (!ice_config_from (cli, config))
+    g_clear_pointer (&config, mt_media_config_free);
   return config;
 }
 
@@ -571,12 +802,44 @@ check_options (Cli *cli)
       if (uri == NULL)
         return usage_error (_("--registrar: %s"), error->message);
     }
+  if (cli->turn_transport && !g_str_equal (cli->turn_transport, "udp") &&
+      !g_str_equal (cli->turn_transport, "tcp"))
+    return usage_error (_("--transport must be udp or tcp, not “%s”"), cli->turn_transport);
+  {
+    const char *servers[] = { cli->stun, cli->turn };
+
+    for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+      {
+        g_autofree char *host = NULL;
+        guint port = 0;
+
+        if (servers[i] && !parse_server (servers[i], &host, &port, &error))
+          return usage_error ("%s: %s", servers[i], error->message);
+      }
+  }
   if (cli->echo_test && cli->call)
     return usage_error (_("--echo-test and --call exclude each other"));
   if (cli->auto_answer && cli->auto_decline)
     return usage_error (_("--auto-answer and --auto-decline exclude each other"));
   if (cli->hangup_after < 0 || cli->hold_after < 0 || cli->resume_after < 0)
     return usage_error (_("--hangup-after, --hold-after and --resume-after take a number of seconds"));
+  if (cli->dtmf && !mt_dtmf_digits_valid (cli->dtmf))
+    return usage_error (_("--dtmf takes digits 0-9, *, #, A-D, not “%s”"), cli->dtmf);
+  if (cli->transfer_after < 0)
+    return usage_error (_("--transfer-after takes a number of seconds"));
+  if (cli->transfer_to)
+    {
+      g_autofree char *uri = mt_sip_uri_normalize (cli->transfer_to, NULL, &error);
+
+      if (uri == NULL)
+        return usage_error (_("--transfer-to: %s"), error->message);
+      g_free (cli->transfer_to);
+      cli->transfer_to = g_steal_pointer (&uri);
+    }
+  if (cli->max_calls < 1 || cli->max_calls > 16)
+    return usage_error (_("--max-calls takes a number from 1 to 16"));
+  if (cli->dtmf_after < 0)
+    return usage_error (_("--dtmf-after takes a number of seconds"));
   if (cli->video_size && (sscanf (cli->video_size, "%ux%u", &w, &h) != 2 || w < 16 || h < 16 ||
                           w > 4096 || h > 4096))
     return usage_error (_("--video-size must look like 640x480"));
@@ -595,6 +858,15 @@ check_call_target (Cli *cli)
 
   if (cli->call == NULL)
     return TRUE;
+  if (mt_h323_uri_is_h323 (cli->call))
+    {
+      g_autofree char *user = NULL, *host = NULL;
+      guint port;
+
+      if (!mt_h323_uri_parse (cli->call, &user, &host, &port, &error))
+        return usage_error (_("--call: %s"), error->message);
+      return TRUE;
+    }
   if (!(uri = mt_account_dup_target_uri (cli->account_obj, cli->call, &error)))
     return usage_error (_("--call: %s"), error->message);
   return TRUE;
@@ -611,6 +883,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, N_("udp or tcp"), "udp|tcp" },
     { "call", 'c', 0, G_OPTION_ARG_STRING, &cli->call, N_("Call this address"), N_("SIP-URI") },
     { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, N_("Answer incoming calls"), NULL },
+    { "accept-direct-calls", 0, 0, G_OPTION_ARG_NONE, &cli->accept_direct, N_("With --account, also take calls that do not come through the registrar"), NULL },
     { "auto-decline", 0, 0, G_OPTION_ARG_NONE, &cli->auto_decline, N_("Decline incoming calls (603)"), NULL },
     { "hangup-after", 0, 0, G_OPTION_ARG_INT, &cli->hangup_after, N_("Hang up SECONDS after the call is answered"), N_("SECONDS") },
     { "hold-after", 0, 0, G_OPTION_ARG_INT, &cli->hold_after, N_("Put the call on hold SECONDS after it is answered"), N_("SECONDS") },
@@ -629,7 +902,20 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, N_("End a call when no media arrives for SECONDS (default 8, 0: never)"), N_("SECONDS") },
     { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, N_("Print every SIP message on stderr"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print events as JSON lines"), NULL },
+    { "h323-listen", 0, 0, G_OPTION_ARG_STRING, &cli->h323_listen, N_("Take H.323 calls on this TCP port"), N_("[HOST:]PORT") },
+    { "dtmf", 0, 0, G_OPTION_ARG_STRING, &cli->dtmf, N_("Send these DTMF digits (0-9 * # A-D) once the call is answered"), N_("DIGITS") },
+    { "dtmf-after", 0, 0, G_OPTION_ARG_INT, &cli->dtmf_after, N_("Send the --dtmf digits SECONDS after the call is answered (default 1)"), N_("SECONDS") },
+    { "transfer-to", 0, 0, G_OPTION_ARG_STRING, &cli->transfer_to, N_("Transfer the first call to this address (blind transfer, REFER)"), N_("SIP-URI") },
+    { "transfer-after", 0, 0, G_OPTION_ARG_INT, &cli->transfer_after, N_("Transfer SECONDS after the call is answered (default 3)"), N_("SECONDS") },
+    { "max-calls", 0, 0, G_OPTION_ARG_INT, &cli->max_calls, N_("Calls at once: a call coming in while N are going on gets 486 Busy Here (default 1); answering a second holds the first"), "N" },
+    { "no-telephone-event", 0, 0, G_OPTION_ARG_NONE, &cli->no_telephone_event, N_("Offer and accept no RFC 4733 telephone-event: DTMF goes as SIP INFO"), NULL },
     { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, N_("Call the built-in echo service: see and hear yourself through SIP and RTP"), NULL },
+    { "stun", 0, 0, G_OPTION_ARG_STRING, &cli->stun, N_("STUN server for ICE (default: none)"), N_("HOST[:PORT]") },
+    { "turn", 0, 0, G_OPTION_ARG_STRING, &cli->turn, N_("TURN server for ICE (relays media)"), N_("HOST[:PORT]") },
+    { "turn-transport", 0, 0, G_OPTION_ARG_STRING, &cli->turn_transport, N_("udp or tcp"), "udp|tcp" },
+    { "turn-user", 0, 0, G_OPTION_ARG_STRING, &cli->turn_user, N_("TURN user name"), N_("USER") },
+    { "turn-password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->turn_password_file, N_("Read the TURN password from FILE (or set MTAVIP_TURN_PASSWORD)"), N_("FILE") },
+    { "no-ice", 0, 0, G_OPTION_ARG_NONE, &cli->no_ice, N_("Plain RTP without ICE"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("- MTAVIPClient command-line phone"));
@@ -656,11 +942,41 @@ start_echo_service (Cli *cli)
   return TRUE;
 }
 
+/* H.323 beside SIP: listening with --h323-listen, or only to place an
+ * h323: --call; its calls are watched like the account's */
+static gboolean
+start_h323 (Cli *cli, const MtMediaConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cli->h323_listen == NULL && !mt_h323_uri_is_h323 (cli->call))
+    return TRUE;
+  cli->h323 = mt_h323_endpoint_new (cli->h323_listen, &error);
+  if (cli->h323 == NULL)
+    return usage_error (_("--h323-listen: %s"), error->message);
+  mt_h323_endpoint_set_media_config (cli->h323, config);
+  /* for tests: a phone whose Fast Connect is off (H.245 procedures only) */
+  if (g_strcmp0 (g_getenv ("MTAVIP_H323_FAST_START"), "0") == 0)
+    mt_h323_endpoint_set_fast_start (cli->h323, FALSE);
+  g_signal_connect (cli->h323, "call-added", G_CALLBACK (call_added_cb), cli);
+  g_signal_connect (cli->h323, "incoming-call", G_CALLBACK (incoming_call_cb), cli);
+  if (cli->json && cli->h323_listen)
+    {
+      g_autoptr(GString) line = g_string_new ("{\"event\":\"h323-listening\"");
+
+      g_string_append_printf (line, ",\"port\":%u}", mt_h323_endpoint_get_port (cli->h323));
+      emit_line (line);
+    }
+  return TRUE;
+}
+
 static void
 cli_clear (Cli *cli)
 {
   g_clear_object (&cli->account_obj);
   g_clear_object (&cli->echo);
+  g_clear_object (&cli->h323);
+  g_free (cli->h323_listen);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_free (cli->listen);
   g_free (cli->account);
@@ -668,6 +984,8 @@ cli_clear (Cli *cli)
   g_free (cli->registrar);
   g_free (cli->transport);
   g_free (cli->call);
+  g_free (cli->dtmf);
+  g_free (cli->transfer_to);
   g_free (cli->audio_source);
   g_free (cli->video_source);
   g_free (cli->audio_sink);
@@ -675,6 +993,11 @@ cli_clear (Cli *cli)
   g_free (cli->audio_codecs);
   g_free (cli->video_codecs);
   g_free (cli->video_size);
+  g_free (cli->stun);
+  g_free (cli->turn);
+  g_free (cli->turn_transport);
+  g_free (cli->turn_user);
+  g_free (cli->turn_password_file);
 }
 
 static int
@@ -685,13 +1008,14 @@ final_status (Cli *cli)
   if (!cli->had_call)
     return cli->call ? 1 : 0;
   return (cli->last_reason == MT_END_REASON_LOCAL_HANGUP ||
-          cli->last_reason == MT_END_REASON_REMOTE_HANGUP) ? 0 : 1;
+          cli->last_reason == MT_END_REASON_REMOTE_HANGUP ||
+          cli->last_reason == MT_END_REASON_TRANSFERRED) ? 0 : 1;
 }
 
 int
 main (int argc, char **argv)
 {
-  Cli cli = { .hangup_after = 0, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
+  Cli cli = { .hangup_after = 0, .dtmf_after = 1, .max_calls = 1, .transfer_after = 3, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
   g_autoptr(GError) error = NULL;
   g_autoptr(MtMediaConfig) config = NULL;
   g_autoptr(MtSipStack) stack = NULL;
@@ -724,7 +1048,9 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   cli.account_obj = mt_account_new (cli.listen ? cli.listen
-                                               : cli.echo_test ? "127.0.0.1:0" : "0.0.0.0:5060",
+                                               : cli.echo_test ? "127.0.0.1:0"
+                                               /* with an account the registrar knows where we are */
+                                               : cli.account ? "0.0.0.0:0" : "0.0.0.0:5060",
                                     cli.account,
                                     cli.registrar,
                                     g_strcmp0 (cli.transport, "tcp") == 0 ? MT_TRANSPORT_TCP
@@ -742,11 +1068,24 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
   config = media_config_from (&cli);
+  if (config == NULL)
+    {
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
   mt_account_set_media_config (cli.account_obj, config);
   mt_account_set_password (cli.account_obj, password);
+  if (cli.accept_direct)
+    mt_account_set_accept_direct_calls (cli.account_obj, TRUE);
   if (cli.expires > 0)
     mt_account_set_expires (cli.account_obj, (guint) cli.expires);
+  mt_account_set_max_calls (cli.account_obj, (guint) cli.max_calls);
 
+  if (!start_h323 (&cli, config))
+    {
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
   g_signal_connect (cli.account_obj, "call-added", G_CALLBACK (call_added_cb), &cli);
   g_signal_connect (cli.account_obj, "incoming-call", G_CALLBACK (incoming_call_cb), &cli);
   g_signal_connect (cli.account_obj, "notify::registration-state", G_CALLBACK (registration_cb), &cli);

@@ -37,6 +37,7 @@ typedef enum {
   MT_END_REASON_AUTH_FAILED,
   MT_END_REASON_MEDIA_TIMEOUT,
   MT_END_REASON_NETWORK_ERROR,
+  MT_END_REASON_TRANSFERRED,     /* handed on: blind or attended transfer */
 } MtEndReason;
 
 typedef enum {
@@ -69,7 +70,10 @@ const char *mt_call_direction_to_string (MtCallDirection direction);
 const char *mt_end_reason_to_string (MtEndReason reason);
 const char *mt_registration_state_to_string (MtRegistrationState state);
 
-/* A sentence for a person, in English (the UI translates it with the same msgid) */
+/* A sentence for a person, already translated: mt-enums.c marks each one with _()
+ * (gettext domain GETTEXT_PACKAGE, listed in po/POTFILES.in), so it comes back in the
+ * language of the process's locale (the app and the CLI both bind the catalogue), and in
+ * English when there is no catalogue for it. Not for machines: use _to_string(). */
 const char *mt_end_reason_to_sentence (MtEndReason reason);
 
 G_END_DECLS

@@ -2,7 +2,9 @@
  *
  * Follows the call's properties (state, hold, mic-muted, camera-off,
  * warning); every button is an action of the call's MtCallView ("call.*"),
- * the same actions the notifications and the application use.
+ * the same actions the notifications and the application use. The dial pad
+ * and digits typed while the window has the focus go out as "call.dtmf";
+ * the digits the other person pressed are shown.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,6 +44,11 @@ struct _MtCallWindow
   GtkToggleButton  *mute_button;
   GtkToggleButton  *camera_button;
   GtkToggleButton  *hold_button;
+  GtkWidget        *dial_pad;
+  GtkLabel         *keys_label;     /* the digits we sent, as on a phone's display */
+  GtkLabel         *dtmf_label;     /* the digits the other person pressed */
+  GString          *keys_sent;
+  GString          *keys_received;
 };
 
 G_DEFINE_FINAL_TYPE (MtCallWindow, mt_call_window, ADW_TYPE_WINDOW)
@@ -181,6 +188,49 @@ bind_call (MtCallWindow *self)
   hold_changed_cb (self);
 }
 
+/* ---- dial pad ------------------------------------------------------------------ */
+
+#define MAX_KEYS_SHOWN 24
+
+static void
+append_key (GString *keys, const char *digit)
+{
+  g_string_append (keys, digit);
+  if (keys->len > MAX_KEYS_SHOWN)
+    g_string_erase (keys, 0, keys->len - MAX_KEYS_SHOWN);
+}
+
+static void
+dtmf_cb (MtCallWindow *self, const char *digit, gboolean incoming, const char *method)
+{
+  if (!incoming)
+    {
+      append_key (self->keys_sent, digit);
+      gtk_label_set_label (self->keys_label, self->keys_sent->str);
+      return;
+    }
+  append_key (self->keys_received, digit);
+  {
+    g_autofree char *text = g_strdup_printf (_("They pressed %s"), self->keys_received->str);
+
+    gtk_label_set_label (self->dtmf_label, text);
+    gtk_widget_set_visible (GTK_WIDGET (self->dtmf_label), TRUE);
+  }
+}
+
+/* 0-9, * and # typed while the window has the focus go out as DTMF */
+static gboolean
+key_pressed_cb (MtCallWindow *self, guint keyval, guint keycode, GdkModifierType state)
+{
+  gunichar c = gdk_keyval_to_unicode (keyval);
+  char digit[2] = { (char) c, '\0' };
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 ||
+      !(g_ascii_isdigit (c) || c == '*' || c == '#'))
+    return FALSE;
+  return gtk_widget_activate_action (GTK_WIDGET (self), "call.dtmf", "s", digit);
+}
+
 /* ---- lifetime ------------------------------------------------------------------ */
 
 static gboolean
@@ -250,6 +300,10 @@ mt_call_window_dispose (GObject *object)
   g_clear_object (&self->remote);
   g_clear_object (&self->self_view);
   g_clear_object (&self->view);
+  if (self->keys_sent)
+    g_string_free (g_steal_pointer (&self->keys_sent), TRUE);
+  if (self->keys_received)
+    g_string_free (g_steal_pointer (&self->keys_received), TRUE);
   gtk_widget_dispose_template (GTK_WIDGET (self), MT_TYPE_CALL_WINDOW);
   G_OBJECT_CLASS (mt_call_window_parent_class)->dispose (object);
 }
@@ -279,12 +333,21 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, mute_button);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, camera_button);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, hold_button);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, dial_pad);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, keys_label);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, dtmf_label);
 }
 
 static void
 mt_call_window_init (MtCallWindow *self)
 {
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->keys_sent = g_string_new (NULL);
+  self->keys_received = g_string_new (NULL);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 MtCallWindow *
@@ -305,16 +368,25 @@ mt_call_window_new (MtApplication *app, MtCallView *view)
   gtk_widget_insert_action_group (GTK_WIDGET (self), "call", mt_call_view_get_actions (view));
 
   uri = mt_call_get_remote_uri (self->call);
-  name = mt_application_dup_display_name (app, uri, mt_call_get_remote_name (self->call));
+  name = mt_application_dup_caller_name (app, self->call);
   gtk_window_set_title (GTK_WINDOW (self), name);
   gtk_label_set_label (self->name_label, name);
-  gtk_label_set_label (self->address_label, uri);
+  if (mt_call_get_caller_verified (self->call))
+    gtk_label_set_label (self->address_label, uri);
+  else
+    {
+      /* Translators: %s is the SIP address a caller claims, which nobody checked */
+      g_autofree char *unverified = g_strdup_printf (_("%s (not verified)"), uri);
+
+      gtk_label_set_label (self->address_label, unverified);
+    }
   adw_avatar_set_text (self->avatar, name);
   gtk_picture_set_paintable (self->remote_picture, GDK_PAINTABLE (self->remote));
   gtk_image_set_from_paintable (self->self_picture, GDK_PAINTABLE (self->self_view));
 
   bind_call (self);
   g_signal_connect_swapped (self->call, "notify::state", G_CALLBACK (state_changed_cb), self);
+  g_signal_connect_swapped (self->call, "dtmf", G_CALLBACK (dtmf_cb), self);
   g_signal_connect_swapped (self->remote, "invalidate-size", G_CALLBACK (frame_cb), self);
   g_signal_connect_swapped (self->self_view, "invalidate-size", G_CALLBACK (frame_cb), self);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);

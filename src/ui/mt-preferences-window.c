@@ -32,6 +32,7 @@ struct _MtPreferencesWindow
   AdwEntryRow          *account_row;
   AdwPasswordEntryRow  *password_row;
   AdwEntryRow          *registrar_row;
+  GtkSwitch            *direct_calls_switch;
   AdwComboRow          *transport_row;
   GtkLabel             *account_error;
   AdwComboRow          *camera_row;
@@ -103,6 +104,8 @@ load (MtPreferencesWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->account_row), account);
   gtk_editable_set_text (GTK_EDITABLE (self->registrar_row), registrar);
   adw_combo_row_set_selected (self->transport_row, g_str_equal (transport, "tcp") ? 1 : 0);
+  gtk_switch_set_active (self->direct_calls_switch,
+                             g_settings_get_boolean (self->settings, "accept-direct-calls"));
   for (guint i = 0; video_sizes[i]; i++)
     if (g_str_equal (video_sizes[i], size))
       adw_combo_row_set_selected (self->video_size_row, i);
@@ -152,6 +155,13 @@ save_account (MtPreferencesWindow *self)
   changed |= set_string (self->settings, "registrar", registrar);
   changed |= set_string (self->settings, "transport",
                          adw_combo_row_get_selected (self->transport_row) == 1 ? "tcp" : "udp");
+  if (g_settings_get_boolean (self->settings, "accept-direct-calls") !=
+      gtk_switch_get_active (self->direct_calls_switch))
+    {
+      g_settings_set_boolean (self->settings, "accept-direct-calls",
+                              gtk_switch_get_active (self->direct_calls_switch));
+      changed = TRUE;
+    }
   if (normal && *password)
     mt_secrets_store_password_async (normal, password, NULL, password_stored_cb,
                                      g_object_ref (self->app));
@@ -211,6 +221,7 @@ mt_preferences_window_class_init (MtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, account_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, registrar_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, direct_calls_switch);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, transport_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, account_error);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, camera_row);

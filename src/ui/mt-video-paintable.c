@@ -310,17 +310,6 @@ mt_video_paintable_get_frames_shown (MtVideoPaintable *self)
   return self->shown;
 }
 
-guint64
-mt_video_paintable_get_frames_dropped (MtVideoPaintable *self)
-{
-  guint64 dropped;
-
-  g_return_val_if_fail (MT_IS_VIDEO_PAINTABLE (self), 0);
-  g_mutex_lock (&self->lock);
-  dropped = self->dropped;
-  g_mutex_unlock (&self->lock);
-  return dropped;
-}
 
 gboolean
 mt_video_paintable_has_frame (MtVideoPaintable *self)

@@ -19,8 +19,6 @@ GstElement       *mt_video_paintable_create_sink     (MtVideoPaintable *self);
 guint64           mt_video_paintable_get_frames_received (MtVideoPaintable *self);
 /* distinct frames GTK actually drew (snapshotted) */
 guint64           mt_video_paintable_get_frames_shown    (MtVideoPaintable *self);
-/* frames dropped because a newer one arrived before the main loop took it */
-guint64           mt_video_paintable_get_frames_dropped  (MtVideoPaintable *self);
 gboolean          mt_video_paintable_has_frame           (MtVideoPaintable *self);
 
 G_END_DECLS

@@ -1,12 +1,16 @@
 /* fuzz-sdp.c: libFuzzer target for the SDP parser and offer/answer code
  *
- * Not built by meson. Build and run by hand, e.g. from the source root:
+ * Built by meson (tests/fuzz/meson.build): always as fuzz-sdp-replay, which
+ * replays corpus/ in the `unit` suite, and with clang and -Dfuzzing=true as
+ * the libFuzzer binary fuzz-sdp (ASan + UBSan). From the source root:
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
- *     -Isrc/core/sdp $(pkg-config --cflags glib-2.0 sofia-sip-ua) \
- *     tests/fuzz/fuzz-sdp.c src/core/sdp/mt-sdp.c \
- *     $(pkg-config --libs glib-2.0 sofia-sip-ua) -o fuzz-sdp
- *   mkdir -p corpus && ./fuzz-sdp -max_len=4096 -timeout=5 corpus tests/fuzz/corpus
+ *   CC=clang meson setup _fuzz -Dfuzzing=true && ninja -C _fuzz tests/fuzz/fuzz-sdp
+ *   mkdir -p _fuzz/corpus
+ *   _fuzz/tests/fuzz/fuzz-sdp -max_len=4096 -timeout=5 -max_total_time=60 \
+ *     _fuzz/corpus tests/fuzz/corpus
+ *
+ * New inputs go to the first directory (_fuzz/corpus); copy one that finds a
+ * bug into tests/fuzz/corpus once it is fixed.
  *
  * Sofia itself is not instrumented (system library); -timeout catches hangs
  * such as the Sofia 1.12.11 m= line loop that mt_sdp_parse() guards against.
@@ -29,6 +33,12 @@ make_local (void)
   local->audio_port = 50000;
   local->video_port = 50002;
   mt_codecs_fill_local (local, NULL, NULL, NULL);
+  /* with ICE, so that ICE offers get ICE answers */
+  local->audio_ice = mt_sdp_ice_new ();
+  local->audio_ice->ufrag = g_strdup ("fuzz");
+  local->audio_ice->pwd = g_strdup ("fuzzfuzzfuzzfuzzfuzzfuzz");
+  g_ptr_array_add (local->audio_ice->candidates,
+                   mt_sdp_candidate_parse ("1 1 UDP 2130706431 192.0.2.20 50000 typ host", NULL));
   return local;
 }
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Two mtavip-cli phones on loopback in direct mode (issue 2).
 
 Each phone is a separate `mtavip-cli --json` process on its own port, with

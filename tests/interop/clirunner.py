@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Minimal runner for `mtavip-cli --json` used by the interop suite.
 
 This follows the public interface in issue 2 section 6 only (options and
@@ -43,7 +44,8 @@ def cli_path():
 
 class CliPhone:
     def __init__(self, account, password=None, listen_port=None, registrar=None,
-                 transport="udp", extra=(), video=True, name="cli", netns=None):
+                 transport="udp", extra=(), video=True, name="cli", netns=None,
+                 listen_host="127.0.0.1"):
         self.binary = cli_path()
         self.account = account
         self.password = password
@@ -54,6 +56,7 @@ class CliPhone:
         self.video = video
         self.name = name
         self.netns = netns
+        self.listen_host = listen_host
         self.events = []
         self._cond = threading.Condition()
         self._eof = False
@@ -61,14 +64,16 @@ class CliPhone:
         self.dir = None
 
     def argv(self):
-        a = [self.binary, "--json", "--listen", "127.0.0.1:%d" % self.listen_port,
+        a = [self.binary, "--json", "--listen", "%s:%d" % (self.listen_host, self.listen_port),
              "--transport", self.transport,
              "--audio-source", "test", "--audio-sink", "fake"]
         if self.account:
             a += ["--account", self.account]
         if self.password is not None:
             pw = os.path.join(self.dir, "password")
-            with open(pw, "w") as f:
+            # private, or the CLI refuses it (like ssh)
+            fd = os.open(pw, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
                 f.write(self.password)
             a += ["--password-file", pw]
         if self.registrar:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Prove the real-process fixtures against each other (no project code).
 
 Run: /usr/bin/python3 -m unittest discover -s tests/interop -v

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Interop suite (issue 3, item 2): mtavip-cli against Kamailio and baresip.
 
 Needs MTAVIP_CLI=<builddir>/src/cli/mtavip-cli.  Without it every test here

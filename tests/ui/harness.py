@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Helpers for the UI tests: a hermetic app under Xvfb + a private D-Bus.
 
 The test runner (run-ui-test.sh) already started Xvfb and `dbus-run-session`.
@@ -7,6 +8,7 @@ itself, AT-SPI access to its widgets, its debug state over org.gtk.Actions,
 and screenshots.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -34,6 +36,21 @@ APP_PATH = "/io/github/MTMediaDev/MTAVIPClient"
 
 def log(*args):
     print("[%.1f]" % time.monotonic(), *args, flush=True)
+
+
+class CheckFailed(AssertionError):
+    """A UI test's check failed; the message says what a person would have seen wrong."""
+
+
+def check(condition, what, *details):
+    """Fail the test with `what` (a sentence about the app, not about the code) when
+    condition is false; details (values seen) are appended.  Unlike `assert`, this
+    is not removed by `python -O`.  Returns condition, so it can wrap a wait_for()."""
+    if not condition:
+        if details:
+            what += " (seen: %s)" % ", ".join(repr(d) for d in details)
+        raise CheckFailed(what)
+    return condition
 
 
 def wait_for(pred, timeout=20.0, what="condition", interval=0.2):
@@ -145,12 +162,12 @@ class Keyring:
 
     def __init__(self, env):
         daemon = shutil.which("gnome-keyring-daemon")
-        assert daemon, "gnome-keyring-daemon is not installed (Debian package gnome-keyring)"
-        assert shutil.which("secret-tool"), "secret-tool is not installed (libsecret-tools)"
+        check(daemon, "gnome-keyring-daemon is not installed (Debian package gnome-keyring)")
+        check(shutil.which("secret-tool"), "secret-tool is not installed (libsecret-tools)")
         self.env = env
         self.bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
         owner = self._owner_pid()
-        assert owner is None, "org.freedesktop.secrets is already owned (pid %s)" % owner
+        check(owner is None, "org.freedesktop.secrets is already owned (pid %s)" % owner)
         self.log_path = os.path.join(env["XDG_CACHE_HOME"], "gnome-keyring.log")
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen([daemon, "--unlock", "--components=secrets", "--foreground"],
@@ -283,7 +300,8 @@ class Environment:
 
 def app_binary():
     binary = os.environ.get("MTAVIP_APP")
-    assert binary and os.access(binary, os.X_OK), "MTAVIP_APP must name the built mtavipclient"
+    check(binary and os.access(binary, os.X_OK), "MTAVIP_APP must name the built mtavipclient",
+          binary)
     return binary
 
 
@@ -336,7 +354,7 @@ class App:
         return r.returncode
 
     def _find_app(self):
-        assert self.alive(), "the app exited: %s" % self.output()
+        check(self.alive(), "the app exited: %s" % self.output())
         desktop = Atspi.get_desktop(0)
         for i in range(desktop.get_child_count()):
             child = desktop.get_child_at_index(i)
@@ -353,7 +371,8 @@ class App:
     def output(self):
         if self.log is None:
             return "(D-Bus activated: output went to the bus daemon)"
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path) as f:
             return f.read()[-6000:]
 
@@ -407,9 +426,9 @@ class App:
                 if node.get_child_count() else None
             node = inner or node
         action = node.get_action_iface()
-        assert action is not None, "%r has no action interface" % name
+        check(action is not None, "%r cannot be clicked (no action interface)" % name)
         log("click", name)
-        assert action.do_action(0), "could not activate %r" % name
+        check(action.do_action(0), "clicking %r did nothing (do_action failed)" % name)
 
     @staticmethod
     def text_of(node):
@@ -452,7 +471,8 @@ class App:
         """A real pointer click in the middle of an accessible's on-screen box."""
         wid = self.raise_window(window_title)
         ext = node.get_extents(Atspi.CoordType.WINDOW)
-        assert ext.width > 0 and ext.height > 0, "%r is not on screen" % node.get_name()
+        check(ext.width > 0 and ext.height > 0,
+              "%r is not on screen (%dx%d)" % (node.get_name(), ext.width, ext.height))
         log("click on", node.get_name())
         subprocess.run(["xdotool", "mousemove", "--window", wid, str(ext.x + ext.width // 2),
                         str(ext.y + ext.height // 2), "click", str(button)],
@@ -529,3 +549,105 @@ class App:
                 self.proc.wait()
         self.log.close()
         return self.proc.returncode
+
+    def quit_cleanly(self):
+        """quit(), and fail the test unless the app exited with status 0."""
+        status = self.quit()
+        check(status == 0, "the app did not quit cleanly (exit status %r)" % status)
+
+
+class UiTest:
+    """One UI test's environment, app and helpers, with the one failure and teardown
+    path every test shares:
+
+        with UiTest("outgoing") as t:
+            peer = t.keep(CliPhone(...).start())     # described on failure, stopped at the end
+            app = t.start_app()
+            ...
+
+    On a failure (any exception, including Ctrl-C) it saves failure-NAME.png, prints
+    the app's labels and output, each kept peer's describe(), every extra report added
+    with report() (e.g. a Kamailio log) and the notifications, then re-raises.  Always,
+    in reverse order of creation: the app quits, kept things stop, the environment
+    closes; every step runs even if an earlier one fails.  "PASS" is logged only when
+    the test body and the whole teardown succeeded."""
+
+    def __init__(self, name, keyring=False):
+        self.name = name
+        self.app = None
+        self._kept = []      # (thing, describe, stop), in order of creation
+        self._reports = []   # (title, callable returning text)
+        self.env = Environment(keyring=keyring)
+
+    def __enter__(self):
+        return self
+
+    def start_app(self, **kwargs):
+        """A (new) App in this test's environment; the one the teardown quits."""
+        self.app = App(self.env, **kwargs)
+        return self.app
+
+    def keep(self, thing):
+        """thing.stop() at the end; thing.describe(), if it has one, printed on failure."""
+        self._kept.append((thing, getattr(thing, "describe", None), thing.stop))
+        return thing
+
+    def report(self, title, text_fn):
+        """Print "---- title ----" and text_fn() on failure."""
+        self._reports.append((title, text_fn))
+
+    @contextlib.contextmanager
+    def scope(self, thing):
+        """A peer for part of a test: described if that part fails, stopped when it ends."""
+        try:
+            yield thing
+        except BaseException:
+            _print_guarded("---- %s ----" % getattr(thing, "name", "peer"), thing.describe)
+            raise
+        finally:
+            thing.stop()
+
+    def _report_failure(self):
+        try:
+            screenshot("failure-%s.png" % self.name)
+        except Exception as e:
+            log("no failure screenshot:", e)
+        if self.app:
+            _print_guarded("labels", self.app.labels)
+            _print_guarded("---- app output ----", self.app.output)
+        for thing, describe, _ in self._kept:
+            if describe:
+                _print_guarded("---- %s ----" % getattr(thing, "name", "peer"), describe)
+        for title, text_fn in self._reports:
+            _print_guarded("---- %s ----" % title, text_fn)
+        _print_guarded("notifications", lambda: self.env.notifyd.events)
+
+    def __exit__(self, etype, exc, tb):
+        if etype is not None:
+            self._report_failure()
+        steps = []
+        if self.app:
+            steps.append(("quit the app", self.app.quit))
+        steps += [("stop %s" % getattr(thing, "name", type(thing).__name__), stop)
+                  for thing, _, stop in reversed(self._kept)]
+        steps.append(("close the environment", self.env.close))
+        first_error = None
+        for what, step in steps:
+            try:
+                step()
+            except BaseException as e:  # noqa: B902 - every step runs; the first error wins
+                log("teardown: could not %s: %r" % (what, e))
+                first_error = first_error or e
+        if etype is None and first_error is not None:
+            raise first_error
+        if etype is None:
+            log("PASS")
+        return False
+
+
+def _print_guarded(title, fn):
+    """Print title and fn()'s result; a failing fn (the app already gone) is noted, not raised."""
+    try:
+        print(title + ("\n" if title.startswith("----") else ": ") + str(fn()), flush=True)
+    except Exception as e:
+        print("%s: (unavailable: %r)" % (title, e), flush=True)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A test notification server: org.freedesktop.Notifications on the session bus.
 
 Prints one JSON line per call it receives on stdout:

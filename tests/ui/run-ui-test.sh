@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs one UI test under a private X server (Xvfb) and a private session bus.
 # Everything the bus activates (a11y registry, portals, keyring) gets a
 # temporary HOME and XDG_* directories too.

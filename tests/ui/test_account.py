@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A SIP account set up through the preferences window, the way a user does it
 (address, password, registrar, transport typed and picked with pointer and
 keyboard): the password goes to a real Secret Service (gnome-keyring on the
@@ -14,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Environment, files_containing, log, screenshot, wait_for  # noqa: E402
+from harness import UiTest, check, files_containing, log, screenshot, wait_for  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
 
 ACCOUNT = "sip:alice@127.0.0.1"
@@ -31,7 +32,7 @@ def open_preferences(app):
 
 def close_preferences(app, prefs):
     node = app.wait_find("Close", "push button", root=prefs)
-    assert node.get_action_iface().do_action(0), "could not press Close"
+    check(node.get_action_iface().do_action(0), "pressing Close in the preferences did nothing")
     wait_for(lambda: app.window("Preferences") is None, 10, "the preferences to close")
 
 
@@ -51,11 +52,11 @@ def register_count(kam):
 
 
 def main():
-    env = Environment(keyring=True)
-    kam = Kamailio().start()
-    app = None
-    try:
-        app = App(env)
+    with UiTest("account", keyring=True) as t:
+        env = t.env
+        kam = t.keep(Kamailio().start())
+        t.report("kamailio", lambda: kam.log_tail(40))
+        app = t.start_app()
         app.wait_window("MTAVIPClient")
         wait_status(app, "No account")
 
@@ -72,34 +73,38 @@ def main():
         close_preferences(app, prefs)
 
         text = wait_status(app, "Registered as")
-        assert text == "Registered as " + ACCOUNT, text
+        check(text == "Registered as " + ACCOUNT,
+              "the status line does not say the app is registered as " + ACCOUNT, text)
         contacts = kam.wait_registered("alice", timeout=10)
         log("registered", text, contacts)
         regs = kam.registrations()
-        assert any("transport=tcp" in c for c in regs["alice"]), regs
+        check(any("transport=tcp" in c for c in regs["alice"]),
+              "alice registered, but not over TCP as picked in the preferences", regs)
 
         # 2. the password is in the Secret Service, and in no file of ours in plain text
-        assert env.keyring.lookup(account=ACCOUNT) == PASSWORD, "the password is not in the keyring"
+        check(env.keyring.lookup(account=ACCOUNT) == PASSWORD, "the password is not in the keyring")
         roots = [env.dir] + [os.environ[k] for k in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
                                                        "XDG_CACHE_HOME", "XDG_RUNTIME_DIR")
                              if os.environ.get(k)]
         leaks = files_containing(PASSWORD, roots)
-        assert not leaks, "the password is in plain text in %s" % leaks
+        check(not leaks, "the password is in plain text in %s" % leaks)
         keyfile = os.path.join(env.env["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile")
         with open(keyfile) as f:
             settings = f.read()
-        assert "account-uri='%s'" % ACCOUNT in settings and "transport='tcp'" in settings, settings
-        assert os.path.exists(os.path.join(env.env["XDG_DATA_HOME"], "keyrings", "login.keyring"))
+        check("account-uri='%s'" % ACCOUNT in settings and "transport='tcp'" in settings,
+              "the settings do not hold the account and TCP transport typed in", settings)
+        check(os.path.exists(os.path.join(env.env["XDG_DATA_HOME"], "keyrings", "login.keyring")),
+              "the keyring kept no login.keyring file in XDG_DATA_HOME")
 
         # 3. after a restart: registered again, with the password from the keyring
-        assert app.quit() == 0, app.output()
+        app.quit_cleanly()
         wait_for(lambda: "alice" not in kam.registrations(), 10, "alice un-registered on quit")
         before = register_count(kam)
-        app = App(env)
+        app = t.start_app()
         app.wait_window("MTAVIPClient")
         text = wait_status(app, "Registered as")
         kam.wait_registered("alice", timeout=10)
-        assert register_count(kam) > before, "no new REGISTER after the restart"
+        check(register_count(kam) > before, "no new REGISTER after the restart")
         log("registered again after restart", text)
 
         # 4. a wrong password: a clear failure with the reason, and no retry loop
@@ -107,28 +112,16 @@ def main():
         app.fill("Preferences", "Password", WRONG, root=prefs)
         close_preferences(app, prefs)
         text = wait_status(app, "Registration failed")
-        assert text == "Registration failed: " + AUTH_FAILED, text
-        assert env.keyring.lookup(account=ACCOUNT) == WRONG
+        check(text == "Registration failed: " + AUTH_FAILED,
+              "a wrong password does not show the authentication failure reason", text)
+        check(env.keyring.lookup(account=ACCOUNT) == WRONG,
+              "the changed password was not saved in the keyring")
         count = register_count(kam)
         time.sleep(6)
-        assert register_count(kam) == count, "REGISTER retried: %d -> %d" % (count, register_count(kam))
-        assert status(app) == [text], status(app)
+        check(register_count(kam) == count,
+              "REGISTER retried: %d -> %d" % (count, register_count(kam)))
+        check(status(app) == [text], "the status line changed after the failure", status(app))
         screenshot("registration-failed.png", app.raise_window("MTAVIPClient"))
-        log("PASS")
-    except BaseException:
-        try:
-            screenshot("failure-account.png")
-        except Exception:
-            pass
-        if app:
-            print("labels:", app.labels(), "\n---- app output ----\n" + app.output(), flush=True)
-        print("---- kamailio ----\n" + kam.log_tail(40), flush=True)
-        raise
-    finally:
-        if app:
-            app.quit()
-        kam.stop()
-        env.close()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Contacts edited and deleted through the UI (the row's menu, the dialog, the
 confirmation), kept across a restart; an incoming call's notification: its
 default action (ActionInvoked "default", as GLib's freedesktop backend
@@ -9,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Atspi, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import Atspi, UiTest, check, screenshot, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 
 
@@ -31,11 +32,9 @@ def add_contact(app, name, address):
 
 
 def main():
-    env = Environment()
-    app = None
-    peer = None
-    try:
-        app = App(env)
+    with UiTest("contacts") as t:
+        env = t.env
+        app = t.start_app()
         app.wait_window("MTAVIPClient")
         add_contact(app, "Carol Peer", "sip:carol@example.org")
         add_contact(app, "Dave Peer", "sip:dave@example.org")
@@ -52,8 +51,10 @@ def main():
         app.wait_find("Carol Smith", "label")
         wait_for(lambda: app.find("Carol Peer", "label") is None, 5, "the old name gone")
         saved = contacts_file(env)
-        assert "Carol Smith" in saved and "Carol Peer" not in saved, saved
-        assert "sip:carol@example.net" in saved, saved
+        check("Carol Smith" in saved and "Carol Peer" not in saved,
+              "the renamed contact was not saved under its new name", saved)
+        check("sip:carol@example.net" in saved,
+              "the typed address carol@example.net was not saved as a sip: URI", saved)
 
         # delete: the row's menu, then the confirmation
         app.click("More for Dave Peer")
@@ -61,63 +62,45 @@ def main():
         app.click("Delete", "push button")
         wait_for(lambda: app.find("Dave Peer", "label") is None, 10, "Dave removed")
         saved = contacts_file(env)
-        assert "Dave Peer" not in saved and "Carol Smith" in saved, saved
+        check("Dave Peer" not in saved and "Carol Smith" in saved,
+              "the deleted contact is still saved, or the other one was lost", saved)
         screenshot("contacts-edited.png", app.raise_window("MTAVIPClient"))
 
-        assert app.quit() == 0, app.output()
-        app = App(env)
+        app.quit_cleanly()
+        app = t.start_app()
         app.wait_window("MTAVIPClient")
         app.wait_find("Carol Smith", "label")
-        assert app.find("Dave Peer", "label") is None, "a deleted contact came back"
+        check(app.find("Dave Peer", "label") is None, "a deleted contact came back")
 
         # the notification's default action shows the incoming-call view
         seen = env.notifyd.events
-        peer = CliPhone(account=None, name="caller",
-                        extra=["--call", "sip:me@127.0.0.1:%d" % env.sip_port]).start()
+        peer = t.keep(CliPhone(account=None, name="caller",
+                               extra=["--call", "sip:me@127.0.0.1:%d" % env.sip_port]).start())
         ev = env.notifyd.wait(lambda e: e["method"] == "Notify" and e not in seen and
                               any(a[0].startswith("app.answer::") for a in e["actions"]),
                               20, "the incoming-call notification")
         keys = dict(ev["actions"])
-        assert "default" in keys, ev["actions"]
+        check("default" in keys, "the incoming-call notification has no default action",
+              ev["actions"])
         call_id = [k for k in keys if k.startswith("app.answer::")][0].split("::", 1)[1]
         peer.wait_call("ringing", 10)
         call = app.call_state(lambda c: c["id"] == call_id, 10, "the incoming call")
-        assert call["state"] == "incoming" and not call["window-visible"], call
+        check(call["state"] == "incoming" and not call["window-visible"],
+              "the incoming call is not just ringing with its view hidden", call)
         env.notifyd.invoke(ev["id"], "default")
         app.call_state(lambda c: c["id"] == call_id and c["window-visible"], 10,
                        "the incoming-call view shown")
         view = app.wait_window(ev["summary"])
         for name in ("Answer", "Decline"):
             ext = app.wait_find(name, "push button", root=view).get_extents(Atspi.CoordType.WINDOW)
-            assert ext.width > 0 and ext.height > 0, "%s is not on screen" % name
-        assert "Incoming video call" in app.labels(), app.labels()
+            check(ext.width > 0 and ext.height > 0, "%s is not on screen" % name)
+        check("Incoming video call" in app.labels(),
+              "the incoming-call view does not say \"Incoming video call\"", app.labels())
         screenshot("incoming-view.png", app.raise_window(ev["summary"]))
-        assert app.state()["calls"][call_id]["state"] == "incoming", "showing the view answered"
+        check(app.state()["calls"][call_id]["state"] == "incoming", "showing the view answered")
         app.click("Decline", root=view)
         end = peer.wait_call("ended", 15)
-        assert end["reason"] == "declined", end
-        log("PASS")
-    except BaseException:
-        try:
-            screenshot("failure-contacts.png")
-        except Exception:
-            pass
-        if app:
-            print("---- app output ----\n" + app.output(), flush=True)
-            try:
-                print("labels:", app.labels(), flush=True)
-            except Exception:
-                pass
-        if peer:
-            print(peer.describe(), flush=True)
-        print("notifications:", env.notifyd.events, flush=True)
-        raise
-    finally:
-        if app:
-            app.quit()
-        if peer:
-            peer.stop()
-        env.close()
+        check(end["reason"] == "declined", "Decline in the view did not decline the call", end)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Echo test contact: calling it runs a real SIP call to the built-in echo
 service, and our own test pattern (SMPTE colour bars) comes back as the
 remote video in the call window."""
@@ -9,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import UiTest, check, log, screenshot  # noqa: E402
 
 PATTERN = "videotestsrc pattern=smpte is-live=true"
 
@@ -23,10 +24,8 @@ def pixel(png, x, y):
 
 
 def main():
-    env = Environment()
-    app = None
-    try:
-        app = App(env, extra_env={"MTAVIP_VIDEO_SOURCE": PATTERN})
+    with UiTest("echo") as t:
+        app = t.start_app(extra_env={"MTAVIP_VIDEO_SOURCE": PATTERN})
         app.wait_window("MTAVIPClient")
         app.click("Video call Echo test")
         call = app.call_state(lambda c: c["state"] == "active" and "echo@" in c["remote"], 20,
@@ -40,21 +39,15 @@ def main():
         # SMPTE bars across an 800x600 window showing 640x480 scaled: 7 bars of ~114 px
         yellow, cyan, blue = pixel(shot, 171, 250), pixel(shot, 285, 250), pixel(shot, 742, 250)
         log("bars", yellow, cyan, blue)
-        assert yellow[0] > 140 and yellow[1] > 140 and yellow[2] < 90, yellow
-        assert cyan[0] < 90 and cyan[1] > 140 and cyan[2] > 140, cyan
-        assert blue[0] < 90 and blue[1] < 90 and blue[2] > 140, blue
+        check(yellow[0] > 140 and yellow[1] > 140 and yellow[2] < 90,
+              "the echoed video has no yellow bar where SMPTE bars have one", yellow)
+        check(cyan[0] < 90 and cyan[1] > 140 and cyan[2] > 140,
+              "the echoed video has no cyan bar where SMPTE bars have one", cyan)
+        check(blue[0] < 90 and blue[1] < 90 and blue[2] > 140,
+              "the echoed video has no blue bar where SMPTE bars have one", blue)
         app.click("Hang up")
         app.call_state(lambda c: c["state"] == "ended" and c["reason"] == "local-hangup", 15,
                        "the echo call to end")
-        log("PASS")
-    except BaseException:
-        if app:
-            print("---- app output ----\n" + app.output(), flush=True)
-        raise
-    finally:
-        if app:
-            app.quit()
-        env.close()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Hold and resume from the call window.
 
 1. The app calls a `mtavip-cli --auto-answer` peer; the Hold button clicked
@@ -17,7 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Atspi, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import Atspi, UiTest, check, log, screenshot, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 
 OUR_HOLD = "On hold"
@@ -46,7 +47,7 @@ def hold_button(app, window, name):
 def press(node):
     """Click an accessible found already (one tree walk fewer than App.click)."""
     log("click", node.get_name())
-    assert Atspi.Action.do_action(node, 0), "could not activate %r" % node.get_name()
+    check(Atspi.Action.do_action(node, 0), "clicking %r did nothing" % node.get_name())
 
 
 def shows(app, window, text):
@@ -96,11 +97,10 @@ def video_drawn(app, title, name):
     return r > 140 and g > 140 and b < 90
 
 
-def our_hold(env, app):
-    peer = CliPhone(account=None, name="held",
-                    extra=["--auto-answer",
-                           "--video-source", "videotestsrc pattern=smpte is-live=true"]).start()
-    try:
+def our_hold(t, app):
+    with t.scope(CliPhone(account=None, name="held",
+                          extra=["--auto-answer", "--video-source",
+                                 "videotestsrc pattern=smpte is-live=true"]).start()) as peer:
         wait_for(lambda: udp_port_taken(peer.listen_port), 10, "the peer listening")
         app.activate("call", "sip:bob@127.0.0.1:%d" % peer.listen_port)
         peer.wait_call("active", 20)
@@ -110,11 +110,13 @@ def our_hold(env, app):
         peer.wait_media(audio_packets=50, video_frames=20, timeout=30)
         app.call_state(lambda c: c["state"] == "active" and c["remote-frames-shown"] > 10, 20,
                        "remote video in the call window")
-        assert wait_for(lambda: video_drawn(app, title, "hold-before.png"), 10,
-                        "the remote video drawn while active")
+        wait_for(lambda: video_drawn(app, title, "hold-before.png"), 10,
+                 "the remote video drawn while active")
         button = hold_button(app, win, "Hold")
-        assert button.get_state_set().contains(Atspi.StateType.SENSITIVE), "Hold is available"
-        assert not button.get_state_set().contains(Atspi.StateType.PRESSED)
+        check(button.get_state_set().contains(Atspi.StateType.SENSITIVE),
+              "the Hold button is greyed out during an active call")
+        check(not button.get_state_set().contains(Atspi.StateType.PRESSED),
+              "the Hold button shows pressed before anything was held")
 
         # hold
         press(button)
@@ -123,17 +125,19 @@ def our_hold(env, app):
         held_at = call_event_index(peer, "held")
         wait_for(lambda: shows(app, win, OUR_HOLD), 10, "the %r text" % OUR_HOLD)
         button = hold_button(app, win, "Resume")
-        assert button.get_state_set().contains(Atspi.StateType.PRESSED), "Resume shows pressed"
+        check(button.get_state_set().contains(Atspi.StateType.PRESSED),
+              "the Resume button does not show pressed while on hold")
         held = wait_media_count(peer, held_at, 4, 20)
         log("peer media while held", held)
         # the peer answered recvonly: it sends nothing (a packet or so in flight)
         sent = [e["audio"]["tx_packets"] for e in held[1:]]
-        assert max(sent) - min(sent) <= 3, ("the held peer kept sending", sent)
+        check(max(sent) - min(sent) <= 3, "the held peer kept sending", sent)
         got = [e["audio"]["rx_packets"] for e in held]
-        assert got[-1] - got[0] > 40, ("our audio stopped reaching the peer", got)
-        assert peer.call_states()[-1] == "held", peer.call_states()
-        assert not video_drawn(app, title, "hold-call-window.png"), \
-            "the initials, not the video, while on hold"
+        check(got[-1] - got[0] > 40, "our audio stopped reaching the peer", got)
+        check(peer.call_states()[-1] == "held", "the peer left the held state",
+              peer.call_states())
+        check(not video_drawn(app, title, "hold-call-window.png"),
+              "the call window shows the video, not the initials, while on hold")
 
         # resume
         press(button)
@@ -141,39 +145,38 @@ def our_hold(env, app):
                               "the peer back to active")
         app.call_state(lambda c: c["state"] == "active", 10, "the app's call active again")
         button = hold_button(app, win, "Hold")
-        assert not button.get_state_set().contains(Atspi.StateType.PRESSED)
+        check(not button.get_state_set().contains(Atspi.StateType.PRESSED),
+              "the Hold button still shows pressed after the resume")
         wait_for(lambda: not shows(app, win, OUR_HOLD), 5, "the hold text gone")
         after = wait_media_count(peer, resumed_at, 4, 20)
         log("peer media after resume", after)
-        assert after[-1]["audio"]["tx_packets"] - held[-1]["audio"]["tx_packets"] > 100, \
-            ("the peer does not send again", after[-1])
-        assert after[-1]["audio"]["rx_packets"] - after[0]["audio"]["rx_packets"] > 40, \
-            ("our audio does not reach the peer after the resume", after)
-        assert after[-1]["video"]["frames_decoded"] > held[-1]["video"]["frames_decoded"], after[-1]
+        check(after[-1]["audio"]["tx_packets"] - held[-1]["audio"]["tx_packets"] > 100,
+              "the peer does not send again after the resume", after[-1])
+        check(after[-1]["audio"]["rx_packets"] - after[0]["audio"]["rx_packets"] > 40,
+              "our audio does not reach the peer after the resume", after)
+        check(after[-1]["video"]["frames_decoded"] > held[-1]["video"]["frames_decoded"],
+              "our video does not reach the peer after the resume", after[-1])
         wait_for(lambda: video_drawn(app, title, "hold-resumed.png"), 15,
                  "the video back after the resume", 1)
 
         press(hangup)
-        assert peer.wait_call("ended", 15)["reason"] == "remote-hangup"
+        end = peer.wait_call("ended", 15)
+        check(end["reason"] == "remote-hangup",
+              "Hang up in the call window did not end the call for the peer as a hang-up", end)
         app.call_state(lambda c: c["state"] == "ended", 15, "the app's call ended")
         wait_for(lambda: app.window(title) is None, 10, "the call window to close")
-        assert peer.call_states() == ["incoming", "active", "held", "active", "ended"], \
-            peer.call_states()
-    except BaseException:
-        print(peer.describe(), flush=True)
-        raise
-    finally:
-        peer.stop()
+        check(peer.call_states() == ["incoming", "active", "held", "active", "ended"],
+              "the peer did not go through answer, hold, resume, hang-up", peer.call_states())
 
 
-def their_hold(env, app):
+def their_hold(t, app):
+    env = t.env
     seen = env.notifyd.events
-    peer = CliPhone(account=None, name="holder",
-                    extra=["--call", "sip:me@127.0.0.1:%d" % env.sip_port,
-                           "--hold-after", "3", "--resume-after", "5",
-                           "--hangup-after", "14",
-                           "--video-source", "videotestsrc pattern=smpte is-live=true"]).start()
-    try:
+    with t.scope(CliPhone(account=None, name="holder",
+                          extra=["--call", "sip:me@127.0.0.1:%d" % env.sip_port,
+                                 "--hold-after", "3", "--resume-after", "5",
+                                 "--hangup-after", "14", "--video-source",
+                                 "videotestsrc pattern=smpte is-live=true"]).start()) as peer:
         ev = env.notifyd.wait(lambda e: e["method"] == "Notify" and e not in seen and
                               any(a[0].startswith("app.answer::") for a in e["actions"]),
                               20, "the incoming-call notification")
@@ -186,56 +189,37 @@ def their_hold(env, app):
         app.call_state(lambda c: c["state"] == "held" and c["direction"] == "incoming", 10,
                        "the app's call held by the peer")
         wait_for(lambda: shows(app, win, THEIR_HOLD), 10, "the %r text" % THEIR_HOLD)
-        assert not shows(app, win, OUR_HOLD), "not our hold"
+        check(not shows(app, win, OUR_HOLD), "the window says we held the call; the peer did")
         # we did not hold: the button still offers Hold, not pressed
         button = hold_button(app, win, "Hold")
         states = button.get_state_set()
-        assert states.contains(Atspi.StateType.SENSITIVE), "Hold is available while held"
-        assert not states.contains(Atspi.StateType.PRESSED) and \
-            not states.contains(Atspi.StateType.CHECKED), "our Hold is not on"
-        assert not video_drawn(app, title, "hold-by-peer-call-window.png"), \
-            "the initials, not the video, while the peer holds"
+        check(states.contains(Atspi.StateType.SENSITIVE),
+              "the Hold button is greyed out while the peer holds")
+        check(not states.contains(Atspi.StateType.PRESSED) and
+              not states.contains(Atspi.StateType.CHECKED),
+              "our Hold button shows on, but only the peer held")
+        check(not video_drawn(app, title, "hold-by-peer-call-window.png"),
+              "the call window shows the video, not the initials, while the peer holds")
 
         # the peer resumes (--resume-after)
         app.call_state(lambda c: c["state"] == "active" and c["direction"] == "incoming", 15,
                        "the app's call active after the peer's resume")
         wait_for(lambda: not shows(app, win, THEIR_HOLD), 5, "the hold text gone")
         end = peer.wait_call("ended", 20)
-        assert end["reason"] == "local-hangup", end
+        check(end["reason"] == "local-hangup", "the peer's hang-up did not end the call", end)
         app.call_state(lambda c: c["state"] == "ended" and c["reason"] == "remote-hangup", 15,
                        "the app's call ended by the peer")
-        assert peer.call_states() == ["calling", "ringing", "active", "held", "active", "ended"], \
-            peer.call_states()
-    except BaseException:
-        print(peer.describe(), flush=True)
-        raise
-    finally:
-        peer.stop()
+        check(peer.call_states() == ["calling", "ringing", "active", "held", "active", "ended"],
+              "the peer did not go through ringing, answer, hold, resume, hang-up",
+              peer.call_states())
 
 
 def main():
-    env = Environment()
-    app = None
-    try:
-        app = App(env)
+    with UiTest("hold") as t:
+        app = t.start_app()
         app.wait_window("MTAVIPClient")
-        our_hold(env, app)
-        their_hold(env, app)
-        log("PASS")
-    except BaseException:
-        try:
-            screenshot("failure-hold.png")
-        except Exception:
-            pass
-        if app:
-            print("labels:", app.labels(), flush=True)
-            print("---- app output ----\n" + app.output(), flush=True)
-        print("notifications:", env.notifyd.events, flush=True)
-        raise
-    finally:
-        if app:
-            app.quit()
-        env.close()
+        our_hold(t, app)
+        their_hold(t, app)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Link handling (sip:, tel:): the app comes up with the address in the call
 entry, ready to call, and never calls by itself.
 
@@ -18,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import APP_ID, App, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import APP_ID, App, UiTest, check, screenshot, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 
 ENTRY = "Address to call"
@@ -37,24 +38,24 @@ def wait_entry(app, text, timeout=10):
 def no_call_to(peer, seconds=4):
     time.sleep(seconds)
     calls = [e for e in peer.events if e.get("event") == "call"]
-    assert not calls, "the link placed a call by itself: %s" % calls
+    check(not calls, "the link placed a call by itself: %s" % calls)
 
 
 def main():
-    env = Environment()
-    peer = CliPhone(account=None, name="bob", extra=["--auto-decline"]).start()
-    app = None
-    try:
+    with UiTest("links") as t:
+        env = t.env
+        peer = t.keep(CliPhone(account=None, name="bob", extra=["--auto-decline"]).start())
         # 1. D-Bus activation with the link
         link = "sip:bob@127.0.0.1:%d" % peer.listen_port
         env.enable_activation()
         r = subprocess.run(["gapplication", "launch", APP_ID, link], env=env.env,
                            capture_output=True, text=True, timeout=30)
-        assert r.returncode == 0, "gapplication launch: %s%s" % (r.stdout, r.stderr)
-        app = App(env, activated=True)
+        check(r.returncode == 0, "gapplication launch with the link failed: %s%s"
+              % (r.stdout, r.stderr))
+        app = t.start_app(activated=True)
         app.wait_window("MTAVIPClient")
         wait_entry(app, link)
-        assert App.is_focused(app.find(ENTRY, "text")), "the call entry has the keyboard focus"
+        check(App.is_focused(app.find(ENTRY, "text")), "the call entry has no keyboard focus")
         no_call_to(peer)
         screenshot("link-sip.png", app.raise_window("MTAVIPClient"))
         # ... one click away
@@ -64,37 +65,24 @@ def main():
                        "the call to bob to be declined")
 
         # 2. a tel: link while running, no account: the sentence, no call
-        assert app.forward("tel:+4930123") == 0
+        check(app.forward("tel:+4930123") == 0,
+              "running the app again with a tel: link failed to hand it over")
         wait_entry(app, "tel:+4930123")
         wait_for(lambda: NEEDS_ACCOUNT in app.labels(), 10, "the sentence that an account is needed")
-        assert app.quit() == 0
+        app.quit_cleanly()
 
         # 3. with an account: the number joins the account's domain
         keyfile = os.path.join(env.env["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile")
         with open(keyfile, "a") as f:
             # nothing listens there: registration fails, which does not matter here
             f.write("account-uri='sip:alice@example.org'\nregistrar='sip:127.0.0.1:9'\n")
-        app = App(env, args=["tel:+49 30 123"])
+        app = t.start_app(args=["tel:+49 30 123"])
         app.wait_window("MTAVIPClient")
         wait_entry(app, "sip:+4930123@example.org;user=phone")
-        assert NEEDS_ACCOUNT not in app.labels()
+        check(NEEDS_ACCOUNT not in app.labels(),
+              "with an account the window still says an account is needed")
         calls = app.state()["calls"]
-        assert not calls, calls
-        log("PASS")
-    except BaseException:
-        try:
-            screenshot("failure-links.png")
-        except Exception:
-            pass
-        if app:
-            print("labels:", app.labels(), "\n---- app output ----\n" + app.output(), flush=True)
-        print(peer.describe(), flush=True)
-        raise
-    finally:
-        if app:
-            app.quit()
-        peer.stop()
-        env.close()
+        check(not calls, "the tel: link placed a call by itself", calls)
 
 
 if __name__ == "__main__":

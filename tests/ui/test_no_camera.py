@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A machine without a camera: a video call to the Echo test becomes an audio
 call, and the call window says why instead of showing a black picture."""
 
@@ -8,17 +9,16 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import UiTest, log, screenshot, wait_for  # noqa: E402
 
 NOTICE = "No camera was found, so this call is audio only."
 
 
 def main():
-    env = Environment()
-    app = None
     no_devices = tempfile.mkdtemp(prefix="mtavip-nodev-")
-    try:
-        app = App(env, extra_env={"MTAVIP_VIDEO_SOURCE": "auto", "MTAVIP_DEVICE_DIR": no_devices})
+    with UiTest("no-camera") as t:
+        app = t.start_app(extra_env={"MTAVIP_VIDEO_SOURCE": "auto",
+                                     "MTAVIP_DEVICE_DIR": no_devices})
         app.wait_window("MTAVIPClient")
         app.click("Video call Echo test")
         call = app.call_state(lambda c: c["state"] == "active" and "echo@" in c["remote"], 20,
@@ -30,15 +30,6 @@ def main():
         app.click("Hang up")
         app.call_state(lambda c: c["state"] == "ended" and c["reason"] == "local-hangup", 15,
                        "the call to end")
-        log("PASS")
-    except BaseException:
-        if app:
-            print("---- app output ----\n" + app.output(), flush=True)
-        raise
-    finally:
-        if app:
-            app.quit()
-        env.close()
 
 
 if __name__ == "__main__":

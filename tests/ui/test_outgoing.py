@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A contact added through the UI; its video-call button clicked through the
 accessibility tree calls a `mtavip-cli --auto-answer` peer; the call window
 shows remote video (frames reach the paintable and are drawn), media flows
@@ -10,18 +11,18 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import UiTest, check, log, screenshot, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 
 
 def main():
-    env = Environment()
-    peer = CliPhone(account=None, name="peer",
-                    extra=["--auto-answer",
-                           "--video-source", "videotestsrc pattern=smpte is-live=true"]).start()
-    app = None
-    try:
-        app = App(env)
+    with UiTest("outgoing") as t:
+        env = t.env
+        peer = t.keep(CliPhone(account=None, name="peer",
+                               extra=["--auto-answer",
+                                      "--video-source",
+                                      "videotestsrc pattern=smpte is-live=true"]).start())
+        app = t.start_app()
         app.wait_window("MTAVIPClient")
         app.wait_find("Echo test", "label")
         wait_for(lambda: any("127.0.0.1:%d" % env.sip_port in l for l in app.labels()), 10,
@@ -38,7 +39,7 @@ def main():
         wait_for(lambda: app.window("New Contact") is None, 10, "the dialog to close")
         app.wait_find("Bob Peer", "label")
         with open(os.path.join(env.env["XDG_DATA_HOME"], "mtavipclient", "contacts.ini")) as f:
-            assert "Bob Peer" in f.read()
+            check("Bob Peer" in f.read(), "the new contact Bob Peer was not saved")
 
         # the row's video-call button
         app.click("Video call Bob Peer")
@@ -52,36 +53,22 @@ def main():
                                c["self-frames-shown"] > 0 and c["window-visible"], 20,
                                "remote video drawn in the call window")
         log("app frames", shown)
-        assert app.window("Bob Peer"), "the call window is titled with the contact's name"
+        check(app.window("Bob Peer"), "the call window is not titled with the contact's name")
         call_shot = screenshot("call-window.png", app.raise_window("Bob Peer"))
 
         app.click("Hang up")
         ended = peer.wait_call("ended", 15)
-        assert ended["reason"] == "remote-hangup", ended
+        check(ended["reason"] == "remote-hangup",
+              "Hang up in the call window did not end the call for the peer as a hang-up", ended)
         end = app.call_state(lambda c: c["state"] == "ended", 15, "the app's call to end")
-        assert end["reason"] == "local-hangup", end
+        check(end["reason"] == "local-hangup",
+              "the app does not record the call as hung up by us", end)
         log("ended", end)
 
         dest = os.environ.get("MTAVIP_SCREENSHOT_DIR")
         if dest:
             shutil.copy(shot, os.path.join(dest, "main-window.png"))
             shutil.copy(call_shot, os.path.join(dest, "call-window.png"))
-        log("PASS")
-    except BaseException:
-        try:
-            screenshot("failure-outgoing.png")
-        except Exception:
-            pass
-        if app:
-            print("labels:", app.labels(), flush=True)
-            print("---- app output ----\n" + app.output(), flush=True)
-        print(peer.describe(), flush=True)
-        raise
-    finally:
-        if app:
-            app.quit()
-        peer.stop()
-        env.close()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The app in Simplified Chinese (LANGUAGE=zh_CN, catalogue from the build
 tree): the main window shows translated strings (a screenshot is saved), and
 so do the sentences that come from the core (src/core is translated through
@@ -10,21 +11,21 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import UiTest, check, screenshot, wait_for  # noqa: E402
 
 
 def main():
-    env = Environment()
-    app = None
-    try:
-        app = App(env, extra_env={"LANGUAGE": "zh_CN", "LANG": "C.UTF-8"},
-                  args=["tel:+4930123"])
+    with UiTest("zh_cn") as t:
+        app = t.start_app(extra_env={"LANGUAGE": "zh_CN", "LANG": "C.UTF-8"},
+                          args=["tel:+4930123"])
         app.wait_window("MTAVIPClient")
         app.wait_find("回声测试", "label")
         app.wait_find("添加联系人", "push button")
         labels = app.labels()
-        assert "联系人" in labels and "通话记录" in labels, labels
-        assert any(l.startswith("未设置账户") for l in labels), labels
+        check("联系人" in labels and "通话记录" in labels,
+              "the Contacts and History headings are not in Chinese", labels)
+        check(any(l.startswith("未设置账户") for l in labels),
+              "the no-account status line is not in Chinese", labels)
         # core: mt-sip-uri.c's sentence for a tel: number without an account
         wait_for(lambda: any(l.startswith("要拨打电话号码") and "+4930123" in l
                              for l in app.labels()), 10, "the tel: sentence in Chinese")
@@ -37,15 +38,6 @@ def main():
         app.click("挂断")
         wait_for(lambda: "您挂断了电话。" in app.labels(), 10,
                  "the end reason in Chinese in the call window")
-        log("PASS")
-    except BaseException:
-        if app:
-            print("labels:", app.labels(), "\n---- app output ----\n" + app.output(), flush=True)
-        raise
-    finally:
-        if app:
-            app.quit()
-        env.close()
 
 
 if __name__ == "__main__":

@@ -1714,6 +1714,74 @@ test_fuzz_mutations (void)
   g_assert_cmpuint (n_ok, >, rounds / 10);
 }
 
+/* RFC 4733 7.1.1: an offer with telephone-event at several rates (Linphone:
+ * 48000, 16000, 8000) is answered at the rate of the audio codec we pick;
+ * 8000 when the codec's rate is not offered. */
+static const char *linphone_offer =
+  "v=0\n"
+  "o=- 1 1 IN IP4 198.51.100.1\n"
+  "s=-\n"
+  "c=IN IP4 198.51.100.1\n"
+  "t=0 0\n"
+  "m=audio 4000 RTP/AVP 96 0 101 102 103\n"
+  "a=rtpmap:96 opus/48000/2\n"
+  "a=rtpmap:101 telephone-event/48000\n"
+  "a=rtpmap:102 telephone-event/16000\n"
+  "a=rtpmap:103 telephone-event/8000\n";
+
+static void
+assert_dtmf_answer (const char *audio_filter, const char *codec, guint pt, guint rate,
+                    guint dtmf_pt, guint dtmf_rate)
+{
+  g_autoptr (MtSdpSession) offer = parse_ok (linphone_offer);
+  g_autoptr (MtSdpLocal) local = make_local ("192.0.2.20", 49172, 0);
+  g_autoptr (MtSdpSession) answer = NULL;
+  g_autoptr (GPtrArray) result = NULL;
+  MtSdpStream *audio;
+
+  mt_codecs_fill_local (local, audio_filter, "none", NULL);
+  answer = answer_ok (offer, local);
+  audio = stream_at (answer, 0);
+  assert_codec (codec_at (audio, 0), codec, pt, rate, codec[0] == 'o' ? 2 : 1);
+  g_assert_cmpuint (audio->codecs->len, ==, 2);
+  assert_codec (codec_at (audio, 1), "telephone-event", dtmf_pt, dtmf_rate, 1);
+  /* both roles agree on the payload number and the rate */
+  result = negotiate_ok (answer, offer, FALSE);
+  g_assert_cmpuint (negotiated_at (result, 0)->send_dtmf_pt, ==, dtmf_pt);
+  g_assert_cmpuint (negotiated_at (result, 0)->recv_dtmf_pt, ==, dtmf_pt);
+  g_assert_cmpuint (negotiated_at (result, 0)->dtmf_clock_rate, ==, dtmf_rate);
+  g_clear_pointer (&result, g_ptr_array_unref);
+  result = negotiate_ok (offer, answer, TRUE);
+  g_assert_cmpuint (negotiated_at (result, 0)->send_dtmf_pt, ==, dtmf_pt);
+  g_assert_cmpuint (negotiated_at (result, 0)->dtmf_clock_rate, ==, dtmf_rate);
+}
+
+static void
+test_answer_dtmf_rate (void)
+{
+  assert_dtmf_answer (NULL, "opus", 96, 48000, 101, 48000);
+  assert_dtmf_answer ("PCMU", "PCMU", 0, 8000, 103, 8000);
+}
+
+static void
+test_answer_dtmf_rate_fallback (void)
+{
+  g_autoptr (MtSdpSession) offer = parse_ok (
+    "v=0\n"
+    "o=- 1 1 IN IP4 198.51.100.1\n"
+    "s=-\n"
+    "c=IN IP4 198.51.100.1\n"
+    "t=0 0\n"
+    "m=audio 4000 RTP/AVP 96 101\n"
+    "a=rtpmap:96 opus/48000/2\n"
+    "a=rtpmap:101 telephone-event/8000\n");
+  g_autoptr (MtSdpLocal) local = make_local ("192.0.2.20", 49172, 0);
+  g_autoptr (MtSdpSession) answer = answer_ok (offer, local);
+
+  /* baresip and most phones: 8000 with any codec; we take it */
+  assert_codec (codec_at (stream_at (answer, 0), 1), "telephone-event", 101, 8000, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1753,6 +1821,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/sdp/answer/no-common-codec", test_answer_no_common_codec);
   g_test_add_func ("/sdp/answer/no-common-codec-variants", test_answer_no_common_codec_variants);
   g_test_add_func ("/sdp/answer/rtcp-and-mux", test_answer_rtcp_and_mux);
+  g_test_add_func ("/sdp/answer/dtmf-rate", test_answer_dtmf_rate);
+  g_test_add_func ("/sdp/answer/dtmf-rate-fallback", test_answer_dtmf_rate_fallback);
 
   g_test_add_func ("/sdp/negotiate/rfc3264-10.1-offerer", test_negotiate_rfc3264_10_1_offerer);
   g_test_add_func ("/sdp/negotiate/both-sides", test_negotiate_both_sides);

@@ -38,6 +38,10 @@ mt_media_config_copy (const MtMediaConfig *config)
   copy->video_sink = g_strdup (config->video_sink);
   copy->audio_codecs = g_strdup (config->audio_codecs);
   copy->video_codecs = g_strdup (config->video_codecs);
+  copy->stun_server = g_strdup (config->stun_server);
+  copy->turn_server = g_strdup (config->turn_server);
+  copy->turn_user = g_strdup (config->turn_user);
+  copy->turn_password = g_strdup (config->turn_password);
   return copy;
 }
 
@@ -52,5 +56,9 @@ mt_media_config_free (MtMediaConfig *config)
   g_free (config->video_sink);
   g_free (config->audio_codecs);
   g_free (config->video_codecs);
+  g_free (config->stun_server);
+  g_free (config->turn_server);
+  g_free (config->turn_user);
+  g_free (config->turn_password);
   g_free (config);
 }

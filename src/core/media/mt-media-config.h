@@ -22,6 +22,17 @@ typedef struct {
   guint     height;
   guint     framerate;
   guint     media_timeout_s;    /* no RTP for this long ends the call */
+  gboolean  no_telephone_event; /* leave RFC 4733 events out of our SDP: DTMF as SIP INFO */
+  /* ICE (MtIceSession): off keeps plain RTP on our own UDP sockets */
+  gboolean  ice;
+  gboolean  ice_controlling;    /* we send the offer (RFC 8445 6.1.1) */
+  char     *stun_server;        /* host or IP, NULL: none (we never contact a third party unasked) */
+  guint     stun_port;          /* 0: 3478 */
+  char     *turn_server;        /* NULL: no relay */
+  guint     turn_port;          /* 0: 3478 */
+  gboolean  turn_tcp;           /* TURN over TCP instead of UDP */
+  char     *turn_user;
+  char     *turn_password;
 } MtMediaConfig;
 
 MtMediaConfig *mt_media_config_new  (void);

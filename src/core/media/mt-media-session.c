@@ -32,6 +32,8 @@
 #include <gst/video/video.h>
 
 #include "mt-codecs.h"
+#include "mt-dtmf.h"
+#include "mt-ice-session.h"
 #include "mt-media-session.h"
 
 typedef struct {
@@ -50,6 +52,9 @@ typedef struct {
   gint             width;        /* atomic */
   gint             height;       /* atomic */
   gint             last_rx;      /* main thread: rx_packets at the last tick */
+  gint             rx_rtcp;      /* atomic: RTCP packets received */
+  gint             rx_rtcp_bytes; /* atomic: follows rx_rtcp (count_packets_cb) */
+  gint             tx_blocked;   /* atomic: nothing came back, we send nothing */
   guint            undecodable_ticks; /* main thread */
   /* under MtMediaSession.recv_lock (written by "pad-added") */
   GstPad          *decoder_pad;  /* sink pad of the first decoder chain */
@@ -65,6 +70,7 @@ struct _MtMediaSession
   char           *warning;
   MtStream       *audio;
   MtStream       *video;        /* NULL: no video */
+  MtIceSession   *ice;          /* NULL: plain RTP on our own sockets */
   GstElement     *pipeline;
   GstElement     *rtpbin;
   GstElement     *remote_video_sink;
@@ -72,6 +78,7 @@ struct _MtMediaSession
   guint           bus_watch;
   guint           tick_id;
   guint           silent_ticks;
+  guint           running_ticks; /* seconds since the pipeline started */
   gboolean        mic_muted;
   gboolean        camera_off;
   gboolean        have_final;   /* the pipeline is gone: report these */
@@ -79,6 +86,7 @@ struct _MtMediaSession
   MtStreamStats   final_audio;
   MtStreamStats   final_video;
   GMutex          recv_lock;    /* MtStream.decoder_pad and .sink_used */
+  MtDtmfSender   *dtmf_sender;  /* while a pipeline sends audio that takes events */
 };
 
 G_DEFINE_FINAL_TYPE (MtMediaSession, mt_media_session, G_TYPE_OBJECT)
@@ -97,6 +105,7 @@ static GParamSpec *props[N_PROPS];
 enum {
   SIGNAL_MEDIA_TIMEOUT,
   SIGNAL_ERROR,
+  SIGNAL_DTMF,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -308,6 +317,49 @@ add_count_probe (GstElement *element, const char *pad_name, gint *counter)
                      count_packets_cb, counter, NULL);
 }
 
+/* ---- reflection guard (issue 10) ---------------------------------------
+ *
+ * An INVITE whose c= names a third party would make us send media there for
+ * the whole call (a reflector for a flood). Ten seconds into the call, a
+ * stream from whose address nothing (no RTP, no RTCP) came back stops
+ * sending; it sends again as soon as something arrives. */
+
+#define REFLECTION_GUARD_S 10
+
+static GstPadProbeReturn
+guard_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  MtStream *stream = user_data;
+
+  return g_atomic_int_get (&stream->tx_blocked) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+static void
+add_guard_probe (GstElement *sink, MtStream *stream)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (sink, "sink");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     guard_cb, stream, NULL);
+}
+
+static void
+guard_reflection (MtMediaSession *self, MtStream *stream)
+{
+  gboolean heard, blocked;
+
+  if (stream == NULL || stream->neg == NULL || self->running_ticks < REFLECTION_GUARD_S)
+    return;
+  heard = g_atomic_int_get (&stream->rx_packets) > 0 || g_atomic_int_get (&stream->rx_rtcp) > 0;
+  blocked = g_atomic_int_get (&stream->tx_blocked);
+  if (!heard && !blocked)
+    g_message ("stream %u: nothing came back from %s in %u s: not sending there any more",
+               stream->id, stream->neg->remote_address, REFLECTION_GUARD_S);
+  else if (heard && blocked)
+    g_message ("stream %u: %s answered: sending again", stream->id, stream->neg->remote_address);
+  g_atomic_int_set (&stream->tx_blocked, !heard);
+}
+
 static GstPadProbeReturn
 decoded_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
@@ -391,6 +443,19 @@ add_self_view (MtMediaSession *self, GstElement *chain)
   return gst_element_link_many (tee, queue, self->self_view_sink, NULL);
 }
 
+/* telephone events (RFC 4733) take the place of audio packets */
+static void
+add_dtmf_sender (MtMediaSession *self, MtStream *stream, GstElement *chain)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (chain, "src");
+
+  g_clear_pointer (&self->dtmf_sender, mt_dtmf_sender_unref);
+  self->dtmf_sender = mt_dtmf_sender_new (stream->neg->send_dtmf_pt,
+                                          stream->neg->dtmf_clock_rate,
+                                          stream->neg->send_codec->clock_rate);
+  mt_dtmf_sender_attach (self->dtmf_sender, pad);
+}
+
 static gboolean
 build_send (MtMediaSession *self, MtStream *stream, GError **error)
 {
@@ -442,6 +507,8 @@ build_send (MtMediaSession *self, MtStream *stream, GError **error)
     g_warning ("Could not show the self view");
 
   pad = g_strdup_printf ("send_rtp_sink_%u", stream->id);
+  if (audio && stream->neg->send_dtmf_pt != 0 && stream->neg->dtmf_clock_rate != 0)
+    add_dtmf_sender (self, stream, chain);
   return link_to_rtpbin (chain, self, pad, error);
 }
 
@@ -476,8 +543,9 @@ link_if_present (GstElement *rtpbin, const char *pad_name, GstElement *sink)
   return gst_element_link_pads (rtpbin, pad_name, sink, "sink");
 }
 
+/* The "net" end of a stream: our UDP sockets (plain, symmetric RTP) */
 static gboolean
-build_net (MtMediaSession *self, MtStream *stream, GError **error)
+build_net_udp (MtMediaSession *self, MtStream *stream, GError **error)
 {
   MtSdpNegotiated *neg = stream->neg;
   g_autoptr(GstCaps) caps = rtp_caps_for (stream->kind, neg->recv_codec);
@@ -495,8 +563,11 @@ build_net (MtMediaSession *self, MtStream *stream, GError **error)
   GstElement *rtcp_in = make_udpsrc (stream->rtcp_sock, rtcp_caps);
 
   gst_bin_add_many (GST_BIN (self->pipeline), rtp_out, rtcp_out, rtp_in, rtcp_in, NULL);
+  add_guard_probe (rtp_out, stream);
+  add_guard_probe (rtcp_out, stream);
   add_count_probe (rtp_in, "src", &stream->rx_packets);
   add_count_probe (rtp_out, "sink", &stream->tx_packets);
+  add_count_probe (rtcp_in, "src", &stream->rx_rtcp);
 
   if (!link_if_present (self->rtpbin, send_rtp, rtp_out) ||
       !gst_element_link_pads (self->rtpbin, send_rtcp, rtcp_out, "sink") ||
@@ -508,6 +579,161 @@ build_net (MtMediaSession *self, MtStream *stream, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* ---- the "net" end through libnice (MtIceSession) ----------------------- */
+
+/* RFC 5761 section 4: with rtcp-mux, RTCP packet types 192..223 share the
+ * RTP port. A tee sends every packet to both rtpbin pads; these probes drop
+ * what the pad is not for. */
+static GstPadProbeReturn
+mux_filter_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  gboolean want_rtcp = GPOINTER_TO_INT (user_data);
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  guint8 pt = 0;
+  gboolean is_rtcp;
+
+  if (gst_buffer_extract (buffer, 1, &pt, 1) != 1)
+    return GST_PAD_PROBE_DROP;
+  is_rtcp = pt >= 192 && pt <= 223;
+  return is_rtcp == want_rtcp ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+}
+
+static GstElement *
+make_nice_element (MtMediaSession *self, MtStream *stream, const char *factory, guint component)
+{
+  GstElement *element = gst_element_factory_make (factory, NULL);
+
+  if (element == NULL)
+    return NULL;
+  g_object_set (element, "agent", mt_ice_session_get_agent (self->ice),
+                "stream", mt_ice_session_get_stream_id (self->ice, stream->id),
+                "component", component, NULL);
+  if (g_str_equal (factory, "nicesink"))
+    g_object_set (element, "sync", FALSE, "async", FALSE, NULL);
+  return element;
+}
+
+static GstElement *
+make_capsfilter (GstCaps *caps)
+{
+  GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
+
+  g_object_set (filter, "caps", caps, NULL);
+  return filter;
+}
+
+static gboolean
+link_filtered_branch (GstElement *tee, GstElement *filter, GstElement *rtpbin,
+                      const char *pad_name, gboolean want_rtcp)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (filter, "sink");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, mux_filter_cb,
+                     GINT_TO_POINTER (want_rtcp), NULL);
+  return gst_element_link (tee, filter) && gst_element_link_pads (filter, "src", rtpbin, pad_name);
+}
+
+/* rtcp-mux: one component; RTP and RTCP leave through a funnel and arrive
+ * split by the probes above */
+static gboolean
+build_nice_muxed (MtMediaSession *self, MtStream *stream, GstCaps *caps)
+{
+  g_autofree char *send_rtp = g_strdup_printf ("send_rtp_src_%u", stream->id);
+  g_autofree char *send_rtcp = g_strdup_printf ("send_rtcp_src_%u", stream->id);
+  g_autofree char *recv_rtp = g_strdup_printf ("recv_rtp_sink_%u", stream->id);
+  g_autofree char *recv_rtcp = g_strdup_printf ("recv_rtcp_sink_%u", stream->id);
+  g_autoptr(GstCaps) rtcp_caps = gst_caps_new_empty_simple ("application/x-rtcp");
+  GstElement *out = make_nice_element (self, stream, "nicesink", 1);
+  GstElement *in = make_nice_element (self, stream, "nicesrc", 1);
+  GstElement *funnel = gst_element_factory_make ("funnel", NULL);
+  GstElement *tee = gst_element_factory_make ("tee", NULL);
+  GstElement *rtp_filter = make_capsfilter (caps);
+  GstElement *rtcp_filter = make_capsfilter (rtcp_caps);
+  g_autoptr(GstPad) rtp_pad = gst_element_get_static_pad (self->rtpbin, send_rtp);
+
+  gst_bin_add_many (GST_BIN (self->pipeline), out, in, funnel, tee, rtp_filter, rtcp_filter, NULL);
+  add_count_probe (in, "src", &stream->rx_packets);
+  add_count_probe (out, "sink", &stream->tx_packets);
+  return gst_element_link (funnel, out) &&
+         (rtp_pad == NULL || gst_element_link_pads (self->rtpbin, send_rtp, funnel, "sink_%u")) &&
+         gst_element_link_pads (self->rtpbin, send_rtcp, funnel, "sink_%u") &&
+         gst_element_link (in, tee) &&
+         link_filtered_branch (tee, rtp_filter, self->rtpbin, recv_rtp, FALSE) &&
+         link_filtered_branch (tee, rtcp_filter, self->rtpbin, recv_rtcp, TRUE);
+}
+
+/* two components: RTP on 1, RTCP on 2 */
+static gboolean
+build_nice_pair (MtMediaSession *self, MtStream *stream, GstCaps *caps)
+{
+  g_autofree char *send_rtp = g_strdup_printf ("send_rtp_src_%u", stream->id);
+  g_autofree char *send_rtcp = g_strdup_printf ("send_rtcp_src_%u", stream->id);
+  g_autofree char *recv_rtp = g_strdup_printf ("recv_rtp_sink_%u", stream->id);
+  g_autofree char *recv_rtcp = g_strdup_printf ("recv_rtcp_sink_%u", stream->id);
+  g_autoptr(GstCaps) rtcp_caps = gst_caps_new_empty_simple ("application/x-rtcp");
+  GstElement *rtp_out = make_nice_element (self, stream, "nicesink", 1);
+  GstElement *rtcp_out = make_nice_element (self, stream, "nicesink", 2);
+  GstElement *rtp_in = make_nice_element (self, stream, "nicesrc", 1);
+  GstElement *rtcp_in = make_nice_element (self, stream, "nicesrc", 2);
+  GstElement *rtp_filter = make_capsfilter (caps);
+  GstElement *rtcp_filter = make_capsfilter (rtcp_caps);
+
+  gst_bin_add_many (GST_BIN (self->pipeline), rtp_out, rtcp_out, rtp_in, rtcp_in,
+                    rtp_filter, rtcp_filter, NULL);
+  add_count_probe (rtp_in, "src", &stream->rx_packets);
+  add_count_probe (rtp_out, "sink", &stream->tx_packets);
+  return link_if_present (self->rtpbin, send_rtp, rtp_out) &&
+         gst_element_link_pads (self->rtpbin, send_rtcp, rtcp_out, "sink") &&
+         gst_element_link (rtp_in, rtp_filter) &&
+         gst_element_link_pads (rtp_filter, "src", self->rtpbin, recv_rtp) &&
+         gst_element_link (rtcp_in, rtcp_filter) &&
+         gst_element_link_pads (rtcp_filter, "src", self->rtpbin, recv_rtcp);
+}
+
+static gboolean
+build_net_nice (MtMediaSession *self, MtStream *stream, GError **error)
+{
+  MtSdpNegotiated *neg = stream->neg;
+  g_autoptr(GstCaps) caps = rtp_caps_for (stream->kind, neg->recv_codec);
+  gboolean mux = neg->remote_ice != NULL && neg->rtcp_mux;
+  gboolean ok;
+
+  if (!element_exists ("nicesrc"))
+    {
+      g_set_error_literal (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_ELEMENT_MISSING,
+                           _("GStreamer's nicesrc is missing (gstreamer1.0-nice)"));
+      return FALSE;
+    }
+  if (neg->remote_ice != NULL)
+    ok = mt_ice_session_set_remote (self->ice, stream->id, neg->remote_ice,
+                                    neg->ice_controlling, neg->rtcp_mux, error);
+  else
+    ok = mt_ice_session_set_plain_remote (self->ice, stream->id,
+                                          neg->remote_address, neg->remote_rtp_port,
+                                          neg->remote_rtcp_address ? neg->remote_rtcp_address
+                                                                   : neg->remote_address,
+                                          neg->remote_rtcp_port, error);
+  if (!ok)
+    return FALSE;
+  if (!(mux ? build_nice_muxed (self, stream, caps) : build_nice_pair (self, stream, caps)))
+    {
+      g_set_error (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_PIPELINE,
+                   "Could not connect the ICE elements of stream %u", stream->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The seam where the transport is chosen: plain UDP or an ICE component.
+ * (SRTP/DTLS elements go between rtpbin and whatever this builds.) */
+static gboolean
+build_net (MtMediaSession *self, MtStream *stream, GError **error)
+{
+  if (self->ice != NULL)
+    return build_net_nice (self, stream, error);
+  return build_net_udp (self, stream, error);
 }
 
 /* ---- receive side ------------------------------------------------------- */
@@ -538,7 +764,9 @@ request_pt_map_cb (GstElement *rtpbin, guint session, guint pt, gpointer user_da
     return rtp_caps_for (stream->kind, stream->neg->recv_codec);
   if (stream->neg->recv_dtmf_pt && pt == stream->neg->recv_dtmf_pt)
     {
-      dtmf = mt_sdp_codec_new ("telephone-event", pt, 8000, 1, NULL);
+      dtmf = mt_sdp_codec_new ("telephone-event", pt,
+                               stream->neg->dtmf_clock_rate ? stream->neg->dtmf_clock_rate : 8000,
+                               1, NULL);
       return rtp_caps_for (stream->kind, dtmf);
     }
   return NULL;
@@ -653,6 +881,13 @@ pad_added_cb (GstElement *rtpbin, GstPad *pad, gpointer user_data)
     return;
 
   stream = stream_for_session (self, session);
+  if (stream != NULL && stream->neg != NULL && stream->neg->recv_dtmf_pt != 0 &&
+      pt == stream->neg->recv_dtmf_pt)
+    {
+      mt_dtmf_receiver_watch (pad, self->rtpbin);
+      link_discard (self, pad);
+      return;
+    }
   if (stream == NULL || stream->neg == NULL || pt != stream->neg->recv_codec->pt)
     {
       link_discard (self, pad);
@@ -671,7 +906,10 @@ static gboolean
 bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 {
   MtMediaSession *self = user_data;
+  guint event, duration;
 
+  if (mt_dtmf_parse_message (message, &event, &duration))
+    g_signal_emit (self, signals[SIGNAL_DTMF], 0, event, duration);
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     {
       g_autoptr(GError) error = NULL;
@@ -743,6 +981,9 @@ tick_cb (gpointer user_data)
     }
 
   request_keyframe_if_stuck (self, self->video);
+  self->running_ticks++;
+  guard_reflection (self, self->audio);
+  guard_reflection (self, self->video);
   self->silent_ticks = (expecting && !arrived) ? self->silent_ticks + 1 : 0;
   if (self->config->media_timeout_s > 0 && self->silent_ticks == self->config->media_timeout_s)
     g_signal_emit (self, signals[SIGNAL_MEDIA_TIMEOUT], 0);
@@ -786,15 +1027,36 @@ mt_media_session_new (const MtMediaConfig *config,
     }
 
   self->audio = stream_new (0, MT_SDP_MEDIA_AUDIO);
-  if (!stream_bind (self->audio, bind_address, error))
-    return NULL;
   if (want_video)
+    self->video = stream_new (1, MT_SDP_MEDIA_VIDEO);
+  if (config->ice)
     {
-      self->video = stream_new (1, MT_SDP_MEDIA_VIDEO);
-      if (!stream_bind (self->video, bind_address, error))
-        return NULL;
+      self->ice = mt_ice_session_new (config, bind_address, want_video ? 2 : 1, error);
+      return self->ice ? g_steal_pointer (&self) : NULL;
     }
+  if (!stream_bind (self->audio, bind_address, error) ||
+      (self->video && !stream_bind (self->video, bind_address, error)))
+    return NULL;
   return g_steal_pointer (&self);
+}
+
+/* With ICE the m=/c= lines carry the default candidates (RFC 8839 4.2.1.2) */
+static MtSdpLocal *
+dup_local_ice (MtMediaSession *self, MtSdpLocal *local)
+{
+  g_autofree char *address = NULL;
+
+  local->audio_ice = mt_ice_session_dup_local (self->ice, 0, &address, &local->audio_port,
+                                               &local->audio_rtcp_port);
+  if (address != NULL)
+    {
+      g_free (local->address);
+      local->address = g_steal_pointer (&address);
+    }
+  if (self->video && local->video_codecs && local->video_codecs->len > 0)
+    local->video_ice = mt_ice_session_dup_local (self->ice, 1, NULL, &local->video_port,
+                                                 &local->video_rtcp_port);
+  return local;
 }
 
 MtSdpLocal *
@@ -809,6 +1071,10 @@ mt_media_session_dup_local (MtMediaSession *self)
   local->address = g_strdup (self->media_address);
   mt_codecs_fill_local (local, self->config->audio_codecs, self->config->video_codecs,
                         element_exists);
+  if (self->config->no_telephone_event)
+    mt_dtmf_remove_telephone_event (local->audio_codecs);
+  if (self->ice)
+    return dup_local_ice (self, local);
   local->audio_port = self->audio->rtp_port;
   local->audio_rtcp_port = self->audio->rtcp_port;
   if (self->video && local->video_codecs && local->video_codecs->len > 0)
@@ -923,6 +1189,7 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
       mt_media_session_stop (self);
       return FALSE;
     }
+  self->running_ticks = 0;
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
   return TRUE;
 }
@@ -941,6 +1208,7 @@ mt_media_session_stop (MtMediaSession *self)
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
     }
   g_clear_object (&self->pipeline);
+  g_clear_pointer (&self->dtmf_sender, mt_dtmf_sender_unref);
   self->rtpbin = NULL;
 }
 
@@ -1088,6 +1356,16 @@ fill_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
   out->width = (guint) g_atomic_int_get (&stream->width);
   out->height = (guint) g_atomic_int_get (&stream->height);
   remote_source_stats (self, stream, out);
+  if (self->ice != NULL && mt_ice_session_uses_ice (self->ice, stream->id))
+    {
+      const char *local = mt_ice_session_get_local_type (self->ice, stream->id);
+      const char *remote = mt_ice_session_get_remote_type (self->ice, stream->id);
+
+      g_strlcpy (out->ice_state, mt_ice_session_get_state (self->ice, stream->id),
+                 sizeof out->ice_state);
+      g_strlcpy (out->ice_local, local ? local : "", sizeof out->ice_local);
+      g_strlcpy (out->ice_remote, remote ? remote : "", sizeof out->ice_remote);
+    }
 }
 
 void
@@ -1164,6 +1442,7 @@ mt_media_session_dispose (GObject *object)
   mt_media_session_stop (self);
   g_clear_object (&self->remote_video_sink);
   g_clear_object (&self->self_view_sink);
+  g_clear_object (&self->ice);
   G_OBJECT_CLASS (mt_media_session_parent_class)->dispose (object);
 }
 
@@ -1211,12 +1490,35 @@ mt_media_session_class_init (MtMediaSessionClass *klass)
   signals[SIGNAL_ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* An RFC 4733 event from the peer (0-15: 0-9 * # A-D) and its duration
+   * in RTP clock units, once it ended */
+  signals[SIGNAL_DTMF] =
+    g_signal_new ("dtmf", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
 mt_media_session_init (MtMediaSession *self)
 {
   g_mutex_init (&self->recv_lock);
+}
+
+/* ---- RFC 4733 events we send -------------------------------------------- */
+
+gboolean
+mt_media_session_can_send_dtmf (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return self->dtmf_sender != NULL;
+}
+
+void
+mt_media_session_send_dtmf (MtMediaSession *self, guint event, guint duration_ms)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+
+  if (self->dtmf_sender != NULL)
+    mt_dtmf_sender_send (self->dtmf_sender, event, duration_ms);
 }
 
 static void

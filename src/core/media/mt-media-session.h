@@ -23,6 +23,10 @@ typedef struct {
   guint64  decoded;       /* audio buffers or video frames out of the decoder */
   guint    width;         /* video only */
   guint    height;
+  /* ICE: empty strings without ICE (a plain peer shows state "plain") */
+  char     ice_state[16];  /* "checking", "connected", "failed", ... */
+  char     ice_local[8];   /* selected pair: "host", "srflx", "relay" */
+  char     ice_remote[8];  /* "host", "srflx", "prflx", "relay" */
 } MtStreamStats;
 
 #define MT_MEDIA_ERROR (mt_media_error_quark ())
@@ -84,5 +88,12 @@ gboolean    mt_media_session_get_camera_off  (MtMediaSession *self);
 void        mt_media_session_get_stats (MtMediaSession *self,
                                         MtStreamStats  *audio,
                                         MtStreamStats  *video);
+
+/* RFC 4733 telephone events: TRUE when the peer takes them (negotiated, and
+ * we send audio now); queue event `event` (0-15) lasting `duration_ms` */
+gboolean    mt_media_session_can_send_dtmf (MtMediaSession *self);
+void        mt_media_session_send_dtmf     (MtMediaSession *self,
+                                            guint           event,
+                                            guint           duration_ms);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #define G_LOG_DOMAIN "mt-sdp"
 
 #include "mt-sdp.h"
+#include "mt-text.h"
 
 #include <string.h>
 #include <sofia-sip/sdp.h>
@@ -189,6 +190,7 @@ mt_sdp_stream_free (MtSdpStream *stream)
   g_free (stream->proto);
   g_free (stream->address);
   g_free (stream->rtcp_address);
+  g_clear_pointer (&stream->ice, mt_sdp_ice_free);
   g_clear_pointer (&stream->codecs, g_ptr_array_unref);
   g_free (stream);
 }
@@ -207,6 +209,7 @@ stream_copy (const MtSdpStream *stream)
   copy->rtcp_port = stream->rtcp_port;
   copy->rtcp_address = g_strdup (stream->rtcp_address);
   copy->rtcp_mux = stream->rtcp_mux;
+  copy->ice = stream->ice ? mt_sdp_ice_copy (stream->ice) : NULL;
   copy->direction = stream->direction;
   for (guint i = 0; stream->codecs != NULL && i < stream->codecs->len; i++)
     g_ptr_array_add (copy->codecs, mt_sdp_codec_copy (g_ptr_array_index (stream->codecs, i)));
@@ -671,6 +674,8 @@ apply_media_attributes (MtSdpStream           *stream,
       continue;
     if (g_ascii_strcasecmp (name, "rtcp-mux") == 0)
       stream->rtcp_mux = TRUE;
+    if (mt_sdp_ice_apply_attribute (&stream->ice, name, value))
+      continue;
     if (value == NULL)
       continue;
 
@@ -788,10 +793,49 @@ stream_from_sofia (const sdp_session_t *sdp,
   return g_steal_pointer (&stream);
 }
 
+/* Session-level ICE attributes (ice-lite, and ufrag/pwd/options when a
+ * stream has none of its own) go down to the streams; a stream whose
+ * credentials are missing or malformed is not an ICE stream. */
+static MtSdpIce *
+session_ice_from_sofia (const sdp_session_t *sdp)
+{
+  MtSdpIce *ice = NULL;
+
+  for (const sdp_attribute_t *a = sdp->sdp_attributes; a != NULL; a = a->a_next)
+    if (a->a_name != NULL && g_ascii_strcasecmp (a->a_name, "candidate") != 0)
+      mt_sdp_ice_apply_attribute (&ice, a->a_name, a->a_value);
+  return ice;
+}
+
+static void
+stream_inherit_ice (MtSdpStream *stream, const MtSdpIce *session_ice)
+{
+  MtSdpIce *ice = stream->ice;
+
+  if (session_ice != NULL && (ice != NULL || session_ice->ufrag != NULL))
+    {
+      if (ice == NULL)
+        ice = stream->ice = mt_sdp_ice_new ();
+      if (ice->ufrag == NULL)
+        ice->ufrag = g_strdup (session_ice->ufrag);
+      if (ice->pwd == NULL)
+        ice->pwd = g_strdup (session_ice->pwd);
+      if (ice->options == NULL)
+        ice->options = g_strdup (session_ice->options);
+      ice->lite |= session_ice->lite;
+    }
+  if (stream->ice != NULL && (!mt_sdp_ice_is_valid (stream->ice) || stream->port == 0))
+    {
+      g_debug ("media stream %s: no usable ICE credentials, plain RTP", stream->media);
+      g_clear_pointer (&stream->ice, mt_sdp_ice_free);
+    }
+}
+
 static MtSdpSession *
 session_from_sofia (const sdp_session_t *sdp,
                     GError             **error)
 {
+  g_autoptr (MtSdpIce) session_ice = NULL;
   g_autoptr (MtSdpSession) session = mt_sdp_session_new ();
   const char *address;
   guint index = 0;
@@ -819,6 +863,7 @@ session_from_sofia (const sdp_session_t *sdp,
   if (address == NULL)
     address = connection_address (sdp->sdp_origin->o_address);
   session->address = g_strdup (address);
+  session_ice = session_ice_from_sofia (sdp);
 
   for (const sdp_media_t *m = sdp->sdp_media; m != NULL; m = m->m_next) {
     MtSdpStream *stream;
@@ -831,6 +876,7 @@ session_from_sofia (const sdp_session_t *sdp,
     stream = stream_from_sofia (sdp, m, index, error);
     if (stream == NULL)
       return NULL;
+    stream_inherit_ice (stream, session_ice);
     g_ptr_array_add (session->streams, stream);
   }
 
@@ -862,6 +908,17 @@ is_port_word (const char *word)
   return *p == '\0';
 }
 
+/* proto = token *("/" token) (RFC 4566): no empty part, so "/" alone or
+ * "/RTP/AVP" are refused here rather than written back in a form that no
+ * longer parses (found by fuzz-sdp's round-trip check) */
+static gboolean
+is_proto_word (const char *word)
+{
+  if (!chars_in_set (word, "/"))
+    return FALSE;
+  return word[0] != '/' && !g_str_has_suffix (word, "/") && strstr (word, "//") == NULL;
+}
+
 /* Rewrite one m= line as "m=" + single-space separated words, refusing
  * characters RFC 4566 does not allow there. See sanitize_media_lines(). */
 static gboolean
@@ -887,7 +944,7 @@ append_media_line (GString    *out,
     else if (n == 1)
       ok = is_port_word (word);               /* port[/count] */
     else if (n == 2)
-      ok = chars_in_set (word, "/");          /* proto */
+      ok = is_proto_word (word);              /* proto */
     else
       ok = chars_in_set (word, NULL);         /* fmt */
     if (!ok) {
@@ -968,6 +1025,7 @@ mt_sdp_parse (const char *text,
               GError    **error)
 {
   MtSdpSession *session = NULL;
+  g_autofree char *valid = NULL;
   g_autofree char *clean = NULL;
   sdp_parser_t *parser;
   sdp_session_t *sdp;
@@ -982,7 +1040,8 @@ mt_sdp_parse (const char *text,
     len = strlen (text);
   if (!check_raw_text (text, len, error))
     return NULL;
-  clean = sanitize_media_lines (text, len, error);
+  valid = mt_text_from_network (text, (gssize) len, TRUE);
+  clean = sanitize_media_lines (valid, strlen (valid), error);
   if (clean == NULL)
     return NULL;
 
@@ -1086,7 +1145,22 @@ append_stream (GString            *out,
   }
   if (stream->rtcp_mux)
     g_string_append (out, "a=rtcp-mux\r\n");
+  if (stream->ice != NULL)
+    mt_sdp_ice_append (stream->ice, out);
   g_string_append_printf (out, "a=%s\r\n", mt_sdp_direction_to_string (stream->direction));
+}
+
+static gboolean
+session_is_ice_lite (const MtSdpSession *session)
+{
+  for (guint i = 0; session->streams != NULL && i < session->streams->len; i++)
+    {
+      const MtSdpStream *stream = g_ptr_array_index (session->streams, i);
+
+      if (stream->ice != NULL && stream->ice->lite)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 char *
@@ -1109,6 +1183,8 @@ mt_sdp_session_to_string (const MtSdpSession *session)
                             session->session_name : "-");
   g_string_append_printf (out, "c=IN %s %s\r\n", address_type (address), address);
   g_string_append (out, "t=0 0\r\n");
+  if (session_is_ice_lite (session))
+    g_string_append (out, "a=ice-lite\r\n");
 
   for (guint i = 0; session->streams != NULL && i < session->streams->len; i++)
     append_stream (out, session, g_ptr_array_index (session->streams, i));
@@ -1140,6 +1216,8 @@ mt_sdp_local_free (MtSdpLocal *local)
     return;
 
   g_free (local->address);
+  g_clear_pointer (&local->audio_ice, mt_sdp_ice_free);
+  g_clear_pointer (&local->video_ice, mt_sdp_ice_free);
   g_clear_pointer (&local->audio_codecs, g_ptr_array_unref);
   g_clear_pointer (&local->video_codecs, g_ptr_array_unref);
   g_free (local);
@@ -1168,7 +1246,8 @@ offer_stream (MtSdpMediaKind   kind,
               guint            port,
               guint            rtcp_port,
               GPtrArray       *codecs,
-              MtSdpDirection   direction)
+              MtSdpDirection   direction,
+              const MtSdpIce  *ice)
 {
   MtSdpStream *stream = mt_sdp_stream_new (kind);
 
@@ -1178,6 +1257,11 @@ offer_stream (MtSdpMediaKind   kind,
   stream->direction = direction;
   for (guint i = 0; i < codecs->len; i++)
     g_ptr_array_add (stream->codecs, mt_sdp_codec_copy (g_ptr_array_index (codecs, i)));
+  if (ice != NULL)
+    {
+      stream->ice = mt_sdp_ice_copy (ice);
+      stream->rtcp_mux = TRUE;
+    }
 
   return stream;
 }
@@ -1210,12 +1294,12 @@ mt_sdp_build_offer (const MtSdpLocal *local,
     g_ptr_array_add (session->streams,
                      offer_stream (MT_SDP_MEDIA_AUDIO, local, local->audio_port,
                                    local->audio_rtcp_port, local->audio_codecs,
-                                   local->audio_direction));
+                                   local->audio_direction, local->audio_ice));
   if (local_has_video (local))
     g_ptr_array_add (session->streams,
                      offer_stream (MT_SDP_MEDIA_VIDEO, local, local->video_port,
                                    local->video_rtcp_port, local->video_codecs,
-                                   local->video_direction));
+                                   local->video_direction, local->video_ice));
 
   return session;
 }
@@ -1266,6 +1350,39 @@ pick_codec (const MtSdpStream *offered,
   return NULL;
 }
 
+/* RFC 4733 section 7.1.1: telephone-event at the clock rate of the audio
+ * codec we picked. We send and receive events at any rate, so when we do
+ * telephone-event at all, any offered rate will do; the audio codec's rate
+ * first, then 8000 (what most phones send with any codec). */
+static MtSdpCodec *
+pick_dtmf_codec (const MtSdpStream *offered,
+                 GPtrArray         *ours,
+                 guint              audio_clock_rate)
+{
+  const guint rates[] = { audio_clock_rate, 8000 };
+  gboolean we_do_dtmf = FALSE;
+
+  for (guint i = 0; ours != NULL && i < ours->len; i++)
+    we_do_dtmf |= codec_is_dtmf (g_ptr_array_index (ours, i));
+  if (!we_do_dtmf)
+    return NULL;
+
+  for (guint r = 0; r < G_N_ELEMENTS (rates); r++) {
+    for (guint i = 0; i < offered->codecs->len; i++) {
+      const MtSdpCodec *theirs = g_ptr_array_index (offered->codecs, i);
+      MtSdpCodec *picked;
+
+      if (!codec_is_dtmf (theirs) || theirs->clock_rate != rates[r])
+        continue;
+      picked = mt_sdp_codec_copy (theirs);
+      g_free (picked->name);
+      picked->name = g_strdup (DTMF_NAME);   /* our spelling */
+      return picked;
+    }
+  }
+  return NULL;
+}
+
 static gboolean
 proto_is_plain_rtp (const char *proto)
 {
@@ -1301,6 +1418,7 @@ accept_stream (const MtSdpStream *offered,
   MtSdpDirection our_dir = video ? local->video_direction : local->audio_direction;
   guint port = video ? local->video_port : local->audio_port;
   guint rtcp_port = video ? local->video_rtcp_port : local->audio_rtcp_port;
+  const MtSdpIce *our_ice = video ? local->video_ice : local->audio_ice;
   MtSdpCodec *codec;
   MtSdpStream *stream;
 
@@ -1315,12 +1433,18 @@ accept_stream (const MtSdpStream *offered,
   stream = declined_stream (offered, local);
   g_ptr_array_set_size (stream->codecs, 0);
   g_ptr_array_add (stream->codecs, codec);
-  if (!video && (codec = pick_codec (offered, ours, TRUE)) != NULL)
+  if (!video && (codec = pick_dtmf_codec (offered, ours, codec->clock_rate)) != NULL)
     g_ptr_array_add (stream->codecs, codec);
 
   stream->port = port;
   stream->rtcp_port = rtcp_port != 0 ? rtcp_port : port + 1;
   stream->direction = direction_intersect_peer (our_dir, offered->direction);
+  /* ICE and rtcp-mux only when both do ICE; a plain peer gets plain RTP */
+  if (offered->ice != NULL && our_ice != NULL)
+    {
+      stream->ice = mt_sdp_ice_copy (our_ice);
+      stream->rtcp_mux = offered->rtcp_mux;
+    }
 
   return stream;
 }
@@ -1427,6 +1551,7 @@ mt_sdp_negotiated_copy (const MtSdpNegotiated *n)
   copy->remote_rtcp_address = g_strdup (n->remote_rtcp_address);
   copy->send_codec = n->send_codec != NULL ? mt_sdp_codec_copy (n->send_codec) : NULL;
   copy->recv_codec = n->recv_codec != NULL ? mt_sdp_codec_copy (n->recv_codec) : NULL;
+  copy->remote_ice = n->remote_ice != NULL ? mt_sdp_ice_copy (n->remote_ice) : NULL;
 
   return copy;
 }
@@ -1441,6 +1566,7 @@ mt_sdp_negotiated_free (MtSdpNegotiated *n)
   g_free (n->remote_rtcp_address);
   mt_sdp_codec_free (n->send_codec);
   mt_sdp_codec_free (n->recv_codec);
+  mt_sdp_ice_free (n->remote_ice);
   g_free (n);
 }
 
@@ -1487,12 +1613,13 @@ match_answer_codec (const MtSdpStream  *offered,
 }
 
 /* RTCP goes to the RTP port only when both sides signalled a=rtcp-mux
- * (RFC 5761); we never do in our answers. */
+ * (RFC 5761); our answers do only with ICE. */
 static void
 negotiated_set_remote (MtSdpNegotiated    *n,
                        const MtSdpSession *remote_sdp,
                        const MtSdpStream  *remote,
-                       const MtSdpStream  *local)
+                       const MtSdpStream  *local,
+                       gboolean            is_offerer)
 {
   const char *address = remote->address != NULL ? remote->address : remote_sdp->address;
   gboolean mux = remote->rtcp_mux && local->rtcp_mux;
@@ -1502,6 +1629,13 @@ negotiated_set_remote (MtSdpNegotiated    *n,
   n->remote_rtcp_port = mux ? remote->port :
                         remote->rtcp_port != 0 ? remote->rtcp_port : remote->port + 1;
   n->remote_rtcp_address = g_strdup (remote->rtcp_address != NULL ? remote->rtcp_address : address);
+  n->rtcp_mux = mux;
+  if (remote->ice != NULL && local->ice != NULL)
+    {
+      n->remote_ice = mt_sdp_ice_copy (remote->ice);
+      /* RFC 8445 6.1.1: the full agent facing a lite one controls; else the offerer */
+      n->ice_controlling = remote->ice->lite ? TRUE : local->ice->lite ? FALSE : is_offerer;
+    }
 }
 
 static MtSdpNegotiated *
@@ -1544,9 +1678,10 @@ negotiate_stream (const MtSdpStream  *offered,
   if (odtmf != NULL) {
     n->send_dtmf_pt = is_offerer ? adtmf->pt : odtmf->pt;
     n->recv_dtmf_pt = is_offerer ? odtmf->pt : adtmf->pt;
+    n->dtmf_clock_rate = odtmf->clock_rate;
   }
   n->direction = direction_intersect_peer (local->direction, remote->direction);
-  negotiated_set_remote (n, remote_sdp, remote, local);
+  negotiated_set_remote (n, remote_sdp, remote, local, is_offerer);
 
   return g_steal_pointer (&n);
 }

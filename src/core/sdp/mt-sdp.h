@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "mt-sdp-ice.h"
+
 G_BEGIN_DECLS
 
 #define MT_SDP_ERROR (mt_sdp_error_quark ())
@@ -74,6 +76,8 @@ typedef struct {
                                 * For a non-RTP proto (e.g. "udptl") each entry's
                                 * name is the m= format token as written, pt 0. */
   char          *rtcp_address; /* address from a=rtcp:PORT IN IP4 ADDR, or NULL */
+  MtSdpIce      *ice;          /* ICE credentials and candidates (RFC 8839), NULL: no ICE.
+                                * Parsed: only when ufrag and pwd are valid. */
 } MtSdpStream;
 
 MtSdpStream *mt_sdp_stream_new  (MtSdpMediaKind kind);
@@ -122,6 +126,11 @@ typedef struct {
   GPtrArray *video_codecs;     /* of MtSdpCodec*, empty/NULL: no video */
   MtSdpDirection audio_direction; /* normally SENDRECV; SENDONLY for hold */
   MtSdpDirection video_direction;
+  /* ICE (NULL: plain RTP as before). When set, the ports and address above
+   * are the default candidate, offers carry a=rtcp-mux, and answers use ICE
+   * and rtcp-mux only when the offer did. */
+  MtSdpIce      *audio_ice;
+  MtSdpIce      *video_ice;
 } MtSdpLocal;
 
 /* audio_codecs/video_codecs start empty: the media layer's codec registry
@@ -136,8 +145,9 @@ MtSdpSession *mt_sdp_build_offer (const MtSdpLocal *local, guint64 session_id);
  * the same order. For each offered audio/video stream we take the first
  * offered codec we also support (offerer's preference), keep the OFFERER's
  * payload numbers, plus telephone-event if both have it; direction is the
- * RFC 3264 complement of the offer's direction intersected with ours; a=rtcp-mux
- * is not echoed (we do not mux). Declined streams (unknown media, no common
+ * RFC 3264 complement of the offer's direction intersected with ours; ICE
+ * (our local->*_ice) and a=rtcp-mux are answered only when the offer has ICE
+ * on that stream; a plain offer gets a plain answer. Declined streams (unknown media, no common
  * codec, a second audio/video stream, port 0 in the offer, or video when
  * local->video_port == 0) are answered with port 0 and the first offered
  * format. Fails with MT_SDP_ERROR_NO_COMMON_CODEC (message names what was
@@ -161,6 +171,11 @@ typedef struct {
   MtSdpCodec    *recv_codec;     /* same format, with the payload number we receive (our SDP) */
   guint          send_dtmf_pt;   /* 0 when no telephone-event */
   guint          recv_dtmf_pt;
+  guint          dtmf_clock_rate; /* of telephone-event (RFC 4733), when negotiated */
+  /* ICE: both sides offered it on this stream. NULL: plain RTP to remote_* */
+  MtSdpIce      *remote_ice;     /* the peer's credentials and candidates */
+  gboolean       ice_controlling;/* RFC 8445 6.1.1: the offerer, or the full side facing a lite one */
+  gboolean       rtcp_mux;       /* both signalled a=rtcp-mux: RTCP on the RTP component */
 } MtSdpNegotiated;
 /* When `enabled` is FALSE, send_codec/recv_codec/remote_* may be NULL/0. */
 

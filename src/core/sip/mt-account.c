@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include <string.h>
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/url.h>
@@ -23,6 +24,8 @@
 #include "mt-sip-uri.h"
 
 #define UNREGISTER_TIMEOUT_MS 2000
+/* the methods we handle, for Allow */
+#define MT_ACCOUNT_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, REFER, NOTIFY"
 #define SHUTDOWN_TIMEOUT_MS   3000
 /* registration retries: 2 s doubling to 5 min, +-20 % (issue 14) */
 #define REGISTER_RETRY_FIRST_MS 2000
@@ -30,6 +33,8 @@
 #define REGISTER_RETRY_JITTER   20
 /* the longest Retry-After we wait for */
 #define RETRY_AFTER_MAX_S       3600
+/* an incoming TCP connection with no message and no user for this long */
+#define IDLE_CONNECTION_MS      (3 * 60 * 1000)
 
 struct _MtAccount
 {
@@ -50,6 +55,8 @@ struct _MtAccount
   MtMediaConfig       *media_config;
   guint                expires;
   gboolean             single_call;
+  guint                max_calls;     /* 0: single_call decides */
+  int                  accept_direct; /* -1: the default for the mode */
 
   MtRegistrationState  reg_state;
   MtEndReason          reg_reason;
@@ -224,14 +231,17 @@ route_address_to (const char *peer_host)
   return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
 }
 
+/* `offerer`: we write the offer (an outgoing call), so we control ICE */
 static MtMediaSession *
-new_media_session (MtAccount *self, const char *peer_host, gboolean video, GError **error)
+new_media_session (MtAccount *self, const char *peer_host, gboolean video, gboolean offerer,
+                   GError **error)
 {
   g_autoptr(MtMediaConfig) config = mt_media_config_copy (self->media_config);
   g_autofree char *media_address = NULL;
   const char *bind = self->listen_host;
 
   config->video = config->video && video;
+  config->ice_controlling = offerer;
   if (!is_any_address (bind))
     media_address = g_strdup (bind);
   else if (!(media_address = route_address_to (peer_host)))
@@ -260,20 +270,92 @@ forget_call_if_done (MtAccount *self, MtCall *call)
     g_hash_table_remove (self->calls, mt_call_get_id (call));
 }
 
+/* every call that is up, but `except`, on hold */
+static void
+hold_all (MtAccount *self, MtCall *except)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      MtCallState state = mt_call_get_state (value);
+
+      if (value != except && (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+        mt_call_set_hold (value, TRUE);
+    }
+}
+
+/* no room for one more call: busy (486) */
+static gboolean
+at_most_calls (MtAccount *self)
+{
+  if (self->max_calls > 0)
+    return active_calls (self) >= self->max_calls;
+  return self->single_call && active_calls (self) > 0;
+}
+
+/* ---- transfer ------------------------------------------------------------------ */
+
+/* The far end of `call` transfers us (REFER): call the target; the limit on
+ * calls does not apply, the old call goes once the new one is answered */
+static void
+follow_transfer_cb (MtCall *call, const char *target, MtAccount *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtMediaSession) media = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *id = NULL;
+  MtCall *new_call;
+
+  if (self->shutdown_task)
+    return;
+  uri = with_transport (self, target);
+  host = mt_sip_uri_get_host (self->aor ? self->registrar : uri);
+  media = new_media_session (self, host, mt_call_get_has_video (call), TRUE, &error);
+  if (media == NULL)
+    {
+      g_warning ("Cannot follow the transfer to %s: %s", target, error->message);
+      return;
+    }
+  id = g_strdup_printf ("%u", next_call_id++);
+  new_call = mt_call_new_transfer (self->nua, self->credentials, id, uri, media, call);
+  if (new_call == NULL)
+    return;
+  g_signal_connect_object (new_call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
+  g_hash_table_insert (self->calls, g_strdup (id), new_call);
+  g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, new_call);
+}
+
 /* ---- incoming calls -------------------------------------------------------- */
 
 static void
-incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
+incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddress *source)
 {
+  /* our server vouches for whom it lets through; anyone can reach us directly */
+  gboolean via_server = self->aor && mt_credentials_is_next_hop (self->credentials, source);
   g_autoptr(GError) error = NULL;
   g_autoptr(MtMediaSession) media = NULL;
   g_autofree char *id = NULL;
   const char *peer = sip && sip->sip_via ? sip->sip_via->v_host : NULL;
   MtCall *call;
 
-  if (self->shutdown_task || (self->single_call && active_calls (self) > 0))
+  if (self->shutdown_task || at_most_calls (self))
     {
       nua_respond (nh, SIP_486_BUSY_HERE, TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+  if (!via_server && !mt_account_get_accept_direct_calls (self))
+    {
+      g_autofree char *from = source ? g_inet_address_to_string (source) : NULL;
+
+      g_message ("refusing a call from %s: not through our server", from ? from : "?");
+      nua_respond (nh, SIP_403_FORBIDDEN,
+                   SIPTAG_WARNING_STR ("399 mtavipclient \"This phone takes calls only through its server\""),
+                   TAG_END ());
       nua_handle_destroy (nh);
       return;
     }
@@ -285,7 +367,7 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
       nua_handle_destroy (nh);
       return;
     }
-  media = new_media_session (self, peer, TRUE, &error);
+  media = new_media_session (self, peer, TRUE, FALSE, &error);
   if (media == NULL)
     {
       g_warning ("Cannot take a call: %s", error->message);
@@ -295,7 +377,9 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip)
     }
 
   id = g_strdup_printf ("%u", next_call_id++);
-  call = mt_call_new_incoming (self->credentials, id, nh, sip, media);
+  call = mt_call_new_incoming (self->credentials, id, nh, sip, via_server, media);
+  mt_call_set_nua (call, self->nua);
+  g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
@@ -437,7 +521,51 @@ shutdown_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* ---- requests that belong to no call ---------------------------------------------- */
+
+/* A REFER outside any dialog (RFC 3515 allows it; we take no orders from
+ * strangers: 403), an UPDATE or INFO for a call that is gone (481): answer
+ * and drop the handle nua made for it, so nothing stays behind. */
+static void
+refuse_stray_request (MtAccount *self, nua_event_t event, nua_handle_t *nh)
+{
+  if (nh == NULL || nh == self->reg_nh)
+    return;
+  switch (event)
+    {
+    case nua_i_refer:
+      nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      break;
+    case nua_i_update:
+    case nua_i_info:
+      nua_respond (nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      break;
+    default:
+      return;
+    }
+  nua_handle_destroy (nh);
+}
+
 /* ---- the nua callback ------------------------------------------------------------ */
+
+static void account_event (MtAccount *self, nua_event_t event, int status,
+                           nua_handle_t *nh, sip_t const *sip, GInetAddress *source);
+
+/* The address the message in @saved came from, or NULL */
+static GInetAddress *
+message_source (nua_saved_event_t *saved)
+{
+  nua_event_data_t const *data = nua_event_data (saved);
+  su_addrinfo_t *ai = data && data->e_msg ? msg_addrinfo (data->e_msg) : NULL;
+  g_autoptr(GSocketAddress) sa = NULL;
+
+  if (ai == NULL || ai->ai_addr == NULL)
+    return NULL;
+  sa = g_socket_address_new_from_native (ai->ai_addr, ai->ai_addrlen);
+  if (!G_IS_INET_SOCKET_ADDRESS (sa))
+    return NULL;
+  return g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa)));
+}
 
 static void
 nua_callback (nua_event_t   event,
@@ -450,7 +578,20 @@ nua_callback (nua_event_t   event,
               sip_t const  *sip,
               tagi_t        tags[])
 {
+  g_autoptr(GInetAddress) source = NULL;
+  nua_saved_event_t saved[1];
+  /* a challenge is answered, an INVITE trusted, by where it came from */
+  gboolean need_source = status == 401 || status == 407 || event == nua_i_invite;
+
   g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
+
+  /* the saved event (and so sip, phrase and tags) lives until we destroy it
+   * below */
+  if (need_source && nua_save_event (nua, saved))
+    source = message_source (saved);
+  else
+    need_source = FALSE;
+  mt_credentials_set_source (self->credentials, source);
 
   if (call != NULL)
     {
@@ -458,13 +599,27 @@ nua_callback (nua_event_t   event,
       mt_call_handle_event (call, event, status, phrase, sip, tags);
       forget_call_if_done (self, call);
       g_object_unref (call);
-      return;
     }
+  else
+    account_event (self, event, status, nh, sip, source);
+  mt_credentials_set_source (self->credentials, NULL);
+  if (need_source)
+    nua_destroy_event (saved);
+}
+
+static void
+account_event (MtAccount    *self,
+               nua_event_t   event,
+               int           status,
+               nua_handle_t *nh,
+               sip_t const  *sip,
+               GInetAddress *source)
+{
 
   switch (event)
     {
     case nua_i_invite:
-      incoming_invite (self, nh, sip);
+      incoming_invite (self, nh, sip, source);
       break;
     case nua_r_register:
     case nua_r_unregister:
@@ -482,6 +637,7 @@ nua_callback (nua_event_t   event,
     case nua_i_state:
       break;
     default:
+      refuse_stray_request (self, event, nh);
       break;
     }
 }
@@ -552,11 +708,15 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
     }
   self->contact_uri = g_strdup_printf ("sip:%s@%s:%u", self->user, host, self->listen_port);
   self->credentials = mt_credentials_new (self->user);
+  mt_credentials_set_server (self->credentials, self->aor, proxy);
 
   self->stack = mt_sip_stack_dup_default ();
   self->nua = nua_create (mt_sip_stack_get_root (self->stack), nua_callback, self,
                           NUTAG_URL (bind_url),
                           TAG_IF (mt_sip_stack_get_trace (self->stack), TPTAG_LOG (1)),
+                          /* a connection nobody uses is closed after a while:
+                           * a flood of idle connections does not stay */
+                          TPTAG_IDLE (IDLE_CONNECTION_MS),
                           TAG_END ());
   if (self->nua == NULL)
     {
@@ -571,7 +731,22 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                   NUTAG_AUTOANSWER (0),
                   NUTAG_AUTOACK (1),
                   NUTAG_ENABLEINVITE (1),
-                  NUTAG_OUTBOUND ("no-options-keepalive no-validate no-natify"),
+                  /* only what we handle (RFC 3261 20.5): no MESSAGE, SUBSCRIBE,
+                   * NOTIFY; INFO carries DTMF (application/dtmf-relay); nua
+                   * refuses the rest with 405 */
+                  SIPTAG_ALLOW_STR (MT_ACCOUNT_ALLOW),
+                  /* we answer these ourselves: an UPDATE's offer (RFC 3311), a REFER */
+                  NUTAG_APPL_METHOD ("UPDATE"),
+                  NUTAG_APPL_METHOD ("REFER"),
+                  /* RFC 4028's smallest interval: session refreshes we make
+                   * carry our SDP (mt-call.c) */
+                  NUTAG_MIN_SE (90),
+                  /* NAT (RFC 5626 style, Sofia's outbound): an OPTIONS to the
+                   * registrar every 25 s keeps the NAT binding the registrar
+                   * reaches us through; "natify" learns our public address
+                   * from Via received/rport and re-registers when it changes */
+                  NUTAG_OUTBOUND ("options-keepalive natify no-validate"),
+                  NUTAG_KEEPALIVE (25000),
                   NUTAG_USER_AGENT ("MTAVIPClient/" PACKAGE_VERSION),
                   /* keep UDP for big INVITEs (video SDP): peers and proxies
                    * reached over UDP do not all listen on TCP */
@@ -626,12 +801,6 @@ mt_account_get_contact_uri (MtAccount *self)
   return self->contact_uri;
 }
 
-MtTransport
-mt_account_get_transport (MtAccount *self)
-{
-  g_return_val_if_fail (MT_IS_ACCOUNT (self), MT_TRANSPORT_UDP);
-  return self->transport;
-}
 
 char *
 mt_account_dup_reachable_uri (MtAccount *self)
@@ -677,18 +846,28 @@ mt_account_set_media_config (MtAccount *self, const MtMediaConfig *config)
   self->media_config = mt_media_config_copy (config);
 }
 
-const MtMediaConfig *
-mt_account_get_media_config (MtAccount *self)
-{
-  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
-  return self->media_config;
-}
 
 void
 mt_account_set_expires (MtAccount *self, guint seconds)
 {
   g_return_if_fail (MT_IS_ACCOUNT (self));
   self->expires = seconds;
+}
+
+void
+mt_account_set_accept_direct_calls (MtAccount *self, gboolean accept)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  self->accept_direct = !!accept;
+}
+
+gboolean
+mt_account_get_accept_direct_calls (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), TRUE);
+  if (self->accept_direct >= 0)
+    return self->accept_direct;
+  return self->aor == NULL;
 }
 
 void
@@ -777,7 +956,7 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
 
   if (!(normalized = mt_account_dup_target_uri (self, target, error)))
     return NULL;
-  if (self->single_call && active_calls (self) > 0)
+  if (at_most_calls (self))
     {
       g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_BUSY,
                            _("Hang up the current call before making another one."));
@@ -785,7 +964,7 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
     }
   uri = with_transport (self, normalized);
   peer_host = mt_sip_uri_get_host (self->aor ? self->registrar : uri);
-  if (!(media = new_media_session (self, peer_host, video, error)))
+  if (!(media = new_media_session (self, peer_host, video, TRUE, error)))
     return NULL;
 
   id = g_strdup_printf ("%u", next_call_id++);
@@ -796,17 +975,12 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
                    "Could not make a call to %s", uri);
       return NULL;
     }
+  g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
   return call;
 }
 
-MtCall *
-mt_account_find_call (MtAccount *self, const char *id)
-{
-  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
-  return id ? g_hash_table_lookup (self->calls, id) : NULL;
-}
 
 GList *
 mt_account_list_calls (MtAccount *self)
@@ -993,6 +1167,7 @@ mt_account_init (MtAccount *self)
   self->media_config = mt_media_config_new ();
   self->expires = 3600;
   self->single_call = TRUE;
+  self->accept_direct = -1;
   mt_backoff_init (&self->reg_backoff, REGISTER_RETRY_FIRST_MS, REGISTER_RETRY_MAX_MS,
                    REGISTER_RETRY_JITTER);
 }
@@ -1010,4 +1185,35 @@ mt_account_dup_target_uri (MtAccount *self, const char *typed, GError **error)
   /* "bob" and tel: numbers join the account's domain; direct mode has none */
   domain = self->aor ? mt_sip_uri_get_host (self->aor) : NULL;
   return mt_sip_uri_normalize (typed, domain, error);
+}
+
+/* ---- several calls ------------------------------------------------------------------ */
+
+void
+mt_account_set_max_calls (MtAccount *self, guint max_calls)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  self->max_calls = max_calls;
+}
+
+guint
+mt_account_get_max_calls (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), 1);
+  if (self->max_calls > 0)
+    return self->max_calls;
+  return self->single_call ? 1 : 0;
+}
+
+void
+mt_account_switch_to (MtAccount *self, MtCall *call)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  g_return_if_fail (MT_IS_CALL (call));
+
+  hold_all (self, call);
+  if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
+    mt_call_answer (call);
+  else
+    mt_call_set_hold (call, FALSE);
 }

@@ -41,7 +41,6 @@ guint                mt_account_get_port                (MtAccount *self);
 char                *mt_account_dup_reachable_uri       (MtAccount *self);
 /* the address people can call us at, e.g. sip:alice@127.0.0.1:5070 */
 const char          *mt_account_get_contact_uri         (MtAccount *self);
-MtTransport          mt_account_get_transport           (MtAccount *self);
 MtRegistrationState  mt_account_get_registration_state  (MtAccount *self);
 /* why registration failed: auth-failed, unreachable, network-error, ... */
 MtEndReason          mt_account_get_registration_reason (MtAccount *self);
@@ -51,11 +50,24 @@ guint                mt_account_get_registration_retry  (MtAccount *self);
 
 void                 mt_account_set_password     (MtAccount *self, const char *password);
 void                 mt_account_set_media_config (MtAccount *self, const MtMediaConfig *config);
-const MtMediaConfig *mt_account_get_media_config (MtAccount *self);
 /* registration lifetime we ask for, seconds (default 3600) */
 void                 mt_account_set_expires      (MtAccount *self, guint seconds);
 /* Incoming calls while a call is going on get 486 Busy Here (default TRUE) */
 void                 mt_account_set_single_call  (MtAccount *self, gboolean single);
+/* Calls at once (ringing or up) before an incoming one gets 486 Busy Here
+ * and mt_account_call() refuses; 0 leaves it to set_single_call(). A second
+ * call rings during the first (call waiting) with 2. */
+void                 mt_account_set_max_calls    (MtAccount *self, guint max_calls);
+/* 0: no limit */
+guint                mt_account_get_max_calls    (MtAccount *self);
+/* Make `call` the one we talk on: every other call goes on hold, `call` is
+ * answered (ringing) or taken off hold (a call still being placed stays
+ * as it is) */
+void                 mt_account_switch_to        (MtAccount *self, MtCall *call);
+/* Whether an INVITE that does not come from the registrar/proxy rings: by
+ * default not with an account (refused with 403), always without one. */
+void                 mt_account_set_accept_direct_calls (MtAccount *self, gboolean accept);
+gboolean             mt_account_get_accept_direct_calls (MtAccount *self);
 
 void                 mt_account_register   (MtAccount *self);
 void                 mt_account_unregister (MtAccount *self);
@@ -73,7 +85,6 @@ MtCall              *mt_account_call (MtAccount   *self,
                                       const char  *target,
                                       gboolean     video,
                                       GError     **error);
-MtCall              *mt_account_find_call (MtAccount *self, const char *id);
 /* calls not yet ended */
 GList               *mt_account_list_calls (MtAccount *self);
 

@@ -20,10 +20,12 @@ MtCall *mt_call_new_outgoing (nua_t          *nua,
                               const char     *id,
                               const char     *uri,
                               MtMediaSession *media);
+/* verified: the INVITE came from our server, which vouches for the From */
 MtCall *mt_call_new_incoming (MtCredentials  *credentials,
                               const char     *id,
                               nua_handle_t   *nh,
                               const sip_t    *sip,
+                              gboolean        verified,
                               MtMediaSession *media);
 void    mt_call_handle_event (MtCall         *self,
                               nua_event_t     event,
@@ -31,6 +33,18 @@ void    mt_call_handle_event (MtCall         *self,
                               const char     *phrase,
                               const sip_t    *sip,
                               tagi_t          tags[]);
+/* the nua of an incoming call's handle, to answer requests inside its
+ * dialog (UPDATE) by what nua is delivering now */
+void    mt_call_set_nua (MtCall *self, nua_t *nua);
+/* The call that follows the peer's REFER of `referrer` (inside a handler
+ * of its "transfer" signal): nua NOTIFYs the referrer of its progress;
+ * `referrer` ends "transferred" once it is answered */
+MtCall *mt_call_new_transfer (nua_t          *nua,
+                              MtCredentials  *credentials,
+                              const char     *id,
+                              const char     *uri,
+                              MtMediaSession *media,
+                              MtCall         *referrer);
 /* drop the nua handle (account shutdown) */
 void    mt_call_release_handle (MtCall *self);
 gboolean mt_call_is_released (MtCall *self);

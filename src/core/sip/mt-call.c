@@ -13,8 +13,11 @@
 #include <sofia-sip/su_tag_io.h>
 
 #include "mt-call-private.h"
+#include "mt-call-backend.h"
+#include "mt-dtmf.h"
 #include "mt-sdp.h"
 #include "mt-sip-status.h"
+#include "mt-text.h"
 
 #define RING_TIMEOUT_S 60
 
@@ -31,6 +34,7 @@ struct _MtCall
   char            *end_status;
   char            *remote_uri;
   char            *remote_name;
+  gboolean         caller_verified;
   MtMediaSession  *media;
   MtSdpSession    *local_sdp;
   MtSdpSession    *remote_sdp;
@@ -44,6 +48,18 @@ struct _MtCall
   gint64           created_at;   /* unix seconds */
   gint64           ended_at;     /* monotonic µs, 0 before */
   char            *warning;      /* the media layer's last sentence, or NULL */
+  const MtCallBackend *backend;  /* not SIP: see mt-call-backend.h */
+  gpointer         backend_data;
+  nua_t           *nua;            /* to answer the request at hand (UPDATE) */
+  gboolean         in_update;      /* answering an UPDATE, not the INVITE */
+  guint            refresh_id;     /* our session refresh (RFC 4028) is due */
+  gboolean         refresh_out;    /* the re-INVITE out is that refresh */
+  GPtrArray       *redirects;      /* targets a 3xx sent us to (and the first) */
+  gboolean         transfer_out;   /* our REFER is out: its NOTIFYs say how it goes */
+  gboolean         transferred;    /* we follow the peer's REFER: a new call replaces this */
+  sip_event_t const *refer_event;  /* while the "transfer" signal runs */
+  GString         *dtmf_queue;   /* digits still to send */
+  guint            dtmf_timer;
 };
 
 G_DEFINE_FINAL_TYPE (MtCall, mt_call, G_TYPE_OBJECT)
@@ -68,6 +84,13 @@ enum {
 };
 static GParamSpec *props[N_PROPS];
 
+enum {
+  SIGNAL_DTMF,
+  SIGNAL_TRANSFER,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
 /* the controls forwarded to the media session: at the end of the file */
 static void mt_call_set_property (GObject      *object,
                                   guint         prop_id,
@@ -76,6 +99,28 @@ static void mt_call_set_property (GObject      *object,
 static void media_error_cb       (MtMediaSession *media,
                                   const char     *message,
                                   gpointer        user_data);
+/* DTMF: at the end of the file */
+static void media_dtmf_cb        (MtMediaSession *media,
+                                  guint           event,
+                                  guint           duration,
+                                  gpointer        user_data);
+static void dtmf_info_received   (MtCall         *self,
+                                  const sip_t    *sip);
+static void dtmf_stop            (MtCall         *self);
+/* transfer (RFC 3515): at the end of the file */
+static void refer_received       (MtCall         *self,
+                                  const sip_t    *sip,
+                                  tagi_t          tags[]);
+static void refer_progress       (MtCall         *self,
+                                  nua_event_t     event,
+                                  int             status,
+                                  const sip_t    *sip);
+/* offer/answer outside the INVITE: after the DTMF part */
+static void handle_update        (MtCall         *self,
+                                  const sip_t    *sip);
+static void session_timer_follow (MtCall         *self,
+                                  const sip_t    *sip,
+                                  gboolean        we_are_uac);
 
 /* ---- state: the one place ------------------------------------------------ */
 
@@ -97,6 +142,8 @@ set_state (MtCall *self, MtCallState state, MtEndReason reason)
     g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
   if (state == MT_CALL_STATE_ENDED)
     {
+      dtmf_stop (self);
+      g_clear_handle_id (&self->refresh_id, g_source_remove);
       self->end_reason = reason;
       self->ended_at = g_get_monotonic_time ();
       if (self->media)
@@ -222,8 +269,10 @@ local_sdp_string (MtCall *self)
 static void
 remember_status (MtCall *self, int status, const char *phrase)
 {
+  g_autofree char *text = mt_text_from_network (phrase ? phrase : "", -1, FALSE);
+
   g_free (self->end_status);
-  self->end_status = g_strdup_printf ("%d %s", status, phrase ? phrase : "");
+  self->end_status = g_strdup_printf ("%d %s", status, text);
 }
 
 /* ---- outgoing --------------------------------------------------------------- */
@@ -266,6 +315,16 @@ authenticate (MtCall *self, int status, const sip_t *sip)
   nua_authenticate (self->nh, NUTAG_AUTH (credentials), TAG_END ());
 }
 
+/* The answer has the origin (o= id and version) of the one we have */
+static gboolean
+answer_unchanged (MtCall *self, const sip_t *sip)
+{
+  g_autoptr(MtSdpSession) answer = remote_sdp_from (sip, NULL);
+
+  return answer != NULL && answer->session_id == self->remote_sdp->session_id &&
+         answer->session_version == self->remote_sdp->session_version;
+}
+
 static void
 answer_arrived (MtCall *self, const sip_t *sip)
 {
@@ -278,6 +337,16 @@ answer_arrived (MtCall *self, const sip_t *sip)
       nua_bye (self->nh, TAG_END ());
       return;
     }
+  session_timer_follow (self, sip, TRUE);
+  if (self->refresh_out && self->remote_sdp && sip && sip->sip_payload &&
+      answer_unchanged (self, sip))
+    {
+      /* a refresh the peer answered with the session it had: media goes on */
+      self->reinvite_out = self->refresh_out = FALSE;
+      g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+      return;
+    }
+  self->refresh_out = FALSE;
   if (self->remote_sdp == NULL || self->reinvite_out)
     {
       g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
@@ -301,6 +370,63 @@ answer_arrived (MtCall *self, const sip_t *sip)
   update_hold_state (self);
 }
 
+/* ---- redirects (3xx) ---------------------------------------------------------- */
+
+#define MAX_REDIRECTS 5
+
+static gboolean
+already_tried (MtCall *self, const char *target)
+{
+  for (guint i = 0; i < self->redirects->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (self->redirects, i), target) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A 3xx names where the callee is now: call there on a new handle, once
+ * per target and at most MAX_REDIRECTS times (loops end). FALSE: the 3xx
+ * ends the call. */
+static gboolean
+follow_redirect (MtCall *self, const sip_t *sip)
+{
+  g_autofree char *target = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *sdp = NULL;
+  nua_handle_t *nh;
+
+  if (sip == NULL || sip->sip_contact == NULL || self->nua == NULL ||
+      self->direction != MT_CALL_DIRECTION_OUTGOING)
+    return FALSE;
+  if (self->redirects == NULL)
+    {
+      self->redirects = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (self->redirects, g_strdup (self->remote_uri));
+    }
+  target = url_as_string (NULL, sip->sip_contact->m_url);
+  if (target == NULL || already_tried (self, target) || self->redirects->len > MAX_REDIRECTS)
+    {
+      g_message ("call %s: not following the redirect to %s", self->id, target ? target : "?");
+      return FALSE;
+    }
+  g_message ("call %s: redirected to %s", self->id, target);
+  g_ptr_array_add (self->redirects, g_strdup (target));
+  to = g_strdup_printf ("<%s>", self->remote_uri);
+  nh = nua_handle (self->nua, self, NUTAG_URL (target), SIPTAG_TO_STR (to),
+                   NUTAG_RETRY_COUNT (0), TAG_END ());
+  if (nh == NULL)
+    return FALSE;
+  mt_call_release_handle (self);
+  self->nh = nh;
+  n_handles++;
+  self->auth_tried = FALSE;
+  sdp = local_sdp_string (self);
+  nua_invite (self->nh,
+              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_END ());
+  return TRUE;
+}
+
 static void
 handle_invite_response (MtCall *self, int status, const char *phrase, const sip_t *sip)
 {
@@ -314,6 +440,7 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
     }
   if (status < 300)
     {
+      self->auth_tried = FALSE;  /* a later challenge in the call is a new one */
       answer_arrived (self, sip);
       return;
     }
@@ -322,6 +449,9 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
       authenticate (self, status, sip);
       return;
     }
+  if (status >= 300 && status < 400 && !self->reinvite_out &&
+      self->state != MT_CALL_STATE_ENDED && follow_redirect (self, sip))
+    return;
   if (self->reinvite_out && status != 481 && status != 408)
     {
       /* the peer kept the session as it was (491 glare, 488, ...): so do we */
@@ -329,7 +459,9 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
       self->reinvite_out = FALSE;
       g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
       self->local_sdp = g_steal_pointer (&self->previous_sdp);
-      set_local_hold (self, !self->local_hold);
+      if (!self->refresh_out)
+        set_local_hold (self, !self->local_hold);
+      self->refresh_out = FALSE;
       return;
     }
   remember_status (self, status, phrase);
@@ -343,7 +475,9 @@ respond_with_answer (MtCall *self)
 {
   g_autofree char *sdp = local_sdp_string (self);
 
+  /* a handle's pending INVITE is what nua_respond() answers by default */
   nua_respond (self->nh, SIP_200_OK,
+               TAG_IF (self->in_update && self->nua, NUTAG_WITH_THIS (self->nua)),
                SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
                SIPTAG_PAYLOAD_STR (sdp),
                TAG_END ());
@@ -368,7 +502,8 @@ handle_reinvite (MtCall *self, const sip_t *sip)
     }
   if (!(offer = remote_sdp_from (sip, &error)))
     {
-      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE,
+                   TAG_IF (self->in_update && self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
       return;
     }
   local = mt_media_session_dup_local (self->media);
@@ -377,7 +512,8 @@ handle_reinvite (MtCall *self, const sip_t *sip)
   answer = mt_sdp_build_answer (offer, local, self->local_sdp->session_id, &error);
   if (answer == NULL)
     {
-      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE,
+                   TAG_IF (self->in_update && self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
       return;
     }
   answer->session_version = self->local_sdp->session_version + 1;
@@ -414,7 +550,23 @@ mt_call_handle_event (MtCall      *self,
 
     case nua_i_invite:
       if (self->state == MT_CALL_STATE_ACTIVE || self->state == MT_CALL_STATE_HELD)
-        handle_reinvite (self, sip);
+        {
+          session_timer_follow (self, sip, FALSE);
+          handle_reinvite (self, sip);
+        }
+      break;
+
+    case nua_i_update:
+      handle_update (self, sip);
+      break;
+
+    case nua_i_refer:
+      refer_received (self, sip, tags);
+      break;
+
+    case nua_r_refer:
+    case nua_i_notify:
+      refer_progress (self, event, status, sip);
       break;
 
     case nua_i_ack:
@@ -423,7 +575,11 @@ mt_call_handle_event (MtCall      *self,
       break;
 
     case nua_i_bye:
-      end (self, MT_END_REASON_REMOTE_HANGUP);
+      end (self, self->transferred ? MT_END_REASON_TRANSFERRED : MT_END_REASON_REMOTE_HANGUP);
+      break;
+
+    case nua_i_info:
+      dtmf_info_received (self, sip);
       break;
 
     case nua_i_cancel:
@@ -486,16 +642,19 @@ call_new (MtCredentials   *credentials,
   self->media = g_object_ref (media);
   g_signal_connect_object (media, "media-timeout", G_CALLBACK (media_timeout_cb), self, 0);
   g_signal_connect_object (media, "error", G_CALLBACK (media_error_cb), self, 0);
+  g_signal_connect_object (media, "dtmf", G_CALLBACK (media_dtmf_cb), self, 0);
   self->ring_timeout_id = g_timeout_add_seconds (RING_TIMEOUT_S, ring_timeout_cb, self);
   return self;
 }
 
-MtCall *
-mt_call_new_outgoing (nua_t          *nua,
-                      MtCredentials  *credentials,
-                      const char     *id,
-                      const char     *uri,
-                      MtMediaSession *media)
+static MtCall *
+call_new_outgoing (nua_t          *nua,
+                   MtCredentials  *credentials,
+                   const char     *id,
+                   const char     *uri,
+                   MtMediaSession *media,
+                   nua_handle_t      *notify_refer,
+                   sip_event_t const *refer_event)
 {
   g_autoptr(MtCall) self = call_new (credentials, id, MT_CALL_DIRECTION_OUTGOING, media);
   g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (media);
@@ -508,16 +667,32 @@ mt_call_new_outgoing (nua_t          *nua,
   sdp = local_sdp_string (self);
 
   to = g_strdup_printf ("<%s>", uri);
-  self->nh = nua_handle (nua, self, NUTAG_URL (uri), SIPTAG_TO_STR (to), TAG_END ());
+  self->nua = nua;
+  /* no retries inside nua: a 3xx comes to follow_redirect(), once per target */
+  self->nh = nua_handle (nua, self, NUTAG_URL (uri), SIPTAG_TO_STR (to),
+                         NUTAG_RETRY_COUNT (0), TAG_END ());
   if (self->nh == NULL)
     return NULL;
   n_handles++;
   nua_invite (self->nh,
+              /* a transfer we follow: nua tells the referrer how it goes */
+              TAG_IF (notify_refer, NUTAG_NOTIFY_REFER (notify_refer)),
+              TAG_IF (notify_refer && refer_event, NUTAG_REFER_EVENT (refer_event)),
               SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
               SIPTAG_PAYLOAD_STR (sdp),
               TAG_END ());
   set_state (self, MT_CALL_STATE_CALLING, MT_END_REASON_NONE);
   return g_steal_pointer (&self);
+}
+
+MtCall *
+mt_call_new_outgoing (nua_t          *nua,
+                      MtCredentials  *credentials,
+                      const char     *id,
+                      const char     *uri,
+                      MtMediaSession *media)
+{
+  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL);
 }
 
 static void
@@ -527,10 +702,12 @@ take_remote_identity (MtCall *self, const sip_t *sip)
 
   if (from == NULL)
     return;
-  self->remote_uri = url_as_string (NULL, from->a_url);
+  g_autofree char *uri = url_as_string (NULL, from->a_url);
+
+  self->remote_uri = mt_text_from_network (uri, -1, FALSE);
   if (from->a_display && *from->a_display)
     {
-      self->remote_name = g_strdup (from->a_display);
+      self->remote_name = mt_text_from_network (from->a_display, -1, FALSE);
       if (self->remote_name[0] == '"')
         {
           g_autofree char *quoted = self->remote_name;
@@ -575,9 +752,12 @@ mt_call_new_incoming (MtCredentials  *credentials,
                       const char     *id,
                       nua_handle_t   *nh,
                       const sip_t    *sip,
+                      gboolean        verified,
                       MtMediaSession *media)
 {
   MtCall *self = call_new (credentials, id, MT_CALL_DIRECTION_INCOMING, media);
+
+  self->caller_verified = verified;
 
   self->nh = nua_handle_ref (nh);
   n_handles++;
@@ -585,6 +765,7 @@ mt_call_new_incoming (MtCredentials  *credentials,
   take_remote_identity (self, sip);
   if (prepare_answer (self, sip))
     {
+      session_timer_follow (self, sip, FALSE);
       nua_respond (nh, SIP_180_RINGING, TAG_END ());
       set_state (self, MT_CALL_STATE_INCOMING, MT_END_REASON_NONE);
     }
@@ -609,6 +790,13 @@ mt_call_release_handle (MtCall *self)
 }
 
 gboolean
+mt_call_get_caller_verified (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->direction == MT_CALL_DIRECTION_OUTGOING || self->caller_verified;
+}
+
+gboolean
 mt_call_is_released (MtCall *self)
 {
   g_return_val_if_fail (MT_IS_CALL (self), TRUE);
@@ -630,6 +818,12 @@ mt_call_answer (MtCall *self)
 
   g_return_if_fail (MT_IS_CALL (self));
 
+  if (self->backend)
+    {
+      if (self->state == MT_CALL_STATE_INCOMING && self->backend_data)
+        self->backend->answer (self, self->backend_data);
+      return;
+    }
   if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
     return;
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
@@ -653,6 +847,13 @@ mt_call_set_hold (MtCall *self, gboolean hold)
   g_return_if_fail (MT_IS_CALL (self));
 
   hold = !!hold;
+  if (self->backend)
+    {
+      if ((self->state == MT_CALL_STATE_ACTIVE || self->state == MT_CALL_STATE_HELD) &&
+          self->backend->set_hold && self->backend_data && self->local_hold != hold)
+        self->backend->set_hold (self, hold, self->backend_data);
+      return;
+    }
   if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
       self->nh == NULL || self->reinvite_out || self->local_hold == hold)
     return;
@@ -690,6 +891,12 @@ mt_call_decline (MtCall *self)
 {
   g_return_if_fail (MT_IS_CALL (self));
 
+  if (self->backend)
+    {
+      if (self->state == MT_CALL_STATE_INCOMING && self->backend_data)
+        self->backend->decline (self, self->backend_data);
+      return;
+    }
   if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
     return;
   nua_respond (self->nh, SIP_603_DECLINE, TAG_END ());
@@ -701,6 +908,14 @@ mt_call_hangup (MtCall *self)
 {
   g_return_if_fail (MT_IS_CALL (self));
 
+  if (self->backend)
+    {
+      if (self->state != MT_CALL_STATE_ENDED && self->backend_data)
+        self->backend->hangup (self, self->backend_data);
+      else if (self->state != MT_CALL_STATE_ENDED)
+        end (self, MT_END_REASON_LOCAL_HANGUP);
+      return;
+    }
   switch (self->state)
     {
     case MT_CALL_STATE_NEW:
@@ -832,6 +1047,8 @@ mt_call_dispose (GObject *object)
   MtCall *self = MT_CALL (object);
 
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  dtmf_stop (self);
   mt_call_release_handle (self);
   if (self->media)
     mt_media_session_stop (self->media);
@@ -850,9 +1067,12 @@ mt_call_finalize (GObject *object)
   g_free (self->remote_uri);
   g_free (self->remote_name);
   g_free (self->warning);
+  if (self->dtmf_queue)
+    g_string_free (self->dtmf_queue, TRUE);
   g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+  g_clear_pointer (&self->redirects, g_ptr_array_unref);
   G_OBJECT_CLASS (mt_call_parent_class)->finalize (object);
 }
 
@@ -889,6 +1109,18 @@ mt_call_class_init (MtCallClass *klass)
    * failed at (a device error), or NULL */
   props[PROP_WARNING] = g_param_spec_string ("warning", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
+
+  /* A DTMF digit ("0"-"9", "*", "#", "A"-"D"): sent (incoming FALSE) as it
+   * starts, or received (TRUE); method "rfc4733" (RTP telephone-event) or
+   * "info" (SIP INFO, application/dtmf-relay) */
+  /* The peer asks us (REFER) to call `target` instead: the handler places
+   * that call with mt_call_new_transfer() while the signal runs */
+  signals[SIGNAL_TRANSFER] =
+    g_signal_new ("transfer", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_DTMF] =
+    g_signal_new ("dtmf", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
 }
 
 static void
@@ -996,4 +1228,452 @@ mt_call_get_answered (MtCall *self)
 {
   g_return_val_if_fail (MT_IS_CALL (self), FALSE);
   return self->active_since != 0;
+}
+
+/* ---- other signalling protocols: mt-call-backend.h ---------------------------- */
+
+const char *
+mt_call_get_protocol (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), NULL);
+  return self->backend ? self->backend->protocol : "sip";
+}
+
+MtCall *
+mt_call_new_for_backend (const MtCallBackend *backend,
+                         gpointer             data,
+                         const char          *id,
+                         MtCallDirection      direction,
+                         const char          *remote_uri,
+                         const char          *remote_name,
+                         MtMediaSession      *media)
+{
+  MtCall *self;
+
+  g_return_val_if_fail (backend != NULL, NULL);
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (media), NULL);
+
+  self = g_object_new (MT_TYPE_CALL, NULL);
+  self->backend = backend;
+  self->backend_data = data;
+  self->id = g_strdup (id);
+  self->direction = direction;
+  self->remote_uri = g_strdup (remote_uri);
+  self->remote_name = g_strdup (remote_name);
+  self->media = g_object_ref (media);
+  g_signal_connect_object (media, "media-timeout", G_CALLBACK (media_timeout_cb), self, 0);
+  g_signal_connect_object (media, "error", G_CALLBACK (media_error_cb), self, 0);
+  return self;
+}
+
+void
+mt_call_backend_set_state (MtCall      *self,
+                           MtCallState  state,
+                           MtEndReason  reason,
+                           const char  *end_status)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  if (state == MT_CALL_STATE_ENDED && end_status && self->state != MT_CALL_STATE_ENDED)
+    {
+      g_free (self->end_status);
+      self->end_status = g_strdup (end_status);
+    }
+  set_state (self, state, reason);
+}
+
+void
+mt_call_backend_set_has_video (MtCall *self, gboolean has_video)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  set_has_video (self, !!has_video);
+}
+
+void
+mt_call_backend_set_hold (MtCall *self, gboolean hold)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  set_local_hold (self, !!hold);
+}
+
+void
+mt_call_backend_detach (MtCall *self)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  self->backend_data = NULL;
+}
+
+/* ---- DTMF ------------------------------------------------------------------- */
+
+/* how long a digit sounds and the pause before the next, which covers its
+ * three end packets, 20 ms apart (ITU-T Q.24 asks for at least 40 ms of
+ * each; IVRs like more) */
+#define DTMF_TONE_MS 160
+#define DTMF_GAP_MS  120
+
+#define DTMF_METHOD_RFC4733 "rfc4733"
+#define DTMF_METHOD_INFO    "info"
+
+static void
+emit_dtmf (MtCall *self, char digit, gboolean incoming, const char *method)
+{
+  char text[2] = { digit, '\0' };
+
+  g_signal_emit (self, signals[SIGNAL_DTMF], 0, text, incoming, method);
+}
+
+static void
+dtmf_stop (MtCall *self)
+{
+  g_clear_handle_id (&self->dtmf_timer, g_source_remove);
+  if (self->dtmf_queue)
+    g_string_truncate (self->dtmf_queue, 0);
+}
+
+static void
+send_info_digit (MtCall *self, char digit)
+{
+  g_autofree char *body = g_strdup_printf ("Signal=%c\r\nDuration=%d\r\n", digit, DTMF_TONE_MS);
+
+  nua_info (self->nh,
+            SIPTAG_CONTENT_TYPE_STR ("application/dtmf-relay"),
+            SIPTAG_PAYLOAD_STR (body),
+            TAG_END ());
+}
+
+/* one digit, then the next after the tone, its three end packets and a gap */
+static gboolean
+dtmf_next_cb (gpointer user_data)
+{
+  MtCall *self = user_data;
+  guint event;
+  char digit;
+
+  self->dtmf_timer = 0;
+  if (self->dtmf_queue->len == 0 || self->nh == NULL ||
+      (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD))
+    {
+      g_string_truncate (self->dtmf_queue, 0);
+      return G_SOURCE_REMOVE;
+    }
+  digit = g_ascii_toupper (self->dtmf_queue->str[0]);
+  g_string_erase (self->dtmf_queue, 0, 1);
+  mt_dtmf_digit_to_event (digit, &event);
+
+  if (mt_media_session_can_send_dtmf (self->media))
+    {
+      mt_media_session_send_dtmf (self->media, event, DTMF_TONE_MS);
+      emit_dtmf (self, digit, FALSE, DTMF_METHOD_RFC4733);
+    }
+  else
+    {
+      send_info_digit (self, digit);
+      emit_dtmf (self, digit, FALSE, DTMF_METHOD_INFO);
+    }
+  self->dtmf_timer = g_timeout_add (DTMF_TONE_MS + DTMF_GAP_MS, dtmf_next_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Send `digits` (0-9 * # A-D) one after the other: as RFC 4733 events when
+ * the peer takes telephone-event, else as SIP INFO (application/dtmf-relay).
+ * Digits sent while others are still going out queue behind them. FALSE
+ * when the call is not up or a character is not a DTMF digit. */
+gboolean
+mt_call_send_dtmf (MtCall *self, const char *digits)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  g_return_val_if_fail (digits != NULL, FALSE);
+
+  if (self->backend)
+    {
+      if (self->backend->send_dtmf == NULL || self->backend_data == NULL ||
+          !mt_dtmf_digits_valid (digits) ||
+          (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+          !self->backend->send_dtmf (self, digits, self->backend_data))
+        return FALSE;
+      for (const char *d = digits; *d; d++)
+        emit_dtmf (self, g_ascii_toupper (*d), FALSE, self->backend->protocol);
+      return TRUE;
+    }
+  if (!mt_dtmf_digits_valid (digits) || self->nh == NULL ||
+      (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD))
+    return FALSE;
+  if (self->dtmf_queue == NULL)
+    self->dtmf_queue = g_string_new (NULL);
+  g_string_append (self->dtmf_queue, digits);
+  if (self->dtmf_timer == 0)
+    dtmf_next_cb (self);
+  return TRUE;
+}
+
+static void
+media_dtmf_cb (MtMediaSession *media, guint event, guint duration, gpointer user_data)
+{
+  MtCall *self = user_data;
+  char digit = mt_dtmf_event_to_digit (event);
+
+  g_debug ("call %s: RFC 4733 event %u, duration %u", self->id, event, duration);
+  if (digit != '\0')
+    emit_dtmf (self, digit, TRUE, DTMF_METHOD_RFC4733);
+}
+
+/* "Signal=5\r\nDuration=160" (application/dtmf-relay) or "5"
+ * (application/dtmf); nua has answered the INFO with 200 already */
+static void
+dtmf_info_received (MtCall *self, const sip_t *sip)
+{
+  g_autofree char *body = NULL;
+  const char *type = sip && sip->sip_content_type ? sip->sip_content_type->c_type : NULL;
+  const char *p;
+
+  if (sip == NULL || sip->sip_payload == NULL || type == NULL)
+    return;
+  body = g_strndup (sip->sip_payload->pl_data, MIN (sip->sip_payload->pl_len, 1024));
+  if (g_ascii_strcasecmp (type, "application/dtmf-relay") == 0)
+    {
+      p = strstr (body, "Signal");
+      if (p == NULL)
+        return;
+      p += strlen ("Signal");
+      while (*p == ' ' || *p == '\t' || *p == '=')
+        p++;
+    }
+  else if (g_ascii_strcasecmp (type, "application/dtmf") == 0)
+    {
+      for (p = body; *p == ' ' || *p == '\t'; p++)
+        ;
+    }
+  else
+    return;
+  if (mt_dtmf_digit_to_event (*p, NULL))
+    emit_dtmf (self, g_ascii_toupper (*p), TRUE, DTMF_METHOD_INFO);
+}
+
+/* the peer pressed a key, said through another protocol (H.245 user input) */
+void
+mt_call_backend_dtmf_received (MtCall *self, char digit)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  emit_dtmf (self, g_ascii_toupper (digit), TRUE, self->backend ? self->backend->protocol : "sip");
+}
+
+/* ---- offer/answer outside the INVITE ------------------------------------------- */
+
+/* RFC 3311: an UPDATE with an offer gets our answer in its 200 (as a
+ * re-INVITE does); without a body it only refreshes the session */
+static void
+handle_update (MtCall *self, const sip_t *sip)
+{
+  gboolean offer = sip && sip->sip_payload && sip->sip_payload->pl_len > 0;
+
+  if (self->nh == NULL)
+    return;
+  if (!offer)
+    {
+      session_timer_follow (self, sip, FALSE);
+      nua_respond (self->nh, SIP_200_OK,
+                   TAG_IF (self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
+      return;
+    }
+  if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      self->reinvite_out || self->nua == NULL)
+    {
+      /* an early offer, or ours is still out (RFC 3311 5.2) */
+      nua_respond (self->nh, SIP_491_REQUEST_PENDING,
+                   TAG_IF (self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
+      return;
+    }
+  session_timer_follow (self, sip, FALSE);
+  self->in_update = TRUE;
+  handle_reinvite (self, sip);
+  self->in_update = FALSE;
+}
+
+void
+mt_call_set_nua (MtCall *self, nua_t *nua)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  self->nua = nua;
+}
+
+/* RFC 4028: when the peer makes us the refresher, we refresh a little
+ * before nua would (it sends a re-INVITE without SDP): a re-INVITE that
+ * offers our current SDP, unchanged, so its answer needs nothing more. */
+#define MIN_SESSION_INTERVAL_S 90
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  MtCall *self = user_data;
+  g_autofree char *sdp = NULL;
+
+  self->refresh_id = 0;
+  if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      self->nh == NULL || self->reinvite_out || self->local_sdp == NULL)
+    return G_SOURCE_REMOVE;
+  g_debug ("call %s: refreshing the session", self->id);
+  self->reinvite_out = self->refresh_out = TRUE;
+  g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+  self->previous_sdp = mt_sdp_session_copy (self->local_sdp);
+  sdp = local_sdp_string (self);
+  nua_invite (self->nh,
+              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_END ());
+  return G_SOURCE_REMOVE;
+}
+
+/* `sip`: a request we answer (we_are_uac FALSE) or a 2xx to ours (TRUE) */
+static void
+session_timer_follow (MtCall *self, const sip_t *sip, gboolean we_are_uac)
+{
+  const sip_session_expires_t *x = sip ? sip->sip_session_expires : NULL;
+  guint interval, delay;
+
+  if (x == NULL || x->x_refresher == NULL)
+    return;
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (g_ascii_strcasecmp (x->x_refresher, we_are_uac ? "uac" : "uas") != 0)
+    return;   /* the peer refreshes */
+  interval = MAX ((guint) x->x_delta, MIN_SESSION_INTERVAL_S);
+  /* nua refreshes between half the interval - 5 s and + 5 s */
+  delay = interval / 2 - 10;
+  self->refresh_id = g_timeout_add_seconds (delay, refresh_cb, self);
+}
+
+/* ---- transfer (RFC 3515) ---------------------------------------------------------- */
+
+/* We transfer: REFER the peer to `target`; its NOTIFYs (message/sipfrag)
+ * tell how the new call goes; when it is answered we hang up with reason
+ * "transferred". FALSE when the call is not up or a transfer is out. */
+gboolean
+mt_call_transfer (MtCall *self, const char *target)
+{
+  g_autofree char *refer_to = NULL;
+
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      self->nh == NULL || self->transfer_out)
+    return FALSE;
+  self->transfer_out = TRUE;
+  refer_to = g_strdup_printf ("<%s>", target);
+  g_message ("call %s: transferring to %s", self->id, target);
+  nua_refer (self->nh, SIPTAG_REFER_TO_STR (refer_to), TAG_END ());
+  return TRUE;
+}
+
+/* "SIP/2.0 200 OK" -> 200; 0 when it is no status line */
+static int
+sipfrag_status (const sip_t *sip)
+{
+  int status = 0;
+
+  if (sip == NULL || sip->sip_payload == NULL || sip->sip_payload->pl_len < 12)
+    return 0;
+  if (sscanf (sip->sip_payload->pl_data, "SIP/2.0 %d", &status) != 1)
+    return 0;
+  return status;
+}
+
+static void
+refer_progress (MtCall *self, nua_event_t event, int status, const sip_t *sip)
+{
+  int frag;
+
+  if (!self->transfer_out)
+    return;
+  if (event == nua_r_refer)
+    {
+      if (status >= 300)
+        {
+          g_message ("call %s: the transfer was refused: %d", self->id, status);
+          self->transfer_out = FALSE;
+        }
+      return;
+    }
+  frag = sipfrag_status (sip);
+  g_debug ("call %s: transfer progress %d", self->id, frag);
+  if (frag >= 200 && frag < 300)
+    {
+      self->transfer_out = FALSE;
+      if (self->nh)
+        nua_bye (self->nh, TAG_END ());
+      end (self, MT_END_REASON_TRANSFERRED);
+    }
+  else if (frag >= 300)
+    {
+      g_message ("call %s: the transfer failed: %d", self->id, frag);
+      self->transfer_out = FALSE;
+    }
+}
+
+/* We are transferred: accept (202; nua sends the first NOTIFY) and let the
+ * handler of "transfer" place the new call, which notifies the referrer
+ * of its progress. This call ends "transferred" once the new one is up. */
+static void
+refer_received (MtCall *self, const sip_t *sip, tagi_t tags[])
+{
+  g_autofree char *target = NULL;
+  const sip_refer_to_t *refer_to = sip ? sip->sip_refer_to : NULL;
+
+  if (self->nh == NULL || self->nua == NULL)
+    return;
+  if (refer_to == NULL ||
+      (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      self->transferred)
+    {
+      nua_respond (self->nh, refer_to ? 603 : 400, refer_to ? "Decline" : "Missing Refer-To",
+                   NUTAG_WITH_THIS (self->nua), TAG_END ());
+      return;
+    }
+  target = url_as_string (NULL, refer_to->r_url);
+  nua_respond (self->nh, SIP_202_ACCEPTED, NUTAG_WITH_THIS (self->nua), TAG_END ());
+  self->transferred = TRUE;
+  self->refer_event = NULL;
+  tl_gets (tags, NUTAG_REFER_EVENT_REF (self->refer_event), TAG_END ());
+  g_message ("call %s: transferred to %s", self->id, target);
+  g_signal_emit (self, signals[SIGNAL_TRANSFER], 0, target);
+  self->refer_event = NULL;
+}
+
+/* the new call is up: the one it replaces goes */
+static void
+transfer_target_state_cb (MtCall *call, GParamSpec *pspec, MtCall *old)
+{
+  MtCallState state = mt_call_get_state (call);
+
+  if (state == MT_CALL_STATE_ACTIVE && old->state != MT_CALL_STATE_ENDED)
+    {
+      if (old->nh)
+        nua_bye (old->nh, TAG_END ());
+      end (old, MT_END_REASON_TRANSFERRED);
+    }
+  if (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_ENDED)
+    {
+      if (state == MT_CALL_STATE_ENDED && old->state != MT_CALL_STATE_ENDED)
+        old->transferred = FALSE;   /* the target did not answer: we stay */
+      g_signal_handlers_disconnect_by_data (call, old);
+    }
+}
+
+MtCall *
+mt_call_new_transfer (nua_t          *nua,
+                      MtCredentials  *credentials,
+                      const char     *id,
+                      const char     *uri,
+                      MtMediaSession *media,
+                      MtCall         *referrer)
+{
+  MtCall *self;
+
+  g_return_val_if_fail (MT_IS_CALL (referrer), NULL);
+
+  self = call_new_outgoing (nua, credentials, id, uri, media,
+                            referrer->nh, referrer->refer_event);
+  if (self)
+    g_signal_connect_object (self, "notify::state", G_CALLBACK (transfer_target_state_cb),
+                             referrer, 0);
+  return self;
 }

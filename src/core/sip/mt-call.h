@@ -25,6 +25,10 @@ MtEndReason      mt_call_get_end_reason  (MtCall *self);
 const char      *mt_call_get_remote_uri  (MtCall *self);
 /* display name from the From/To header, or NULL */
 const char      *mt_call_get_remote_name (MtCall *self);
+/* TRUE when the remote identity can be trusted: we called it, or the call
+ * came through our account's server; FALSE for a caller who reached us
+ * directly (the From is whatever the caller wrote) */
+gboolean         mt_call_get_caller_verified (MtCall *self);
 /* TRUE when video was negotiated (or offered, before an answer) */
 gboolean         mt_call_get_has_video   (MtCall *self);
 /* seconds since the call became active (how long it lasted, once ended); 0 before */
@@ -60,5 +64,21 @@ void             mt_call_set_video_sinks (MtCall     *self,
 gint64           mt_call_get_start_time  (MtCall *self);
 /* TRUE once the call became active (answered by someone) */
 gboolean         mt_call_get_answered    (MtCall *self);
+/* the signalling protocol: "sip" or "h323" */
+const char      *mt_call_get_protocol    (MtCall *self);
+/* Send DTMF digits (0-9 * # A-D) to the peer of an active or held call:
+ * RFC 4733 telephone-event when the peer takes it, else SIP INFO; on other
+ * protocols the way they carry keys (H.245 user input). Queued one after
+ * the other. The "dtmf" signal (digit, incoming, method: "rfc4733", "info",
+ * or the protocol's name) reports each one sent and each one received.
+ * FALSE when the call is not up or `digits` holds something else. */
+gboolean         mt_call_send_dtmf       (MtCall *self, const char *digits);
+
+/* Blind transfer (RFC 3515): ask the peer to call `target` (a SIP URI);
+ * the call ends with reason "transferred" once the peer's new call is
+ * answered. FALSE when the call is not up or a transfer is under way. The
+ * "transfer" signal (target) says the peer transfers us. */
+gboolean         mt_call_transfer        (MtCall *self, const char *target);
+
 
 G_END_DECLS

@@ -4,7 +4,9 @@
  */
 #define G_LOG_DOMAIN "mt-sip-stack"
 
+#include <errno.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_uniqueid.h>
@@ -61,9 +63,25 @@ mt_sip_stack_class_init (MtSipStackClass *klass)
   G_OBJECT_CLASS (klass)->finalize = mt_sip_stack_finalize;
 }
 
+/* A desktop session starts us with 1,024 descriptors (the soft limit) of
+ * many more allowed (the hard limit): take them all, so that a flood of
+ * idle connections does not leave none for a call's sockets. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    g_debug ("cannot raise the file descriptor limit: %s", g_strerror (errno));
+}
+
 static void
 mt_sip_stack_init (MtSipStack *self)
 {
+  raise_fd_limit ();
   su_init ();
   /* Sofia 1.12 deletes its random generator's thread key at exit even when
    * it never made one (then it is GLib's key): make it now */

@@ -1,0 +1,230 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""NAT suite (issue 9): calls between phones behind two NATs, through a
+provider-like Kamailio that fixes SIP for NAT (rport, received, Contact)
+and relays no media: ICE (STUN, TURN) has to find the way.
+
+The lab (tests/fixtures/natlab.py) is network namespaces on documentation
+addresses only. Each case asserts media both ways: RTP packets counted and
+audio decoded on both phones, and what ICE chose.
+
+Needs root, iproute2, iptables, kamailio; coturn for the TURN cases (they
+are skipped without it, saying so); MTAVIP_CLI (meson sets it).
+
+Run: meson test -C _build --suite nat --print-errorlogs
+"""
+
+import os
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.dirname(HERE)
+sys.path.insert(0, TESTS)
+sys.path.insert(0, os.path.join(TESTS, "interop"))
+
+from clirunner import CliPhone, cli_path  # noqa: E402
+from fixtures.kamailio import Kamailio  # noqa: E402
+from fixtures.natlab import ADDRESSES, PUBLIC, NatLab  # noqa: E402
+from fixtures.process import Managed, make_tempdir, wait_until  # noqa: E402
+from fixtures.process import MissingProgram, require  # noqa: E402
+
+STUN_PORT = 3478
+TURN_USER = "mtturn"
+TURN_PASSWORD = "mtturn-secret"
+
+
+class NatCase(unittest.TestCase):
+    SYMMETRIC = (False, False)
+    TURN = False
+    UDP_TIMEOUT = None
+
+    def setUp(self):
+        cli_path()  # fails (not skips) when MTAVIP_CLI is unset
+        if os.geteuid() != 0:
+            self.fail("the NAT lab needs root (network namespaces)")
+        self.turnserver = None
+        if self.TURN:
+            try:
+                self.turnserver = require("turnserver", "coturn")
+            except MissingProgram as e:
+                self.skipTest("%s (tools/deps.txt lists coturn)" % e)
+        self.dir = make_tempdir("nat")
+        self._clis = []
+        self.lab = NatLab(symmetric=self.SYMMETRIC, udp_timeout=self.UDP_TIMEOUT).start()
+        self.addCleanup(self.lab.stop)
+        self.kam = Kamailio(netns=self.lab.ns["pub"], host=PUBLIC, nat=True)
+        self.kam.start()
+        self.addCleanup(self.kam.stop)
+        self._start_stun_turn()
+        self.addCleanup(self._report)
+
+    def _start_stun_turn(self):
+        pub = self.lab.ns["pub"]
+        log = os.path.join(self.dir, "stun-turn.log")
+        if self.turnserver:
+            argv = [self.turnserver, "-n", "--listening-ip", PUBLIC, "--relay-ip", PUBLIC,
+                    "--listening-port", str(STUN_PORT), "--lt-cred-mech", "--fingerprint",
+                    "--user", "%s:%s" % (TURN_USER, TURN_PASSWORD), "--realm", "mtavip.test",
+                    "--no-tls", "--no-dtls", "--no-cli", "--min-port", "49152",
+                    "--max-port", "49999", "--log-file", "stdout", "--simple-log",
+                    "--pidfile", os.path.join(self.dir, "turnserver.pid")]
+        else:
+            argv = [sys.executable, "-m", "fixtures.stunserver", PUBLIC, str(STUN_PORT)]
+        server = Managed(pub.wrap(argv), log, cwd=TESTS)
+        self.addCleanup(server.stop)
+
+        def listening():
+            out = pub.exec("ss", "-lnu")
+            return ("%s:%d" % (PUBLIC, STUN_PORT)) in out
+        wait_until(listening, timeout=10, what="STUN/TURN server")
+        self.server = server
+
+    def _report(self):
+        outcome = getattr(self, "_outcome", None)
+        result = getattr(outcome, "result", None)
+        if result is None or (not result.failures and not result.errors):
+            return
+        for c in self._clis:
+            sys.stderr.write("\n--- %s ---\n%s\n" % (c.name, c.describe()))
+        sys.stderr.write("\n--- kamailio ---\n%s\n" % self.kam.log_tail(40))
+        sys.stderr.write("\n--- stun/turn ---\n%s\n" % self.server.log_tail(20))
+
+    # ------------------------------------------------------------ helpers
+    def turn_options(self, transport="udp"):
+        path = os.path.join(self.dir, "turn-password")
+        with open(path, "w") as f:
+            f.write(TURN_PASSWORD + "\n")
+        return ["--turn", "%s:%d" % (PUBLIC, STUN_PORT), "--turn-transport", transport,
+                "--turn-user", TURN_USER, "--turn-password-file", path]
+
+    def stun_options(self):
+        return ["--stun", "%s:%d" % (PUBLIC, STUN_PORT)]
+
+    def phone(self, host, user, extra=(), transport="udp", video=False):
+        c = CliPhone(account=self.kam.uri(user), password=self.kam.users[user],
+                     registrar=self.kam.proxy_uri, transport=transport,
+                     extra=["--media-timeout", "15"] + list(extra), video=video,
+                     name="%s-%s" % (user, host), netns=self.lab.ns[host],
+                     listen_host=ADDRESSES[host])
+        self._clis.append(c)
+        self.addCleanup(c.stop)
+        return c
+
+    def call(self, caller_host, callee_host, caller_extra=(), callee_extra=(),
+             caller_transport="udp", video=False):
+        """bob (callee) registers and answers, then alice calls him; both see
+        media both ways. Returns (alice, bob)."""
+        bob = self.phone(callee_host, "bob", ["--auto-answer"] + list(callee_extra),
+                         video=video).start()
+        bob.wait_registration("registered", timeout=20)
+        alice = self.phone(caller_host, "alice",
+                           ["--call", self.kam.uri("bob")] + list(caller_extra),
+                           transport=caller_transport, video=video).start()
+        alice.wait_call("active", timeout=30)
+        bob.wait_call("active", timeout=10)
+        frames = 15 if video else 0
+        alice.wait_media(audio_packets=40, video_frames=frames, timeout=30)
+        bob.wait_media(audio_packets=40, video_frames=frames, timeout=30)
+        return alice, bob
+
+    def ice_of(self, phone, stream="audio"):
+        media = phone.last_media() or {}
+        return (media.get(stream) or {}).get("ice") or {}
+
+    def assert_ice(self, phone, local=None, remote=None, stream="audio"):
+        ice = self.ice_of(phone, stream)
+        self.assertEqual(ice.get("state"), "connected", phone.describe())
+        if local is not None:
+            self.assertIn(ice.get("local"), local, phone.describe())
+        if remote is not None:
+            self.assertIn(ice.get("remote"), remote, phone.describe())
+        return ice
+
+
+class ConeNats(NatCase):
+    def test_stun_through_cone_nats(self):
+        """Both behind cone-like NATs, STUN only: the private host candidates
+        cannot meet, the server-reflexive ones do."""
+        alice, bob = self.call("a", "b", self.stun_options(), self.stun_options(), video=True)
+        for phone in (alice, bob):
+            for stream in ("audio", "video"):
+                self.assert_ice(phone, local=("host", "srflx", "prflx"),
+                                remote=("srflx", "prflx"), stream=stream)
+
+    def test_one_side_public(self):
+        """A phone with a public address calls one behind a NAT."""
+        alice, bob = self.call("p", "a", self.stun_options(), self.stun_options())
+        self.assert_ice(alice, remote=("srflx", "prflx"))
+        self.assert_ice(bob, remote=("host",))
+
+    def test_peer_without_ice(self):
+        """A public phone with --no-ice calls one behind a NAT: plain RTP.
+        The NATed phone learnt its public address by STUN and put it in m=/c=
+        (its default candidate); it sends first, which opens its NAT."""
+        alice, bob = self.call("p", "a", ["--no-ice"], self.stun_options())
+        self.assertNotIn("ice", alice.last_media()["audio"])
+        self.assertNotIn("ice", bob.last_media()["audio"])
+
+    def test_without_stun_no_media_path(self):
+        """No STUN, no TURN, two NATs: only private host candidates, and ICE
+        says so (failed) instead of sending into the void."""
+        bob = self.phone("b", "bob", ["--auto-answer"]).start()
+        bob.wait_registration("registered", timeout=20)
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")]).start()
+        alice.wait_call("active", timeout=30)
+        alice.wait_event(lambda e: e.get("event") == "media" and
+                         ((e.get("audio") or {}).get("ice") or {}).get("state") == "failed",
+                         timeout=30, what="ICE failed")
+        media = alice.last_media()["audio"]
+        self.assertEqual(media["rx_packets"], 0)
+
+
+class KeepAlive(NatCase):
+    """Both NATs forget an idle UDP mapping after 30 s."""
+    UDP_TIMEOUT = 30
+
+    def test_incoming_call_minutes_after_registering(self):
+        """Bob registers through a NAT that forgets idle mappings after 30 s;
+        his keep-alives hold the mapping open, so Alice's call placed 120 s
+        later still reaches him, rings and connects."""
+        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
+        bob.wait_registration("registered", timeout=20)
+        time.sleep(120)
+        self.assertTrue(bob.proc.alive(), bob.describe())
+        self.assertNotIn("failed", bob.registration_states(), bob.describe())
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options())
+        alice.start()
+        bob.wait_call("incoming", timeout=20)
+        alice.wait_call("active", timeout=20)
+        bob.wait_media(audio_packets=40, video_frames=0, timeout=30)
+        alice.wait_media(audio_packets=40, video_frames=0, timeout=30)
+
+
+class SymmetricNats(NatCase):
+    SYMMETRIC = (True, True)
+    TURN = True
+
+    def test_turn_relay_through_symmetric_nats(self):
+        """Both behind symmetric NATs (--random-fully): only the relay works."""
+        alice, bob = self.call("a", "b", self.turn_options(), self.turn_options())
+        for phone in (alice, bob):
+            ice = self.assert_ice(phone)
+            self.assertIn("relay", (ice.get("local"), ice.get("remote")), phone.describe())
+
+
+class UdpBlocked(NatCase):
+    TURN = True
+
+    def test_turn_over_tcp_with_udp_blocked(self):
+        """Alice's network lets no UDP out: SIP over TCP and media through a
+        TURN allocation made over TCP."""
+        self.lab.block_udp("nat1")
+        alice, bob = self.call("a", "b", self.turn_options("tcp"), self.stun_options(),
+                               caller_transport="tcp")
+        self.assert_ice(alice, local=("relay",))
+        self.assert_ice(bob, remote=("relay",))
+
+
+if __name__ == "__main__":
+    unittest.main()
