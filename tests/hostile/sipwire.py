@@ -90,9 +90,10 @@ class UdpPeer:
         self.sock.close()
 
 
-def tcp_exchange(data, port, wait):
+def tcp_exchange(data, port, wait, until=None):
     """Send `data` on a new TCP connection; return every response that came
-    back within `wait` seconds (or until the far end closed)."""
+    back within `wait` seconds (or until the far end closed, or `until`
+    says so of what came)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=5)
     got = b""
     try:
@@ -112,6 +113,8 @@ def tcp_exchange(data, port, wait):
             if not chunk:
                 break
             got += chunk
+            if until and until(split_messages(got)):
+                break
     finally:
         s.close()
     return split_messages(got)

@@ -67,7 +67,7 @@ EXPECTED = {
     "dblreq": (NONE, NONE),        # octets after the message: Sofia drops the datagram
     "semiuri": ("200", NONE),
     "transports": ("200", NONE),
-    "mpart01": ("200", NONE),      # MESSAGE taken
+    "mpart01": ("405", NONE),      # MESSAGE: not a method of ours
     "unreason": (NONE, NONE),      # responses to nothing we sent
     "noreason": (NONE, NONE),
     # 3.1.2 invalid messages: 400, or dropped
@@ -145,9 +145,20 @@ def enter_netns(ns):
         os.close(fd)
 
 
+def stacks(pid):
+    """Every thread's stack of a process that hangs (when gdb is there)."""
+    import shutil
+    if not shutil.which("gdb"):
+        return "(no gdb for the stacks)"
+    r = subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt 30"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    return r.stdout.decode("utf-8", "replace")[-12000:]
+
+
 SANITIZER_ENV = {
+    # a small quarantine: the flood's memory check reads the phone's RSS
     "ASAN_OPTIONS": "abort_on_error=1:detect_leaks=1:fast_unwind_on_malloc=0:"
-                    "quarantine_size_mb=32",
+                    "quarantine_size_mb=8",
     "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
     "LSAN_OPTIONS": "suppressions=%s" % os.path.join(HERE, "lsan.supp"),
 }
@@ -250,7 +261,8 @@ class Hostile(unittest.TestCase):
         try:
             cls.phone = CliPhone(account=None, listen_port=PHONE_PORT, video=False,
                                  name="hostile-phone",
-                                 extra=["--auto-answer", "--media-timeout", "3"])
+                                 extra=["--auto-answer", "--media-timeout", "20"] +
+                                 (["--sip-trace"] if os.environ.get("MTAVIP_HOSTILE_TRACE") else []))
             cls.phone.binary = cls.asan_cli
             cls.phone.start()
         finally:
@@ -301,8 +313,8 @@ class Hostile(unittest.TestCase):
             self.fail("the phone died after %s (status %s)\n%s" % (
                 what, self.phone.proc.returncode(), self.phone.proc.log_tail(60)))
         if not self.options_probe():
-            self.fail("the phone stopped answering OPTIONS after %s\n%s"
-                      % (what, self.phone.describe()))
+            self.fail("the phone stopped answering OPTIONS after %s\n%s\n%s"
+                      % (what, self.phone.describe(), stacks(self.phone.proc.pid)))
 
     def end_calls(self, sent, outcome, mark):
         """ACK what an INVITE of ours got (a failure: hop by hop; a 200: and
@@ -332,8 +344,11 @@ class Hostile(unittest.TestCase):
         self.tcp_sink.take()
         mark = len(self.phone.events)
         self.peer.send(data, PHONE_PORT)
-        got = self.peer.recv_all(RESPONSE_WAIT)
-        outcome = Outcome(data, got + self.tcp_sink.take())
+        got = []
+        deadline = time.monotonic() + RESPONSE_WAIT
+        while time.monotonic() < deadline and not Outcome(data, got).final:
+            got += self.peer.recv_all(0.05) + self.tcp_sink.take()
+        outcome = Outcome(data, got + self.peer.recv_all(0.05) + self.tcp_sink.take())
         self.end_calls(data, outcome, mark)
         return outcome
 
@@ -342,7 +357,8 @@ class Hostile(unittest.TestCase):
         self.peer.drain()
         self.tcp_sink.take()
         mark = len(self.phone.events)
-        over_tcp = sipwire.tcp_exchange(data, PHONE_PORT, RESPONSE_WAIT)
+        over_tcp = sipwire.tcp_exchange(data, PHONE_PORT, RESPONSE_WAIT,
+                                        until=lambda got: Outcome(data, got).final)
         outcome = Outcome(data, over_tcp + self.peer.recv_all(0.1) + self.tcp_sink.take())
         self.end_calls(data, outcome, mark)
         return outcome
@@ -369,6 +385,187 @@ class Hostile(unittest.TestCase):
 
     def test_2_rfc4475_tcp(self):
         self.torture("tcp", self.send_tcp)
+
+
+    # ---- 2. malformed SDP --------------------------------------------------------------
+
+    def invite(self, body, ctype="application/sdp", call_id=None, extra=()):
+        call_id = call_id or "hostile.%x@127.0.0.1" % random.getrandbits(48)
+        return request("INVITE", "sip:phone@127.0.0.1:%d" % PHONE_PORT, call_id, 1,
+                       "<sip:hostile@127.0.0.1>;tag=%x" % random.getrandbits(32),
+                       "<sip:phone@127.0.0.1>", self.peer.port, body, ctype,
+                       ["Contact: <sip:hostile@127.0.0.1:%d>" % self.peer.port] + list(extra))
+
+    def test_3_malformed_sdp(self):
+        wrong = []
+        for name, body, want in sdp_cases():
+            outcome = self.send_udp(self.invite(body))
+            print("hostile: sdp %-22s -> %s %s %s" % (name, outcome.value, outcome.codes,
+                                                      outcome.warning or ""), flush=True)
+            self.assert_alive("the SDP body %s" % name)
+            if outcome.value not in want:
+                wrong.append("%s: %s (expected %s)" % (name, outcome.value, "/".join(want)))
+        self.assertEqual(wrong, [], "malformed SDP")
+
+    # ---- 3. a flood ---------------------------------------------------------------------
+
+    def flood(self, count=200, seconds=5.0):
+        """`count` INVITEs in `seconds`, each ACKed as its final answer comes;
+        the one call answered is ended with a BYE once the flood is over.
+        Returns {status: number of INVITEs}."""
+        finals = {}
+        answered = []
+        sent = {}
+        self.peer.drain()
+        mark = len(self.phone.events)
+
+        def collect(wait):
+            for data in self.peer.recv_all(wait):
+                code = sipwire.status_of(data)
+                cid = call_id_of(data)
+                if not code or code < 200 or cid not in sent or cid in finals:
+                    continue
+                finals[cid] = code
+                if code == 200:
+                    answered.append(data)
+                    self.peer.send(in_dialog(data, "ACK", self.peer.port), PHONE_PORT)
+                else:
+                    self.peer.send(ack_for_failure(sent[cid], data), PHONE_PORT)
+
+        start = time.monotonic()
+        for i in range(count):
+            cid = "flood.%d.%x@127.0.0.1" % (i, random.getrandbits(32))
+            sent[cid] = self.invite(sdp_offer(), call_id=cid)
+            self.peer.send(sent[cid], PHONE_PORT)
+            collect(max(0.0, start + (i + 1) * seconds / count - time.monotonic()))
+        deadline = time.monotonic() + 15
+        while len(finals) < count and time.monotonic() < deadline:
+            collect(0.5)
+        for resp in answered:
+            self.peer.send(in_dialog(resp, "BYE", self.peer.port,
+                                     int(header(resp, "CSeq").split()[0]) + 1), PHONE_PORT)
+        self.end_calls(b"", Outcome(b"", []), mark)
+        summary = {}
+        for code in finals.values():
+            summary[code] = summary.get(code, 0) + 1
+        summary["unanswered"] = count - len(finals)
+        return summary
+
+    def test_4_flood(self):
+        idle = self.stat.wait_stable(settle=1.0)
+        rounds = []
+        for n in range(2):
+            summary = self.flood()
+            after = self.stat.wait_idle(idle["fds"], idle["threads"] + 2, 20)[0]
+            time.sleep(6)   # Sofia's transactions for the 486s linger (timer I, 5 s)
+            after = self.stat.sample()
+            rounds.append((summary, after))
+            print("hostile: flood %d: %s, then %s (idle before: %s)"
+                  % (n + 1, summary, after, idle), flush=True)
+            self.assert_alive("a flood")
+            self.assertEqual(summary.get(200), 1, "one call answered: %r" % summary)
+            self.assertEqual(summary.get(486), 199, "the rest busy: %r" % summary)
+            self.assertEqual(after["fds"], idle["fds"], "descriptors after a flood")
+        growth = rounds[1][1]["rss_kib"] - rounds[0][1]["rss_kib"]
+        self.assertLess(growth, 8 * 1024, "the second flood grew the phone by %d KiB" % growth)
+
+    # ---- 4. a normal call after all of it, and a clean exit --------------------------------
+
+    def test_5_normal_call_after(self):
+        caller = CliPhone(account=None, video=False, name="hostile-caller",
+                          extra=["--call", "sip:phone@127.0.0.1:%d" % PHONE_PORT,
+                                 "--hangup-after", "1", "--exit-after-call"]).start()
+        try:
+            self.assertEqual(caller.wait_exit(timeout=40), 0, caller.describe())
+            self.assertEqual(caller.end_reason(), "local-hangup")
+            m = caller.last_media()
+            self.assertTrue(m and m["audio"]["rx_packets"] > 0 and m["audio"]["tx_packets"] > 0,
+                            "audio both ways: %r" % m)
+        finally:
+            caller.stop()
+
+    def test_6_clean_exit(self):
+        self.phone.interrupt()
+        self.assertEqual(self.phone.wait_exit(timeout=30), 0, self.phone.describe())
+        with open(self.phone.log_path, errors="replace") as f:
+            log = f.read()
+        reports = SANITIZER_REPORT.findall(log)
+        self.assertEqual(reports, [], "sanitizer reports:\n" + log[-6000:])
+
+
+def sdp_offer(c="127.0.0.1", media=None, session=(), lf="\r\n"):
+    lines = ["v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-"] + list(session)
+    if c is not None:
+        lines.append("c=IN IP4 %s" % c)
+    lines.append("t=0 0")
+    lines += media if media is not None else ["m=audio 40000 RTP/AVP 0",
+                                               "a=rtpmap:0 PCMU/8000"]
+    return (lf.join(lines) + lf).encode()
+
+
+ANSWER = ("200",)
+REFUSE = ("488",)
+
+
+def sdp_cases():
+    """(name, body, acceptable outcomes)"""
+    pcmu = ["m=audio 40000 RTP/AVP 0", "a=rtpmap:0 PCMU/8000"]
+    return [
+        ("valid", sdp_offer(), ANSWER),
+        ("not-sdp", b"this is not a session description\r\n", REFUSE),
+        ("empty", b"", REFUSE),
+        ("version-only", b"v=0\r\n", REFUSE),
+        ("no-m-line", sdp_offer(media=[]), REFUSE),
+        ("port-zero", sdp_offer(media=["m=audio 0 RTP/AVP 0"]), REFUSE),
+        ("port-huge", sdp_offer(media=["m=audio 4294967296 RTP/AVP 0"]), REFUSE),
+        ("port-negative", sdp_offer(media=["m=audio -1 RTP/AVP 0"]), REFUSE),
+        ("no-formats", sdp_offer(media=["m=audio 40000 RTP/AVP"]), REFUSE),
+        ("pt-300", sdp_offer(media=["m=audio 40000 RTP/AVP 300", "a=rtpmap:300 PCMU/8000"]),
+         REFUSE),
+        ("rtpmap-no-rate", sdp_offer(media=["m=audio 40000 RTP/AVP 96", "a=rtpmap:96 opus"]),
+         REFUSE),
+        ("rtpmap-garbage", sdp_offer(media=["m=audio 40000 RTP/AVP 0 96", "a=rtpmap:96 /////",
+                                            "a=rtpmap:abc def"]), REFUSE),
+        ("fmtp-garbage", sdp_offer(media=["m=audio 40000 RTP/AVP 96",
+                                          "a=rtpmap:96 opus/48000/2",
+                                          "a=fmtp:96 ;;;==;stereo=;maxplaybackrate=-5;"
+                                          "useinbandfec=99999999999999999999"]), ANSWER),
+        ("c-bad-address", sdp_offer(c="999.1.1.1"), REFUSE),   # rings, then 488
+        ("c-hostname", sdp_offer(c="phone.invalid"), REFUSE),
+        ("c-ipv6", sdp_offer(c=None, session=["c=IN IP6 ::1"]), REFUSE),
+        ("c-missing", sdp_offer(c=None), REFUSE),
+        ("c-multicast", sdp_offer(c="224.2.1.1/127"), ANSWER),
+        ("rtcp-garbage", sdp_offer(media=pcmu + ["a=rtcp:99999999 IN IP4 x", "a=rtcp:abc",
+                                                 "a=rtcp-mux", "a=rtcp-fb:* ;;;"]),
+         REFUSE),
+        ("duplicate-pts", sdp_offer(media=["m=audio 40000 RTP/AVP 0 0 0 8 8 0"]), ANSWER),
+        ("many-m-lines", sdp_offer(media=pcmu * 200), REFUSE),
+        ("long-attribute", sdp_offer(media=pcmu + ["a=x-long:" + "y" * 40000]), ANSWER),
+        ("nul-bytes", b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=\x00\x00\r\n"
+                      b"c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n",
+         REFUSE),
+        ("invalid-utf8", sdp_offer(session=["i=@"]).replace(b"i=@", b"i=\xff\xfe"),
+         ANSWER),
+        ("lf-only", sdp_offer(lf="\n"), ANSWER),
+        ("video-only-h261", sdp_offer(media=["m=video 40000 RTP/AVP 31",
+                                             "a=rtpmap:31 H261/90000"]), REFUSE),
+        ("contradicting-directions", sdp_offer(media=pcmu + ["a=sendrecv", "a=inactive",
+                                                             "a=sendonly"]), ANSWER),
+        ("bandwidth-overflow", sdp_offer(session=["b=AS:99999999999999999999", "b=TIAS:-1"]),
+         ANSWER),
+        ("t-garbage", sdp_offer().replace(b"t=0 0", b"t=abc def"), REFUSE),
+        ("o-missing", sdp_offer().replace(b"o=- 1 1 IN IP4 127.0.0.1\r\n", b""),
+         REFUSE),
+        ("ice-garbage", sdp_offer(media=pcmu + ["a=ice-ufrag:", "a=ice-pwd:x",
+                                                "a=candidate:1 1 UDP abc 999.1.1.1 x typ host",
+                                                "a=candidate:::::::::"]), ANSWER),
+        ("dtls-garbage", sdp_offer(media=["m=audio 40000 UDP/TLS/RTP/SAVPF 0",
+                                          "a=fingerprint:sha-256 ZZ:ZZ", "a=setup:bogus"]),
+         REFUSE),
+        ("crypto-garbage", sdp_offer(media=["m=audio 40000 RTP/SAVP 0",
+                                            "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:!!!!",
+                                            "a=crypto:x"]), REFUSE),
+    ]
 
 
 if __name__ == "__main__":
