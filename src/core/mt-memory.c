@@ -37,7 +37,7 @@ mt_memory_init (void)
 #ifdef __GLIBC__
   /* setting it turns off the dynamic adjustment */
   if (mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD) != 1)
-    g_warning ("mallopt (M_MMAP_THRESHOLD) failed");
+    g_debug ("mallopt (M_MMAP_THRESHOLD) refused (a sanitizer's allocator?)");
 #endif
 }
 

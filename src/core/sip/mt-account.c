@@ -368,6 +368,14 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
       nua_handle_destroy (nh);
       return;
     }
+  /* RFC 3261 21.4.13 (RFC 4475 3.3.6): a body we cannot read is a 415, not a bad offer */
+  if (sip->sip_content_type && sip->sip_content_type->c_type &&
+      g_ascii_strcasecmp (sip->sip_content_type->c_type, "application/sdp") != 0)
+    {
+      nua_respond (nh, SIP_415_UNSUPPORTED_MEDIA, SIPTAG_ACCEPT_STR ("application/sdp"), TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
   media = new_media_session (self, peer, TRUE, FALSE, &error);
   if (media == NULL)
     {
