@@ -1,7 +1,7 @@
 /* mt-application.c: the MTAVIPClient application
  *
- * Owns the account (one MtAccount: a SIP account, or direct mode), the echo
- * service, the contacts and the history; turns core calls into windows,
+ * Owns the account (one MtAccount: a SIP account, or direct mode), the H.323
+ * endpoint when H.323 is on, the echo service, the contacts and the history; turns core calls into windows,
  * notifications, a ringtone and history entries. Everything a person can do
  * is an application action, shared by the UI, notifications and scripts.
  *
@@ -19,6 +19,7 @@
 
 #include "mt-call-view.h"
 #include "mt-echo-service.h"
+#include "mt-h323-endpoint.h"
 #include "mt-memory.h"
 #include "mt-notifier.h"
 #include "mt-preferences-window.h"
@@ -45,6 +46,7 @@ struct _MtApplication
   MtAccount      *account;
   char           *account_error;
   MtEchoService  *echo;
+  MtH323Endpoint *h323;        /* NULL when H.323 is off */
   GHashTable     *calls;       /* id -> MtCallView, until FORGET_AFTER_END_S after the end */
   GCancellable   *cancellable;
   guint           stats_id;
@@ -229,7 +231,7 @@ call_state_cb (MtCall *call, GParamSpec *pspec, MtApplication *self)
 }
 
 static void
-call_added_cb (MtAccount *account, MtCall *call, MtApplication *self)
+call_added_cb (GObject *source, MtCall *call, MtApplication *self)
 {
   MtCallView *view = mt_call_view_new (self, call,
                                        mt_settings_get_video_in_window (self->settings));
@@ -242,7 +244,7 @@ call_added_cb (MtAccount *account, MtCall *call, MtApplication *self)
 }
 
 static void
-incoming_call_cb (MtAccount *account, MtCall *call, MtApplication *self)
+incoming_call_cb (GObject *source, MtCall *call, MtApplication *self)
 {
   MtCallView *view = find_view (self, mt_call_get_id (call));
   g_autofree char *name = caller_name (self, call);
@@ -256,16 +258,49 @@ incoming_call_cb (MtAccount *account, MtCall *call, MtApplication *self)
   mt_ringtone_start (self->ringtone);
 }
 
+/* h323:[user@]host[:port]: checked by the endpoint's own parser */
+static char *
+dup_h323_uri (MtApplication *self, const char *typed, GError **error)
+{
+  g_autofree char *uri = g_strstrip (g_strdup (typed));
+  g_autofree char *user = NULL;
+  g_autofree char *host = NULL;
+  guint port;
+
+  if (!mt_h323_uri_parse (uri, &user, &host, &port, error))
+    return NULL;
+  if (self->h323 == NULL)
+    {
+      g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_LISTEN,
+                           _("H.323 calls are off: turn them on in the preferences."));
+      return NULL;
+    }
+  return g_steal_pointer (&uri);
+}
+
 char *
 mt_application_dup_target_uri (MtApplication *self, const char *typed, GError **error)
 {
   g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (typed != NULL, NULL);
 
+  if (mt_h323_uri_is_h323 (typed))
+    return dup_h323_uri (self, typed, error);
   if (self->account)
     return mt_account_dup_target_uri (self->account, typed, error);
   /* no account yet (or none could listen): no domain, whole addresses only */
   return mt_sip_uri_normalize (typed, NULL, error);
+}
+
+static MtCall *
+place_h323_call (MtApplication *self, const char *uri, gboolean video, GError **error)
+{
+  MtCall *call = mt_h323_endpoint_call (self->h323, uri, video, error);
+
+  /* a call made during a SIP call: that one waits on hold */
+  if (call && self->account)
+    mt_account_switch_to (self->account, call);
+  return call;
 }
 
 MtCall *
@@ -279,6 +314,8 @@ mt_application_place_call (MtApplication *self, const char *target, gboolean vid
 
   if (!(uri = mt_application_dup_target_uri (self, target, error)))
     return NULL;
+  if (mt_h323_uri_is_h323 (uri))
+    return place_h323_call (self, uri, video, error);
   if (self->account == NULL)
     {
       g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_LISTEN,
@@ -411,6 +448,34 @@ mt_application_restart_account (MtApplication *self)
     }
   g_signal_handlers_disconnect_by_data (old, self);
   mt_account_shutdown_async (old, NULL, old_account_done_cb, g_object_ref (self));
+}
+
+static void
+start_h323 (MtApplication *self)
+{
+  g_autofree char *listen = mt_settings_dup_h323_listen (self->settings);
+  g_autoptr(MtMediaConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aor = NULL;
+  g_autofree char *user = NULL;
+
+  if (listen == NULL)
+    return;
+  self->h323 = mt_h323_endpoint_new (listen, &error);
+  if (self->h323 == NULL)
+    {
+      g_warning ("No H.323 calls: %s", error->message);
+      return;
+    }
+  config = mt_settings_dup_media_config (self->settings);
+  mt_h323_endpoint_set_media_config (self->h323, config);
+  aor = mt_settings_dup_account_uri (self->settings);
+  user = aor ? mt_sip_uri_get_user (aor) : NULL;
+  if (user && *user)
+    mt_h323_endpoint_set_alias (self->h323, user);
+  g_signal_connect (self->h323, "call-added", G_CALLBACK (call_added_cb), self);
+  g_signal_connect (self->h323, "incoming-call", G_CALLBACK (incoming_call_cb), self);
+  g_message ("listening for H.323 calls on port %u", mt_h323_endpoint_get_port (self->h323));
 }
 
 static void
@@ -664,6 +729,7 @@ mt_application_startup (GApplication *application)
   self->ringtone = mt_ringtone_new (sink);
   start_echo_service (self);
   start_account (self);
+  start_h323 (self);
   if (test_hooks_enabled ())
     self->stats_id = g_timeout_add (STATS_INTERVAL_MS, update_debug_state_cb, self);
 }
@@ -737,7 +803,10 @@ shutdown_core (MtApplication *self)
       wait->pending++;
       mt_echo_service_shutdown_async (self->echo, echo_done_cb, g_rc_box_acquire (wait));
     }
-  while (wait->pending > 0 && g_get_monotonic_time () < deadline)
+  if (self->h323)
+    mt_h323_endpoint_hangup_all (self->h323);
+  while ((wait->pending > 0 || (self->h323 && mt_h323_endpoint_count_calls (self->h323) > 0)) &&
+         g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
   if (wait->pending > 0)
     g_message ("quitting before the SIP stack finished shutting down");
@@ -783,6 +852,9 @@ mt_application_dispose (GObject *object)
   if (self->account)
     g_signal_handlers_disconnect_by_data (self->account, self);
   g_clear_object (&self->account);
+  if (self->h323)
+    g_signal_handlers_disconnect_by_data (self->h323, self);
+  g_clear_object (&self->h323);
   g_clear_object (&self->echo);
   g_clear_object (&self->ringtone);
   g_clear_object (&self->notifier);

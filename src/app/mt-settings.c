@@ -197,3 +197,16 @@ mt_settings_get_accept_direct_calls (MtSettings *self)
   g_return_val_if_fail (MT_IS_SETTINGS (self), FALSE);
   return g_settings_get_boolean (self->settings, "accept-direct-calls");
 }
+
+char *
+mt_settings_dup_h323_listen (MtSettings *self)
+{
+  const char *env = g_getenv ("MTAVIP_H323_LISTEN");
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  if (env && *env)
+    return g_strdup (env);
+  if (!g_settings_get_boolean (self->settings, "h323-enabled"))
+    return NULL;
+  return g_strdup_printf ("0.0.0.0:%u", g_settings_get_uint (self->settings, "h323-port"));
+}

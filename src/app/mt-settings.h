@@ -30,5 +30,8 @@ MtTransport    mt_settings_get_transport      (MtSettings *self);
  * (the registrar tells callers where we are) */
 char          *mt_settings_dup_listen_address (MtSettings *self);
 gboolean       mt_settings_get_accept_direct_calls (MtSettings *self);
+/* where H.323 calls come in ("0.0.0.0:1720" by default), NULL when H.323
+ * is off; MTAVIP_H323_LISTEN=HOST:PORT turns it on at that address */
+char          *mt_settings_dup_h323_listen    (MtSettings *self);
 
 G_END_DECLS
