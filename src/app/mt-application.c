@@ -210,6 +210,7 @@ call_ended (MtApplication *self, MtCall *call)
   entry = mt_history_entry_new (NULL, kind, mt_call_get_remote_uri (call),
                                 mt_call_get_remote_name (call), mt_call_get_start_time (call),
                                 duration, mt_call_get_has_video (call));
+  mt_history_entry_set_protocol (entry, mt_call_get_protocol (call));
   mt_history_add (self->history, entry);
   if (kind == MT_HISTORY_KIND_MISSED)
     mt_notifier_missed_call (self->notifier, call, name);
@@ -272,7 +273,7 @@ dup_h323_uri (MtApplication *self, const char *typed, GError **error)
   if (self->h323 == NULL)
     {
       g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_LISTEN,
-                           _("H.323 calls are off: turn them on in the preferences."));
+                           _("H.323 calls are turned off in the settings."));
       return NULL;
     }
   return g_steal_pointer (&uri);
@@ -506,6 +507,7 @@ call_debug_state (MtCallView *view)
   g_variant_dict_insert (&dict, "direction", "s",
                          mt_call_direction_to_string (mt_call_get_direction (call)));
   g_variant_dict_insert (&dict, "remote", "s", mt_call_get_remote_uri (call));
+  g_variant_dict_insert (&dict, "protocol", "s", mt_call_get_protocol (call));
   g_variant_dict_insert (&dict, "reason", "s",
                          mt_end_reason_to_string (mt_call_get_end_reason (call)));
   g_variant_dict_insert (&dict, "remote-frames-shown", "t",

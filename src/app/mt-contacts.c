@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mt-h323-endpoint.h"
 #include "mt-sip-uri.h"
 #include "mt-store.h"
 
@@ -178,6 +179,22 @@ mt_contacts_lookup (MtContacts *self, const char *id)
   return NULL;
 }
 
+/* h323:user@host and h323:host: the protocol, the user and the host
+ * (not the port: a caller's comes from anywhere) */
+static char *
+h323_uri_key (const char *uri)
+{
+  g_autofree char *user = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *key = NULL;
+  guint port;
+
+  if (!mt_h323_uri_parse (uri, &user, &host, &port, NULL))
+    return NULL;
+  key = user ? g_strdup_printf ("h323:%s@%s", user, host) : g_strdup_printf ("h323:%s", host);
+  return g_ascii_strdown (key, -1);
+}
+
 static char *
 uri_key (const char *uri)
 {
@@ -187,6 +204,8 @@ uri_key (const char *uri)
 
   g_autofree char *key = NULL;
 
+  if (uri && mt_h323_uri_is_h323 (uri))
+    return h323_uri_key (uri);
   if (host == NULL)
     return NULL;
   key = user ? g_strdup_printf ("%s@%s", user, host) : g_strdup (host);

@@ -16,6 +16,7 @@ struct _MtHistoryEntry
   gint64         start_time;
   guint          duration;
   gboolean       video;
+  char          *protocol;
 };
 
 G_DEFINE_FINAL_TYPE (MtHistoryEntry, mt_history_entry, G_TYPE_OBJECT)
@@ -28,6 +29,7 @@ mt_history_entry_finalize (GObject *object)
   g_free (self->id);
   g_free (self->remote_uri);
   g_free (self->remote_name);
+  g_free (self->protocol);
   G_OBJECT_CLASS (mt_history_entry_parent_class)->finalize (object);
 }
 
@@ -60,6 +62,7 @@ mt_history_entry_new (const char    *id,
   self->start_time = start_time;
   self->duration = duration;
   self->video = video;
+  self->protocol = g_strdup ("sip");
   return self;
 }
 
@@ -77,6 +80,15 @@ GETTER (const char *, remote_name, remote_name)
 GETTER (gint64, start_time, start_time)
 GETTER (guint, duration, duration)
 GETTER (gboolean, video, video)
+GETTER (const char *, protocol, protocol)
+
+void
+mt_history_entry_set_protocol (MtHistoryEntry *self, const char *protocol)
+{
+  g_return_if_fail (MT_IS_HISTORY_ENTRY (self));
+  g_free (self->protocol);
+  self->protocol = g_strdup (protocol && *protocol ? protocol : "sip");
+}
 
 const char *
 mt_history_kind_to_string (MtHistoryKind kind)

@@ -32,6 +32,10 @@ const char     *mt_history_entry_get_remote_name (MtHistoryEntry *self);
 gint64          mt_history_entry_get_start_time  (MtHistoryEntry *self);
 guint           mt_history_entry_get_duration    (MtHistoryEntry *self);
 gboolean        mt_history_entry_get_video       (MtHistoryEntry *self);
+/* "sip" (the default) or "h323": set once, right after _new () */
+const char     *mt_history_entry_get_protocol    (MtHistoryEntry *self);
+void            mt_history_entry_set_protocol    (MtHistoryEntry *self,
+                                                  const char     *protocol);
 
 const char     *mt_history_kind_to_string   (MtHistoryKind kind);
 MtHistoryKind   mt_history_kind_from_string (const char *string);

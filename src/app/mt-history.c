@@ -41,6 +41,7 @@ mt_history_save (MtHistory *self)
       g_key_file_set_int64 (keyfile, group, "start", mt_history_entry_get_start_time (e));
       g_key_file_set_uint64 (keyfile, group, "duration", mt_history_entry_get_duration (e));
       g_key_file_set_boolean (keyfile, group, "video", mt_history_entry_get_video (e));
+      g_key_file_set_string (keyfile, group, "protocol", mt_history_entry_get_protocol (e));
     }
   if (!mt_store_save (HISTORY_FILE, keyfile, &error))
     g_warning ("Could not save the call history: %s", error->message);
@@ -58,6 +59,7 @@ mt_history_load (MtHistory *self)
       g_autofree char *kind = g_key_file_get_string (keyfile, groups[i], "kind", NULL);
       g_autofree char *uri = g_key_file_get_string (keyfile, groups[i], "remote-uri", NULL);
       g_autofree char *name = g_key_file_get_string (keyfile, groups[i], "remote-name", NULL);
+      g_autofree char *protocol = g_key_file_get_string (keyfile, groups[i], "protocol", NULL);
       g_autoptr(MtHistoryEntry) entry = NULL;
 
       if (uri == NULL)
@@ -66,6 +68,7 @@ mt_history_load (MtHistory *self)
                                     g_key_file_get_int64 (keyfile, groups[i], "start", NULL),
                                     g_key_file_get_uint64 (keyfile, groups[i], "duration", NULL),
                                     g_key_file_get_boolean (keyfile, groups[i], "video", NULL));
+      mt_history_entry_set_protocol (entry, protocol);
       g_list_store_append (self->store, entry);
     }
 }

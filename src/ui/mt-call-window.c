@@ -350,6 +350,26 @@ mt_call_window_init (MtCallWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
+/* the address, whether anybody checked it, and the protocol unless SIP */
+static void
+set_address (MtCallWindow *self, const char *uri)
+{
+  g_autofree char *address = NULL;
+
+  if (mt_call_get_caller_verified (self->call))
+    address = g_strdup (uri);
+  else
+    /* Translators: %s is the SIP address a caller claims, which nobody checked */
+    address = g_strdup_printf (_("%s (not verified)"), uri);
+  if (g_strcmp0 (mt_call_get_protocol (self->call), "h323") == 0)
+    {
+      g_autofree char *plain = g_steal_pointer (&address);
+
+      address = g_strdup_printf ("%s · H.323", plain);
+    }
+  gtk_label_set_label (self->address_label, address);
+}
+
 MtCallWindow *
 mt_call_window_new (MtApplication *app, MtCallView *view)
 {
@@ -371,15 +391,7 @@ mt_call_window_new (MtApplication *app, MtCallView *view)
   name = mt_application_dup_caller_name (app, self->call);
   gtk_window_set_title (GTK_WINDOW (self), name);
   gtk_label_set_label (self->name_label, name);
-  if (mt_call_get_caller_verified (self->call))
-    gtk_label_set_label (self->address_label, uri);
-  else
-    {
-      /* Translators: %s is the SIP address a caller claims, which nobody checked */
-      g_autofree char *unverified = g_strdup_printf (_("%s (not verified)"), uri);
-
-      gtk_label_set_label (self->address_label, unverified);
-    }
+  set_address (self, uri);
   adw_avatar_set_text (self->avatar, name);
   gtk_picture_set_paintable (self->remote_picture, GDK_PAINTABLE (self->remote));
   gtk_image_set_from_paintable (self->self_picture, GDK_PAINTABLE (self->self_view));

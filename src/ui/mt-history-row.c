@@ -94,6 +94,12 @@ mt_history_row_set_entry (MtHistoryRow *self, MtHistoryEntry *entry)
     detail = g_strdup_printf ("%s · %s", kind_text (kind), when);
   else
     detail = g_strdup_printf ("%s · %s · %s", kind_text (kind), when, duration);
+  if (g_strcmp0 (mt_history_entry_get_protocol (entry), "h323") == 0)
+    {
+      g_autofree char *plain = g_steal_pointer (&detail);
+
+      detail = g_strdup_printf ("%s · H.323", plain);
+    }
 
   gtk_image_set_from_icon_name (self->kind_icon, kind_icon (kind));
   gtk_label_set_label (self->name_label, name);
