@@ -985,6 +985,9 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   conn->socket = socket;
+  /* the client's connect timeout stays on the socket: a call is quiet for
+   * minutes between messages, so no I/O timeout from here on */
+  g_socket_set_timeout (g_socket_connection_get_socket (socket), 0);
   if (call_ended (conn))            /* hung up while connecting */
     {
       conn->released = FALSE;
