@@ -10,7 +10,8 @@
    window, the peer sees the call end.
 3. A peer calls the app over H.323: an urgent notification with Answer;
    invoking Answer connects the call with media both ways.
-4. The history rows of these calls say H.323, also after a restart."""
+4. The history rows of these calls say H.323, also after a restart.
+5. With H.323 off, an h323: address gets a sentence saying so, and no call."""
 
 import os
 import sys
@@ -22,6 +23,7 @@ from clirunner import CliPhone  # noqa: E402
 from fixtures import ports  # noqa: E402
 
 ENTRY = "Address to call"
+OFF = "H.323 calls are turned off in the settings."
 
 
 def h323_peer(t, name, extra=()):
@@ -130,9 +132,9 @@ def main():
         app.call_state(lambda c: c["id"] == call_id and c["state"] == "ended" and
                        c["reason"] == "remote-hangup", 15, "the app's H.323 call ended by the peer")
 
-        # 4. the history says H.323, after a restart too
+        # 4. the history says H.323, after a restart too (now with H.323 off)
         app.quit_cleanly()
-        app = t.start_app(extra_env=extra_env)
+        app = t.start_app()
         app.wait_window("MTAVIPClient")
         rows = wait_for(lambda: [lbl for lbl in app.labels() if lbl.endswith(" · H.323")], 10,
                         "history rows saying H.323")
@@ -140,6 +142,13 @@ def main():
         check(sum(1 for lbl in rows if lbl.startswith("Outgoing · ")) >= 2 and
               any(lbl.startswith("Incoming · ") for lbl in rows),
               "the history does not show the three H.323 calls as H.323", rows)
+
+        # 5. H.323 off: an h323: address gets a sentence, not a call
+        app.fill("MTAVIPClient", ENTRY, "h323:127.0.0.1:%d" % app_port)
+        app.click("Audio call this address")
+        wait_for(lambda: OFF in app.labels(), 10, "the sentence that H.323 is off")
+        check(not app.state()["calls"], "an h323: address placed a call with H.323 off",
+              app.state()["calls"])
 
 
 if __name__ == "__main__":
