@@ -479,6 +479,36 @@ start_h323 (MtApplication *self)
   g_message ("listening for H.323 calls on port %u", mt_h323_endpoint_get_port (self->h323));
 }
 
+/* Release Complete for the old endpoint's calls goes out as the main loop runs */
+static gboolean
+drop_h323_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_h323 (MtApplication *self)
+{
+  if (self->h323 == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->h323, self);
+  mt_h323_endpoint_hangup_all (self->h323);
+  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 2, drop_h323_cb,
+                              g_steal_pointer (&self->h323), g_object_unref);
+}
+
+/* h323-enabled or h323-port changed (the preferences): listen again */
+static void
+h323_settings_changed_cb (MtApplication *self)
+{
+  const char *env = g_getenv ("MTAVIP_H323_LISTEN");
+
+  if (env && *env)
+    return;
+  stop_h323 (self);
+  start_h323 (self);
+}
+
 static void
 start_echo_service (MtApplication *self)
 {
@@ -732,6 +762,10 @@ mt_application_startup (GApplication *application)
   start_echo_service (self);
   start_account (self);
   start_h323 (self);
+  g_signal_connect_object (mt_settings_get_gsettings (self->settings), "changed::h323-enabled",
+                           G_CALLBACK (h323_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (mt_settings_get_gsettings (self->settings), "changed::h323-port",
+                           G_CALLBACK (h323_settings_changed_cb), self, G_CONNECT_SWAPPED);
   if (test_hooks_enabled ())
     self->stats_id = g_timeout_add (STATS_INTERVAL_MS, update_debug_state_cb, self);
 }

@@ -33,6 +33,7 @@ struct _MtPreferencesWindow
   AdwPasswordEntryRow  *password_row;
   AdwEntryRow          *registrar_row;
   GtkSwitch            *direct_calls_switch;
+  GtkSwitch            *h323_switch;
   AdwComboRow          *transport_row;
   GtkLabel             *account_error;
   AdwComboRow          *camera_row;
@@ -223,6 +224,7 @@ mt_preferences_window_class_init (MtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, registrar_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, direct_calls_switch);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, h323_switch);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, transport_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, account_error);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, camera_row);
@@ -252,6 +254,9 @@ mt_preferences_window_new (MtApplication *app)
   self->settings = g_object_ref (mt_settings_get_gsettings (mt_application_get_settings (app)));
   load (self);
   g_settings_bind (self->settings, "echo-cancel", self->echo_cancel_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  /* the app starts or stops its H.323 endpoint as the setting changes */
+  g_settings_bind (self->settings, "h323-enabled", self->h323_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   return GTK_WIDGET (self);
 }

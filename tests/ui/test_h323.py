@@ -11,7 +11,9 @@
 3. A peer calls the app over H.323: an urgent notification with Answer;
    invoking Answer connects the call with media both ways.
 4. The history rows of these calls say H.323, also after a restart.
-5. With H.323 off, an h323: address gets a sentence saying so, and no call."""
+5. With H.323 off, an h323: address gets a sentence saying so, and no call.
+6. Turned on in the preferences, the app takes H.323 calls at once (one is
+   declined from the notification)."""
 
 import os
 import sys
@@ -132,8 +134,12 @@ def main():
         app.call_state(lambda c: c["id"] == call_id and c["state"] == "ended" and
                        c["reason"] == "remote-hangup", 15, "the app's H.323 call ended by the peer")
 
-        # 4. the history says H.323, after a restart too (now with H.323 off)
+        # 4. the history says H.323, after a restart too (now with H.323 off,
+        # its port set for step 6)
         app.quit_cleanly()
+        keyfile = os.path.join(env.env["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile")
+        with open(keyfile, "a") as f:
+            f.write("h323-port=uint32 %d\n" % app_port)
         app = t.start_app()
         app.wait_window("MTAVIPClient")
         rows = wait_for(lambda: [lbl for lbl in app.labels() if lbl.endswith(" · H.323")], 10,
@@ -149,6 +155,29 @@ def main():
         wait_for(lambda: OFF in app.labels(), 10, "the sentence that H.323 is off")
         check(not app.state()["calls"], "an h323: address placed a call with H.323 off",
               app.state()["calls"])
+
+        # 6. turned on in the preferences: a call comes in; Decline in the notification
+        app.raise_window("MTAVIPClient")
+        app.key("MTAVIPClient", "ctrl+comma")
+        prefs = app.wait_window("Preferences", 10)
+        app.click_on("Preferences", app.wait_find("Accept H.323 calls", root=prefs))
+        wait_for(lambda: "h323-enabled=true" in open(keyfile).read(), 10,
+                 "the switch to turn H.323 on in the settings")
+        node = app.wait_find("Close", "push button", root=prefs)
+        check(node.get_action_iface().do_action(0), "pressing Close in the preferences did nothing")
+        wait_for(lambda: app.window("Preferences") is None, 10, "the preferences to close")
+        seen = env.notifyd.events
+        erin = t.keep(CliPhone(account=None, name="erin",
+                               extra=["--h323-listen", "127.0.0.1:0",
+                                      "--call", "h323:me@127.0.0.1:%d" % app_port]).start())
+        ev = env.notifyd.wait(lambda e: e["method"] == "Notify" and e not in seen and
+                              any(a[0].startswith("app.decline::") for a in e["actions"]),
+                              20, "an incoming H.323 call notification after turning H.323 on")
+        keys = dict((lbl, key) for key, lbl in ev["actions"])
+        env.notifyd.invoke(ev["id"], keys["Decline"])
+        end = erin.wait_call("ended", 15)
+        check(end["reason"] == "declined",
+              "the notification's Decline did not decline the H.323 call", end)
 
 
 if __name__ == "__main__":
