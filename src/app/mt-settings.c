@@ -110,6 +110,9 @@ mt_settings_dup_media_config (MtSettings *self)
       config->video_sink = g_strdup ("fake");
     }
   config->jitter_latency_ms = g_settings_get_uint (self->settings, "jitter-latency-ms");
+  config->echo_cancel = g_settings_get_boolean (self->settings, "echo-cancel");
+  config->audio_bitrate_kbps = g_settings_get_uint (self->settings, "audio-bitrate-kbps");
+  config->video_bitrate_kbps = g_settings_get_uint (self->settings, "video-bitrate-kbps");
   size = g_settings_get_string (self->settings, "video-size");
   if (sscanf (size, "%ux%u", &w, &h) == 2 && w >= 16 && h >= 16)
     {

@@ -53,6 +53,9 @@ typedef struct {
   char     *video_codecs;
   char     *video_size;
   int       jitter_ms;
+  gboolean  no_echo_cancel;
+  int       audio_bitrate;
+  int       video_bitrate;
   int       expires;
   int       media_timeout;
   gboolean  sip_trace;
@@ -247,7 +250,8 @@ append_stream_stats (GString *line, const char *name, const MtStreamStats *s, gb
     g_string_append_printf (line, ",\"frames_decoded\":%" G_GUINT64_FORMAT ",\"width\":%u,\"height\":%u",
                             s->decoded, s->width, s->height);
   else
-    g_string_append_printf (line, ",\"decoded\":%" G_GUINT64_FORMAT, s->decoded);
+    g_string_append_printf (line, ",\"decoded\":%" G_GUINT64_FORMAT ",\"echo_cancel\":%s",
+                            s->decoded, s->echo_cancel ? "true" : "false");
   if (s->ice_state[0] != '\0')
     {
       g_string_append (line, ",\"ice\":{\"state\":");
@@ -600,7 +604,8 @@ auto_decline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* a moment of ringing first, as a person would */
+/* The call has sent 180 Ringing already: answer or decline as soon as the
+ * main loop is free, with no wait on the call path */
 static void
 incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 {
@@ -610,10 +615,11 @@ incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 
       answer->cli = cli;
       answer->call = g_object_ref (call);
-      g_timeout_add_full (G_PRIORITY_DEFAULT, 200, auto_answer_cb, answer, auto_answer_free);
+      /* at once: no made-up ringing delay on the call path */
+      g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_answer_cb, answer, auto_answer_free);
     }
   else if (cli->auto_decline)
-    g_timeout_add (200, auto_decline_cb, g_object_ref (call));
+    g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_decline_cb, g_object_ref (call), NULL);
 }
 
 static void
@@ -764,6 +770,11 @@ media_config_from (Cli *cli)
   TAKE (video_codecs);
 #undef TAKE
   config->video = !cli->no_video;
+  config->echo_cancel = !cli->no_echo_cancel;
+  if (cli->audio_bitrate > 0)
+    config->audio_bitrate_kbps = (guint) cli->audio_bitrate;
+  if (cli->video_bitrate > 0)
+    config->video_bitrate_kbps = (guint) cli->video_bitrate;
   if (cli->jitter_ms >= 0)
     config->jitter_latency_ms = (guint) cli->jitter_ms;
   if (cli->media_timeout >= 0)
@@ -821,6 +832,10 @@ check_options (Cli *cli)
     return usage_error (_("--echo-test and --call exclude each other"));
   if (cli->auto_answer && cli->auto_decline)
     return usage_error (_("--auto-answer and --auto-decline exclude each other"));
+  if (cli->audio_bitrate < 0 || (cli->audio_bitrate > 0 && cli->audio_bitrate < 6) ||
+      cli->audio_bitrate > 510 || cli->video_bitrate < 0 ||
+      cli->video_bitrate > 20000)
+    return usage_error (_("--audio-bitrate takes 6 to 510 kbit/s, --video-bitrate up to 20000"));
   if (cli->hangup_after < 0 || cli->hold_after < 0 || cli->resume_after < 0)
     return usage_error (_("--hangup-after, --hold-after and --resume-after take a number of seconds"));
   if (cli->dtmf && !mt_dtmf_digits_valid (cli->dtmf))
@@ -897,7 +912,10 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "audio-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->audio_codecs, N_("Audio codecs in order of preference"), "opus,G722,PCMU,PCMA" },
     { "video-codecs", 0, 0, G_OPTION_ARG_STRING, &cli->video_codecs, N_("Video codecs in order of preference"), N_("VP8,H264") },
     { "video-size", 0, 0, G_OPTION_ARG_STRING, &cli->video_size, N_("Size of the video we send"), "WxH" },
-    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency (default 40)"), N_("MS") },
+    { "jitter-ms", 0, 0, G_OPTION_ARG_INT, &cli->jitter_ms, N_("Jitter buffer latency at the start of a call; it grows with measured jitter (default 20)"), N_("MS") },
+    { "audio-bitrate", 0, 0, G_OPTION_ARG_INT, &cli->audio_bitrate, N_("Audio encoder rate (Opus; default 32)"), N_("KBPS") },
+    { "video-bitrate", 0, 0, G_OPTION_ARG_INT, &cli->video_bitrate, N_("Video encoder rate (default 800)"), N_("KBPS") },
+    { "no-echo-cancel", 0, 0, G_OPTION_ARG_NONE, &cli->no_echo_cancel, N_("No echo cancellation, noise suppression or gain control on the microphone"), NULL },
     { "expires", 0, 0, G_OPTION_ARG_INT, &cli->expires, N_("Registration lifetime to ask for (default 3600)"), N_("SECONDS") },
     { "media-timeout", 0, 0, G_OPTION_ARG_INT, &cli->media_timeout, N_("End a call when no media arrives for SECONDS (default 8, 0: never)"), N_("SECONDS") },
     { "sip-trace", 0, 0, G_OPTION_ARG_NONE, &cli->sip_trace, N_("Print every SIP message on stderr"), NULL },

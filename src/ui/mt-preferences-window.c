@@ -39,6 +39,7 @@ struct _MtPreferencesWindow
   AdwComboRow          *microphone_row;
   AdwComboRow          *speaker_row;
   AdwComboRow          *video_size_row;
+  GtkSwitch            *echo_cancel_switch;
 };
 
 G_DEFINE_FINAL_TYPE (MtPreferencesWindow, mt_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -228,6 +229,7 @@ mt_preferences_window_class_init (MtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, microphone_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, speaker_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, video_size_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, echo_cancel_switch);
 }
 
 static void
@@ -249,5 +251,7 @@ mt_preferences_window_new (MtApplication *app)
   self->app = app;
   self->settings = g_object_ref (mt_settings_get_gsettings (mt_application_get_settings (app)));
   load (self);
+  g_settings_bind (self->settings, "echo-cancel", self->echo_cancel_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   return GTK_WIDGET (self);
 }

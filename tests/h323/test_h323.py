@@ -235,16 +235,19 @@ class H323CallTest(unittest.TestCase):
         self.assertEqual(cap.problems(), "")
 
     def test_busy(self):
-        b = self.start_callee("bob", ["--auto-answer"], video=False)
-        a = self.start_caller("alice", "h323:127.0.0.1:%d" % b.h323_port, [], video=False)
+        # the first call must outlive the second's refusal, however slow the
+        # machine (ASan builds): no media timeout here
+        b = self.start_callee("bob", ["--auto-answer", "--media-timeout", "0"], video=False)
+        a = self.start_caller("alice", "h323:127.0.0.1:%d" % b.h323_port,
+                              ["--media-timeout", "0"], video=False)
         a.wait_call("active", 20)
         with H225Capture([b.h323_port]) as cap:
             c = self.start_caller("carol", "h323:127.0.0.1:%d" % b.h323_port,
                                   ["--exit-after-call"], video=False)
-            self.assertEqual(c.wait_exit(30), 1, c.describe())
+            self.assertEqual(c.wait_exit(30), 1, c.describe() + b.describe())
         self.assertEqual(c.end_reason(), "busy", c.describe())
         # the first call is untouched
-        self.assertEqual(a.call_states()[-1], "active")
+        self.assertEqual(a.call_states()[-1], "active", a.describe())
         msgs = cap.q931()
         self.assertEqual([m[0] for m in msgs], ["Setup", "ReleaseComplete"], msgs)
         self.assertEqual(msgs[1][3], "17")
@@ -284,6 +287,20 @@ class H323CallTest(unittest.TestCase):
                     s.recv(4096)
                 except (socket.timeout, ConnectionResetError):
                     pass
+        # a flood of idle connections (more than the endpoint keeps): closed,
+        # not kept open, and no crash
+        idle = [socket.create_connection(("127.0.0.1", b.h323_port), timeout=5)
+                for _ in range(48)]
+        closed = 0
+        for s in idle:
+            s.settimeout(15)
+            try:
+                if s.recv(1) == b"":
+                    closed += 1
+            except (socket.timeout, ConnectionResetError):
+                pass
+            s.close()
+        self.assertGreaterEqual(closed, 16, "idle connections were kept open")
         a = self.start_caller("alice", "h323:127.0.0.1:%d" % b.h323_port,
                               ["--exit-after-call", "--hangup-after", "2",
                                "--audio-codecs", "PCMU"], video=False)

@@ -160,7 +160,8 @@ class RawUA:
         self._request("INVITE", self.peer_uri(), call_id, tag, None, 1, sdp, "application/sdp",
                       headers)
         ok = self.wait_response(call_id, 1, "INVITE", timeout=timeout)
-        assert ok.status == 200, ok
+        if ok.status != 200:
+            raise AssertionError("the INVITE was not answered 200: %r" % ok)
         to_tag = re.search(r";tag=([^;>\s]+)", ok.get("to")).group(1)
         target = re.search(r"<([^>]+)>", ok.get("contact")).group(1)
         dialog = Dialog(call_id, tag, to_tag, target, 1)

@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import UiTest, check, screenshot, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 from test_hold import press, udp_port_taken  # noqa: E402
 
@@ -28,79 +28,54 @@ def last_state(peer):
     return states[-1] if states else None
 
 
-def call_waiting(env, app):
-    alice = CliPhone(account=None, name="alice", video=False, extra=["--auto-answer"]).start()
-    carol = None
-    try:
+def call_waiting(t, app):
+    env = t.env
+    with t.scope(CliPhone(account=None, name="alice", video=False,
+                          extra=["--auto-answer"]).start()) as alice:
         wait_for(lambda: udp_port_taken(alice.listen_port), 10, "alice listening")
         app.activate("call", "sip:alice@127.0.0.1:%d" % alice.listen_port)
         alice.wait_call("active", 20)
         alice_win = window_of(app, alice)
 
         seen = list(env.notifyd.events)
-        carol = CliPhone(account=None, name="carol", video=False,
-                         extra=["--call", "sip:me@127.0.0.1:%d" % env.sip_port]).start()
-        ev = env.notifyd.wait(lambda e: e["method"] == "Notify" and e not in seen and
-                              any(a[0].startswith("app.answer::") for a in e["actions"]),
-                              20, "the second call's notification")
-        keys = dict((label, key) for key, label in ev["actions"])
-        assert "Answer" in keys and "Decline" in keys, ev["actions"]
-        assert last_state(carol) == "ringing", carol.call_states()
-        env.notifyd.invoke(ev["id"], keys["Answer"])
-        carol.wait_call("active", 15)
-        # answering the second held the first
-        alice.wait_call("held", 15)
-        app.call_state(lambda c: c["state"] == "held" and c["direction"] == "outgoing", 10,
-                       "alice's call held in the app")
-        carol_win = window_of(app, carol, "mtavip")
+        with t.scope(CliPhone(account=None, name="carol", video=False,
+                              extra=["--call", "sip:me@127.0.0.1:%d" % env.sip_port]).start()) as carol:
+            ev = env.notifyd.wait(lambda e: e["method"] == "Notify" and e not in seen and
+                                  any(a[0].startswith("app.answer::") for a in e["actions"]),
+                                  20, "the second call's notification")
+            keys = dict((label, key) for key, label in ev["actions"])
+            check("Answer" in keys and "Decline" in keys, "the notification offers Answer and Decline",
+                  ev["actions"])
+            wait_for(lambda: last_state(carol) == "ringing", 10, "the second call ringing")
+            env.notifyd.invoke(ev["id"], keys["Answer"])
+            carol.wait_call("active", 15)
+            # answering the second held the first
+            alice.wait_call("held", 15)
+            app.call_state(lambda c: c["state"] == "held" and c["direction"] == "outgoing", 10,
+                           "alice's call held in the app")
+            carol_win = window_of(app, carol, "mtavip")
 
-        # switch: Resume in alice's window holds carol
-        press(app.wait_find("Resume", "push button", 10, root=alice_win))
-        wait_for(lambda: last_state(carol) == "held", 15, "carol held")
-        wait_for(lambda: last_state(alice) == "active", 15, "alice back")
-        screenshot("call-waiting.png")
+            # switch: Resume in alice's window holds carol
+            press(app.wait_find("Resume", "push button", 10, root=alice_win))
+            wait_for(lambda: last_state(carol) == "held", 15, "carol held")
+            wait_for(lambda: last_state(alice) == "active", 15, "alice back")
+            screenshot("call-waiting.png")
 
-        # hang up either: carol's (held) first, then alice's
-        press(app.wait_find("Hang up", "push button", 10, root=carol_win))
-        assert carol.wait_call("ended", 15)["reason"] == "remote-hangup"
-        assert last_state(alice) == "active", alice.call_states()
+            # hang up either: carol's (held) first, then alice's
+            press(app.wait_find("Hang up", "push button", 10, root=carol_win))
+            check(carol.wait_call("ended", 15)["reason"] == "remote-hangup", "carol's call ended")
+            check(last_state(alice) == "active", "alice's call goes on", alice.call_states())
         press(app.wait_find("Hang up", "push button", 10, root=alice_win))
-        assert alice.wait_call("ended", 15)["reason"] == "remote-hangup"
-        assert alice.call_states() == ["incoming", "active", "held", "active", "ended"], \
-            alice.call_states()
-    except BaseException:
-        print(alice.describe(), flush=True)
-        if carol:
-            print(carol.describe(), flush=True)
-        raise
-    finally:
-        alice.stop()
-        if carol:
-            carol.stop()
+        check(alice.wait_call("ended", 15)["reason"] == "remote-hangup", "alice's call ended")
+        check(alice.call_states() == ["incoming", "active", "held", "active", "ended"],
+              "alice was held once and taken back", alice.call_states())
 
 
 def main():
-    env = Environment()
-    app = None
-    try:
-        app = App(env)
+    with UiTest("call-waiting") as t:
+        app = t.start_app()
         app.wait_window("MTAVIPClient")
-        call_waiting(env, app)
-        log("PASS")
-    except BaseException:
-        try:
-            screenshot("failure-call-waiting.png")
-        except Exception:
-            pass
-        if app:
-            print("labels:", app.labels(), flush=True)
-            print("---- app output ----\n" + app.output(), flush=True)
-        print("notifications:", env.notifyd.events, flush=True)
-        raise
-    finally:
-        if app:
-            app.quit()
-        env.close()
+        call_waiting(t, app)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ telephone-events (the peer reports them); the digit the peer sends
 
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import App, Atspi, Environment, log, screenshot, wait_for  # noqa: E402
+from harness import Atspi, UiTest, check, screenshot, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
 from test_hold import call_window, press, shows, udp_port_taken  # noqa: E402
 
@@ -22,10 +23,9 @@ def received(peer):
                    if e.get("event") == "dtmf" and e.get("direction") == "in")
 
 
-def dial_pad(env, app):
-    peer = CliPhone(account=None, name="ivr", video=False,
-                    extra=["--auto-answer", "--dtmf", "9", "--dtmf-after", "2"]).start()
-    try:
+def dial_pad(t, app):
+    with t.scope(CliPhone(account=None, name="ivr", video=False,
+                          extra=["--auto-answer", "--dtmf", "9", "--dtmf-after", "2"]).start()) as peer:
         wait_for(lambda: udp_port_taken(peer.listen_port), 10, "the peer listening")
         app.activate("call", "sip:ivr@127.0.0.1:%d" % peer.listen_port)
         peer.wait_call("active", 20)
@@ -37,6 +37,9 @@ def dial_pad(env, app):
 
         pad = app.wait_find("Dial pad", "push button", 10, root=win)
         press(pad)
+        wait_for(lambda: pad.get_state_set().contains(Atspi.StateType.PRESSED) or
+                 pad.get_state_set().contains(Atspi.StateType.CHECKED), 10, "the Dial pad on")
+        time.sleep(0.5)   # the keys slide in (250 ms)
         for key in "12#":
             press(app.wait_find(key, "push button", 10, root=win))
             wait_for(lambda: received(peer).endswith(key), 10, "the peer to get %r" % key)
@@ -44,42 +47,21 @@ def dial_pad(env, app):
         app.key(title, "5")
         wait_for(lambda: received(peer) == "12#5", 10, "the typed 5 at the peer")
         methods = {e["method"] for e in peer.events if e.get("event") == "dtmf"}
-        assert methods == {"rfc4733"}, methods
+        check(methods == {"rfc4733"}, "the digits went as RFC 4733 events", methods)
         # what we sent shows on the pad's display
-        assert shows(app, win, "12#5"), app.labels()
+        check(shows(app, win, "12#5"), "the pad shows the digits sent", app.labels())
         screenshot("dtmf-call-window.png", app.raise_window(title))
 
         press(hangup)
-        assert peer.wait_call("ended", 15)["reason"] == "remote-hangup"
+        check(peer.wait_call("ended", 15)["reason"] == "remote-hangup", "the peer saw our hang-up")
         app.call_state(lambda c: c["state"] == "ended", 15, "the app's call ended")
-    except BaseException:
-        print(peer.describe(), flush=True)
-        raise
-    finally:
-        peer.stop()
 
 
 def main():
-    env = Environment()
-    app = None
-    try:
-        app = App(env)
+    with UiTest("dtmf") as t:
+        app = t.start_app()
         app.wait_window("MTAVIPClient")
-        dial_pad(env, app)
-        log("PASS")
-    except BaseException:
-        try:
-            screenshot("failure-dtmf.png")
-        except Exception:
-            pass
-        if app:
-            print("labels:", app.labels(), flush=True)
-            print("---- app output ----\n" + app.output(), flush=True)
-        raise
-    finally:
-        if app:
-            app.quit()
-        env.close()
+        dial_pad(t, app)
 
 
 if __name__ == "__main__":

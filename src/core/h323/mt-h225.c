@@ -10,6 +10,7 @@
 
 #include "mt-h225.h"
 #include "mt-per.h"
+#include "mt-text.h"
 
 G_DEFINE_QUARK (mt-h225-error-quark, mt_h225_error)
 
@@ -539,8 +540,19 @@ get_alias (MtPerReader *r)
     }
 }
 
+static char *get_aliases_raw (MtPerReader *r);
+
+/* the first alias, through the one door for network text */
 static char *
 get_aliases (MtPerReader *r)
+{
+  g_autofree char *raw = get_aliases_raw (r);
+
+  return mt_text_from_network (raw, -1, FALSE);
+}
+
+static char *
+get_aliases_raw (MtPerReader *r)
 {
   gsize n = mt_per_get_length (r);
   char *first = NULL;
@@ -604,8 +616,7 @@ get_vendor (MtPerReader *r, MtH225Message *m)
 
       if (product && m->product == NULL)
         {
-          m->product = g_utf8_make_valid ((const char *) product, (gssize) len);
-          g_strdelimit (m->product, "\r\n", ' ');
+          m->product = mt_text_from_network ((const char *) product, (gssize) len, FALSE);
         }
     }
   if (has_version)
@@ -969,8 +980,8 @@ mt_h225_message_decode (const guint8 *data, gsize len, GError **error)
           break;
         case IE_DISPLAY:
           g_free (m->display);
-          m->display = g_utf8_make_valid ((const char *) data + pos + head, (gssize) ie_len);
-          g_strdelimit (m->display, "\r\n\t", ' ');
+          m->display = mt_text_from_network ((const char *) data + pos + head, (gssize) ie_len,
+                                             FALSE);
           break;
         case IE_USER_USER:
           if (ie_len < 2 || data[pos + head] != UU_PROTOCOL_X208)

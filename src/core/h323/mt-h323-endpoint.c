@@ -14,6 +14,9 @@
 #include "mt-h323-endpoint.h"
 
 #define RING_TIMEOUT_S 60
+/* connections at once, most of them idle until their Setup times out: more
+ * are closed as they come */
+#define MAX_CONNECTIONS 32
 
 struct _MtH323Endpoint
 {
@@ -188,8 +191,15 @@ incoming_cb (GSocketService    *service,
 {
   MtH323Endpoint *self = user_data;
   MtH323ConnectionSetup setup;
-  g_autofree char *id = g_strdup_printf ("h323-%u", self->next_id++);
+  g_autofree char *id = NULL;
 
+  if (self->connections->len >= MAX_CONNECTIONS)
+    {
+      g_message ("H.323: %u connections already, closing a new one", self->connections->len);
+      g_io_stream_close (G_IO_STREAM (socket), NULL, NULL);
+      return TRUE;
+    }
+  id = g_strdup_printf ("h323-%u", self->next_id++);
   fill_setup (self, &setup, id);
   g_ptr_array_add (self->connections, mt_h323_connection_new_incoming (&setup, socket));
   return TRUE;

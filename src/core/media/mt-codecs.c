@@ -22,13 +22,14 @@
       "rtph264depay request-keyframe=true ! h264parse",                                      \
       "avdec_h264 name=dec automatic-request-sync-points=true",                              \
       { "x264enc", "avdec_h264", "rtph264pay", "h264parse" },                                \
-      "option-string", "slice-max-size=1100" },                                              \
+      "option-string", "slice-max-size=1100", "bitrate", 1 },                                \
     { "openh264enc name=enc complexity=low rate-control=bitrate bitrate=800000 gop-size=60 " \
       "usage-type=camera ! h264parse",                                                       \
       "rtph264pay config-interval=-1 mtu=1200 aggregate-mode=zero-latency",                  \
       "rtph264depay request-keyframe=true ! h264parse",                                      \
       "openh264dec name=dec",                                                                \
-      { "openh264enc", "openh264dec", "rtph264pay", "h264parse" } },                         \
+      { "openh264enc", "openh264dec", "rtph264pay", "h264parse" },                           \
+      .bitrate_property = "bitrate", .bitrate_per_kbps = 1000 },                             \
   }
 
 static const MtCodec codec_table[] = {
@@ -37,7 +38,8 @@ static const MtCodec codec_table[] = {
     "OPUS", "audio/x-raw,rate=48000,channels=2",
     { { "opusenc name=enc bitrate=32000 frame-size=20", "rtpopuspay mtu=1200",
         "rtpopusdepay", "opusdec name=dec plc=true",
-        { "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay" } } } },
+        { "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay" },
+        .bitrate_property = "bitrate", .bitrate_per_kbps = 1000 } } },
   { "G722", MT_SDP_MEDIA_AUDIO, 8000, 1, 9, NULL, FALSE,
     "G722", "audio/x-raw,rate=16000,channels=1",
     { { "avenc_g722 name=enc", "rtpg722pay " PTIME_20MS,
@@ -64,7 +66,8 @@ static const MtCodec codec_table[] = {
         "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default",
         "rtpvp8pay picture-id-mode=15-bit mtu=1200",
         "rtpvp8depay wait-for-keyframe=true request-keyframe=true", "vp8dec name=dec",
-        { "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay" } } } },
+        { "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay" },
+        .bitrate_property = "target-bitrate", .bitrate_per_kbps = 1000 } } },
   { "H264", MT_SDP_MEDIA_VIDEO, 90000, 1, 97, "profile-level-id=42e01f;packetization-mode=1", TRUE,
     "H264", NULL, H264_CHAINS },
   { "H264", MT_SDP_MEDIA_VIDEO, 90000, 1, 98, "profile-level-id=42e01f;packetization-mode=0", TRUE,

@@ -33,6 +33,10 @@ typedef struct {
    * property of "enc" and its value, or NULL */
   const char *single_nal_property;
   const char *single_nal_value;
+  /* the encoder's rate property and how many of its units make a kbit/s
+   * (1000 for bit/s, 1 for kbit/s); NULL for fixed-rate codecs */
+  const char *bitrate_property;
+  guint       bitrate_per_kbps;
 } MtCodecChain;
 
 typedef struct {

@@ -16,11 +16,12 @@ mt_media_config_new (void)
   config->audio_sink = g_strdup ("auto");
   config->video_sink = g_strdup ("auto");
   config->video = TRUE;
-  config->jitter_latency_ms = 40;
+  config->jitter_latency_ms = 20;   /* the start: it grows with measured jitter */
   config->width = 640;
   config->height = 480;
   config->framerate = 30;
   config->media_timeout_s = 8;
+  config->echo_cancel = TRUE;
   return config;
 }
 

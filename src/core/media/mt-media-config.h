@@ -17,11 +17,15 @@ typedef struct {
   gboolean  video;              /* offer/accept video at all */
   char     *audio_codecs;       /* filter, e.g. "opus,PCMU"; NULL: all */
   char     *video_codecs;       /* filter, e.g. "VP8"; NULL: all */
-  guint     jitter_latency_ms;  /* rtpbin latency */
+  guint     jitter_latency_ms;  /* rtpbin latency at the start; grows with jitter */
   guint     width;
   guint     height;
   guint     framerate;
   guint     media_timeout_s;    /* no RTP for this long ends the call */
+  guint     audio_bitrate_kbps; /* encoder rate; 0: the codec's default */
+  guint     video_bitrate_kbps;
+  gboolean  echo_cancel;        /* echo cancellation, noise suppression and gain
+                                 * control on a microphone (not on test sources) */
   gboolean  no_telephone_event; /* leave RFC 4733 events out of our SDP: DTMF as SIP INFO */
   /* ICE (MtIceSession): off keeps plain RTP on our own UDP sockets */
   gboolean  ice;

@@ -23,6 +23,7 @@ typedef struct {
   guint64  decoded;       /* audio buffers or video frames out of the decoder */
   guint    width;         /* video only */
   guint    height;
+  gboolean echo_cancel;   /* audio only: the microphone goes through webrtcdsp */
   /* ICE: empty strings without ICE (a plain peer shows state "plain") */
   char     ice_state[16];  /* "checking", "connected", "failed", ... */
   char     ice_local[8];   /* selected pair: "host", "srflx", "relay" */

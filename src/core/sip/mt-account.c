@@ -335,7 +335,8 @@ static void
 incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddress *source)
 {
   /* our server vouches for whom it lets through; anyone can reach us directly */
-  gboolean via_server = self->aor && mt_credentials_is_next_hop (self->credentials, source);
+  gboolean via_server = self->aor && self->credentials &&
+                        mt_credentials_is_next_hop (self->credentials, source);
   g_autoptr(GError) error = NULL;
   g_autoptr(MtMediaSession) media = NULL;
   g_autofree char *id = NULL;
@@ -599,7 +600,9 @@ nua_callback (nua_event_t   event,
     source = message_source (saved);
   else
     need_source = FALSE;
-  mt_credentials_set_source (self->credentials, source);
+  /* NULL once the account is being disposed: nua may still report its end */
+  if (self->credentials)
+    mt_credentials_set_source (self->credentials, source);
 
   if (call != NULL)
     {
@@ -610,7 +613,8 @@ nua_callback (nua_event_t   event,
     }
   else
     account_event (self, event, status, nh, sip, source);
-  mt_credentials_set_source (self->credentials, NULL);
+  if (self->credentials)
+    mt_credentials_set_source (self->credentials, NULL);
   if (need_source)
     nua_destroy_event (saved);
 }

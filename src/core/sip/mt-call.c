@@ -383,9 +383,11 @@ already_tried (MtCall *self, const char *target)
   return FALSE;
 }
 
-/* A 3xx names where the callee is now: call there on a new handle, once
- * per target and at most MAX_REDIRECTS times (loops end). FALSE: the 3xx
- * ends the call. */
+/* A 3xx names where the callee is now. nua itself retries the Contact of
+ * a 3xx a few times (its retry count, which also drives digest
+ * authentication, so it stays on); when it gives up the 3xx comes here:
+ * call there on a new handle, once per target and at most MAX_REDIRECTS
+ * times (loops end). FALSE: the 3xx ends the call. */
 static gboolean
 follow_redirect (MtCall *self, const sip_t *sip)
 {
@@ -411,8 +413,7 @@ follow_redirect (MtCall *self, const sip_t *sip)
   g_message ("call %s: redirected to %s", self->id, target);
   g_ptr_array_add (self->redirects, g_strdup (target));
   to = g_strdup_printf ("<%s>", self->remote_uri);
-  nh = nua_handle (self->nua, self, NUTAG_URL (target), SIPTAG_TO_STR (to),
-                   NUTAG_RETRY_COUNT (0), TAG_END ());
+  nh = nua_handle (self->nua, self, NUTAG_URL (target), SIPTAG_TO_STR (to), TAG_END ());
   if (nh == NULL)
     return FALSE;
   mt_call_release_handle (self);
@@ -668,9 +669,7 @@ call_new_outgoing (nua_t          *nua,
 
   to = g_strdup_printf ("<%s>", uri);
   self->nua = nua;
-  /* no retries inside nua: a 3xx comes to follow_redirect(), once per target */
-  self->nh = nua_handle (nua, self, NUTAG_URL (uri), SIPTAG_TO_STR (to),
-                         NUTAG_RETRY_COUNT (0), TAG_END ());
+  self->nh = nua_handle (nua, self, NUTAG_URL (uri), SIPTAG_TO_STR (to), TAG_END ());
   if (self->nh == NULL)
     return NULL;
   n_handles++;
@@ -827,13 +826,14 @@ mt_call_answer (MtCall *self)
   if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
     return;
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  /* The answer SDP was ready while ringing: send it first, so that call
+   * setup does not wait for sound devices to open; media starts right after */
+  respond_with_answer (self);
   if (!start_media (self, FALSE, &reason))
     {
-      nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_bye (self->nh, TAG_END ());
       end (self, reason);
-      return;
     }
-  respond_with_answer (self);
 }
 
 /* Put the call on hold (we only send, so the peer hears hold silence or

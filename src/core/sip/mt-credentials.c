@@ -187,9 +187,15 @@ mt_credentials_dup_for_challenge (MtCredentials *self, const sip_t *challenge)
   g_return_val_if_fail (MT_IS_CREDENTIALS (self), NULL);
 
   if (self->password == NULL)
-    return NULL;
+    {
+      g_debug ("no password to answer a challenge with");
+      return NULL;
+    }
   if ((realm = challenge_realm (challenge)) == NULL)
-    return NULL;
+    {
+      g_debug ("a challenge without a realm");
+      return NULL;
+    }
   if (!realm_is_ours (self, realm))
     {
       g_message ("not answering a challenge for the realm %s: not our server's", realm);
