@@ -732,6 +732,26 @@ quit_on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* ---- storage ------------------------------------------------------------------ */
+
+/* nothing saved before is lost (the files are replaced atomically), but what
+ * changed since is only in memory until a save works: say so, in the window */
+static void
+contacts_save_failed_cb (MtContacts *contacts, const char *why, MtApplication *self)
+{
+  g_autofree char *text = g_strdup_printf (_("The contacts could not be saved: %s"), why);
+
+  mt_window_show_message (main_window (self), text);
+}
+
+static void
+history_save_failed_cb (MtHistory *history, const char *why, MtApplication *self)
+{
+  g_autofree char *text = g_strdup_printf (_("The call history could not be saved: %s"), why);
+
+  mt_window_show_message (main_window (self), text);
+}
+
 static void
 mt_application_startup (GApplication *application)
 {
@@ -756,6 +776,8 @@ mt_application_startup (GApplication *application)
   self->settings = mt_settings_new ();
   self->contacts = mt_contacts_new ();
   self->history = mt_history_new ();
+  g_signal_connect (self->contacts, "save-failed", G_CALLBACK (contacts_save_failed_cb), self);
+  g_signal_connect (self->history, "save-failed", G_CALLBACK (history_save_failed_cb), self);
   self->notifier = mt_notifier_new (application);
   sink = mt_settings_dup_audio_sink_description (self->settings);
   self->ringtone = mt_ringtone_new (sink);

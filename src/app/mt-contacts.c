@@ -28,6 +28,12 @@ struct _MtContacts
 
 G_DEFINE_FINAL_TYPE (MtContacts, mt_contacts, G_TYPE_OBJECT)
 
+enum {
+  SIGNAL_SAVE_FAILED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
 static void
 mt_contacts_save (MtContacts *self)
 {
@@ -48,7 +54,10 @@ mt_contacts_save (MtContacts *self)
                                   addresses, g_strv_length ((GStrv) addresses));
     }
   if (!mt_store_save (CONTACTS_FILE, keyfile, &error))
-    g_warning ("Could not save the contacts: %s", error->message);
+    {
+      g_warning ("Could not save the contacts: %s", error->message);
+      g_signal_emit (self, signals[SIGNAL_SAVE_FAILED], 0, error->message);
+    }
 }
 
 static void
@@ -84,6 +93,12 @@ static void
 mt_contacts_class_init (MtContactsClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = mt_contacts_dispose;
+
+  /* Saving failed (a full disk, say): what is in memory stays and goes with the
+   * next save, the file keeps what was saved before. The argument: why. */
+  signals[SIGNAL_SAVE_FAILED] =
+    g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -21,6 +21,12 @@ struct _MtHistory
 
 G_DEFINE_FINAL_TYPE (MtHistory, mt_history, G_TYPE_OBJECT)
 
+enum {
+  SIGNAL_SAVE_FAILED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
 static void
 mt_history_save (MtHistory *self)
 {
@@ -44,7 +50,10 @@ mt_history_save (MtHistory *self)
       g_key_file_set_string (keyfile, group, "protocol", mt_history_entry_get_protocol (e));
     }
   if (!mt_store_save (HISTORY_FILE, keyfile, &error))
-    g_warning ("Could not save the call history: %s", error->message);
+    {
+      g_warning ("Could not save the call history: %s", error->message);
+      g_signal_emit (self, signals[SIGNAL_SAVE_FAILED], 0, error->message);
+    }
 }
 
 static void
@@ -86,6 +95,12 @@ static void
 mt_history_class_init (MtHistoryClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = mt_history_dispose;
+
+  /* Saving failed (a full disk, say): what is in memory stays and goes with the
+   * next save, the file keeps what was saved before. The argument: why. */
+  signals[SIGNAL_SAVE_FAILED] =
+    g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

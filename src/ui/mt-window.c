@@ -73,6 +73,12 @@ account_status_text (MtWindow *self, const char **icon)
     case MT_REGISTRATION_FAILED:
       *icon = "dialog-warning-symbolic";
       /* Translators: %s is a sentence saying why, e.g. the server refused the password */
+      if (mt_account_get_registration_retry (account) > 0)
+        /* Translators: %s is a sentence saying why (the server could not be reached),
+         * %u the number of seconds until the phone tries again */
+        return g_strdup_printf (_("Registration failed: %s Trying again in %u s."),
+                                mt_end_reason_to_sentence (mt_account_get_registration_reason (account)),
+                                mt_account_get_registration_retry (account));
       return g_strdup_printf (_("Registration failed: %s"),
                               mt_end_reason_to_sentence (mt_account_get_registration_reason (account)));
     case MT_REGISTRATION_UNREGISTERED:
@@ -454,4 +460,26 @@ mt_window_show_call_error (MtWindow *self, const char *target, const char *messa
   /* the entry is marked only when it holds what failed (not for a contact row) */
   if (g_strcmp0 (target, gtk_editable_get_text (GTK_EDITABLE (self->dial_entry))) != 0)
     gtk_widget_remove_css_class (GTK_WIDGET (self->dial_entry), "error");
+}
+
+/**
+ * mt_window_show_message:
+ * @message: a sentence (plain text)
+ *
+ * Something a person must know that is no dialog's business (history not
+ * saved: the disk is full): a toast that stays until dismissed.
+ */
+void
+mt_window_show_message (MtWindow *self, const char *message)
+{
+  g_autofree char *markup = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (MT_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  markup = g_markup_escape_text (message, -1);   /* libadwaita 1.2 reads the title as markup */
+  toast = adw_toast_new (markup);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

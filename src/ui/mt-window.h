@@ -20,6 +20,7 @@ void      mt_window_set_dial_text (MtWindow *self, const char *text);
  * number joins the account's domain), or the sentence saying what is missing */
 void      mt_window_open_address  (MtWindow *self, const char *address);
 void      mt_window_show_history  (MtWindow *self);
+void      mt_window_show_message  (MtWindow *self, const char *message);
 /* why a call to `target` (what was typed, or a contact's address) could not
  * be placed: under the call entry, for every way of calling */
 void      mt_window_show_call_error (MtWindow   *self,

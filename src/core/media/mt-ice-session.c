@@ -628,6 +628,13 @@ mt_ice_session_get_remote_type (MtIceSession *self, guint index)
 
 /* ---- GObject ------------------------------------------------------------------- */
 
+static gboolean
+quit_loop_cb (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 mt_ice_session_dispose (GObject *object)
 {
@@ -635,7 +642,12 @@ mt_ice_session_dispose (GObject *object)
 
   if (self->thread)
     {
-      g_main_loop_quit (self->loop);
+      /* a quit before the thread's g_main_loop_run() starts is lost, and the
+       * join never returns (a call refused at once: found by the hostile
+       * suite); a source on the thread's context quits it whenever it runs */
+      g_main_context_invoke_full (self->context, G_PRIORITY_HIGH, quit_loop_cb,
+                                  g_main_loop_ref (self->loop),
+                                  (GDestroyNotify) g_main_loop_unref);
       g_thread_join (g_steal_pointer (&self->thread));
     }
   if (self->agent)

@@ -773,6 +773,14 @@ build_nice_pair (MtMediaSession *self, MtStream *stream, GstCaps *caps)
                     rtp_filter, rtcp_filter, NULL);
   add_count_probe (rtp_in, "src", &stream->rx_packets);
   add_count_probe (rtp_out, "sink", &stream->tx_packets);
+  add_count_probe (rtcp_in, "src", &stream->rx_rtcp);
+  if (stream->neg->remote_ice == NULL)
+    {
+      /* a peer without ICE proved nothing: the reflection guard applies as
+       * on our plain sockets (with ICE, consent freshness does this) */
+      add_guard_probe (rtp_out, stream);
+      add_guard_probe (rtcp_out, stream);
+    }
   return link_if_present (self->rtpbin, send_rtp, rtp_out) &&
          gst_element_link_pads (self->rtpbin, send_rtcp, rtcp_out, "sink") &&
          gst_element_link (rtp_in, rtp_filter) &&
