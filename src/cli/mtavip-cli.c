@@ -75,6 +75,7 @@ typedef struct {
   char     *turn_user;
   char     *turn_password_file;
   gboolean  no_ice;
+  gboolean  ice;
 
   /* state */
   GMainLoop  *loop;
@@ -737,7 +738,10 @@ ice_config_from (Cli *cli, MtMediaConfig *config)
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
 
-  config->ice = !cli->no_ice;
+  /* ICE when it can find a path plain RTP cannot (a STUN or TURN server
+   * given), or when asked; host-only ICE towards a peer without ICE lost the
+   * first H.264 packets (baresip's video never decoded) */
+  config->ice = !cli->no_ice && (cli->ice || cli->stun != NULL || cli->turn != NULL);
   if (cli->stun)
     parse_server (cli->stun, &config->stun_server, &config->stun_port, NULL);
   if (cli->turn == NULL)
@@ -934,6 +938,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "turn-user", 0, 0, G_OPTION_ARG_STRING, &cli->turn_user, N_("TURN user name"), N_("USER") },
     { "turn-password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->turn_password_file, N_("Read the TURN password from FILE (or set MTAVIP_TURN_PASSWORD)"), N_("FILE") },
     { "no-ice", 0, 0, G_OPTION_ARG_NONE, &cli->no_ice, N_("Plain RTP without ICE"), NULL },
+    { "ice", 0, 0, G_OPTION_ARG_NONE, &cli->ice, N_("Use ICE even without a STUN or TURN server (host candidates only)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("- MTAVIPClient command-line phone"));

@@ -169,9 +169,9 @@ class ConeNats(NatCase):
     def test_without_stun_no_media_path(self):
         """No STUN, no TURN, two NATs: only private host candidates, and ICE
         says so (failed) instead of sending into the void."""
-        bob = self.phone("b", "bob", ["--auto-answer"]).start()
+        bob = self.phone("b", "bob", ["--auto-answer", "--ice"]).start()
         bob.wait_registration("registered", timeout=20)
-        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")]).start()
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob"), "--ice"]).start()
         alice.wait_call("active", timeout=30)
         alice.wait_event(lambda e: e.get("event") == "media" and
                          ((e.get("audio") or {}).get("ice") or {}).get("state") == "failed",
