@@ -38,6 +38,7 @@ typedef struct {
   char     *transport;
   char     *call;
   gboolean  auto_answer;
+  int       answer_after_ms;
   gboolean  accept_direct;
   gboolean  auto_decline;
   int       hangup_after;
@@ -616,8 +617,12 @@ incoming_call_cb (gpointer source, MtCall *call, Cli *cli)
 
       answer->cli = cli;
       answer->call = g_object_ref (call);
-      /* at once: no made-up ringing delay on the call path */
-      g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_answer_cb, answer, auto_answer_free);
+      /* at once unless asked to ring first: no made-up delay on the call path */
+      if (cli->answer_after_ms > 0)
+        g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) cli->answer_after_ms, auto_answer_cb,
+                            answer, auto_answer_free);
+      else
+        g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_answer_cb, answer, auto_answer_free);
     }
   else if (cli->auto_decline)
     g_idle_add_full (G_PRIORITY_HIGH_IDLE, auto_decline_cb, g_object_ref (call), NULL);
@@ -902,6 +907,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, N_("udp or tcp"), "udp|tcp" },
     { "call", 'c', 0, G_OPTION_ARG_STRING, &cli->call, N_("Call this address"), N_("SIP-URI") },
     { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, N_("Answer incoming calls"), NULL },
+    { "answer-after", 0, 0, G_OPTION_ARG_INT, &cli->answer_after_ms, N_("With --auto-answer, let a call ring this long first (default 0)"), N_("MILLISECONDS") },
     { "accept-direct-calls", 0, 0, G_OPTION_ARG_NONE, &cli->accept_direct, N_("With --account, also take calls that do not come through the registrar"), NULL },
     { "auto-decline", 0, 0, G_OPTION_ARG_NONE, &cli->auto_decline, N_("Decline incoming calls (603)"), NULL },
     { "hangup-after", 0, 0, G_OPTION_ARG_INT, &cli->hangup_after, N_("Hang up SECONDS after the call is answered"), N_("SECONDS") },

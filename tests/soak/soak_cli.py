@@ -53,6 +53,9 @@ CYCLE = ["audio", "audio", "video", "audio", "cancel", "audio", "remote", "audio
 # each `remote` call brings a `busy` one: 20 calls per cycle
 
 CALLEE_HANGUP_S = 3
+# the long-running phone rings this long before it answers, so that a
+# caller can cancel while it rings
+RING_MS = 400
 IDLE_TIMEOUT_S = 10.0
 STEP_TIMEOUT_S = 30.0
 
@@ -105,7 +108,8 @@ class Soak:
         self.kam = Kamailio(min_expires=5).start()
         self.callee = CliPhone(account=self.kam.uri("alice"), password=self.kam.users["alice"],
                                registrar=self.kam.proxy_uri, video=True, name="soak-callee",
-                               extra=["--auto-answer", "--hangup-after", str(CALLEE_HANGUP_S)])
+                               extra=["--auto-answer", "--answer-after", str(RING_MS),
+                                      "--hangup-after", str(CALLEE_HANGUP_S)])
         start_phone(self.callee, self.leaks.env())
         self.callee.wait_registration("registered", timeout=30)
         self.stat = ProcStat(self.callee.proc.pid)
@@ -165,6 +169,7 @@ class Soak:
         if end.get("reason") not in reasons:
             raise CallFailed("the long-running phone's call ended %r (wanted %s)"
                              % (end.get("reason"), reasons))
+        return end.get("reason")
 
     def media_check(self, caller, video):
         m = caller.last_media()
@@ -204,12 +209,15 @@ class Soak:
         c.interrupt()
         end = self.expect(c, ("cancelled", "local-hangup"), "the cancelled call")
         if end["reason"] == "local-hangup":
-            # the 200 OK crossed our CANCEL (the phone answers 200 ms after
+            # the 200 OK crossed our CANCEL (the phone answers RING_MS after
             # ringing): a call answered and hung up, not a failure
             self.cancel_crossed += 1
             self.callee_end(("remote-hangup",))
         else:
-            self.callee_end(("cancelled",))
+            # "cancelled" here, and the phone's 200 may still have crossed it
+            # (it then sees our BYE): counted apart
+            if self.callee_end(("cancelled", "remote-hangup")) == "remote-hangup":
+                self.cancel_crossed += 1
         return end["reason"]
 
     # ---- the run ---------------------------------------------------------------------
