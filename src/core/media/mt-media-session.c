@@ -185,7 +185,7 @@ stream_new (guint id, MtSdpMediaKind kind)
 }
 
 static void
-stream_free (MtStream *stream)
+stream_close_sockets (MtStream *stream)
 {
   if (stream == NULL)
     return;
@@ -195,6 +195,14 @@ stream_free (MtStream *stream)
     g_socket_close (stream->rtcp_sock, NULL);
   g_clear_object (&stream->rtp_sock);
   g_clear_object (&stream->rtcp_sock);
+}
+
+static void
+stream_free (MtStream *stream)
+{
+  if (stream == NULL)
+    return;
+  stream_close_sockets (stream);
   g_clear_pointer (&stream->neg, mt_sdp_negotiated_free);
   g_clear_object (&stream->decoder_pad);
   g_free (stream);
@@ -1676,19 +1684,6 @@ mt_media_session_send_dtmf (MtMediaSession *self, guint event, guint duration_ms
 
   if (self->dtmf_sender != NULL)
     mt_dtmf_sender_send (self->dtmf_sender, event, duration_ms);
-}
-
-static void
-stream_close_sockets (MtStream *stream)
-{
-  if (stream == NULL)
-    return;
-  if (stream->rtp_sock)
-    g_socket_close (stream->rtp_sock, NULL);
-  if (stream->rtcp_sock)
-    g_socket_close (stream->rtcp_sock, NULL);
-  g_clear_object (&stream->rtp_sock);
-  g_clear_object (&stream->rtcp_sock);
 }
 
 /**
