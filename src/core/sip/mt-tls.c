@@ -331,7 +331,7 @@ check_result (Check *check)
       check->pinned = TRUE;
       errors &= ~G_TLS_CERTIFICATE_UNKNOWN_CA;
     }
-  else if (check->pin && (errors & G_TLS_CERTIFICATE_UNKNOWN_CA))
+  else if (check->pin && problem_from_flags (errors) == MT_TLS_PROBLEM_UNKNOWN_ISSUER)
     return MT_TLS_PROBLEM_NOT_PINNED;
   return problem_from_flags (errors);
 }
