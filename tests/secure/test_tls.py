@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "interop"))
 
 from clirunner import CliPhone, cli_path  # noqa: E402
 from fixtures import ports  # noqa: E402
+from fixtures.baresip import Baresip  # noqa: E402
 from fixtures.capture import SipCapture  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
 from fixtures.tlscerts import TestCA  # noqa: E402
@@ -139,7 +140,7 @@ class TlsTest(TlsCase):
             bob = self.phone("bob", extra=["--tls-ca", self.ca.cert, "--auto-answer"])
             bob.wait_registration("registered")
             alice = self.phone("alice", extra=["--tls-ca", self.ca.cert, "--call", self.kam.tls_uri("bob"),
-                                               "--hangup-after", "4", "--exit-after-call"])
+                                               "--hangup-after", "3", "--exit-after-call"])
             alice.wait_call("active")
             alice.wait_media(audio_packets=50, video_frames=0)
             bob.wait_media(audio_packets=50, video_frames=0)
@@ -161,6 +162,31 @@ class TlsTest(TlsCase):
                                   "-e", "frame.number"],
                                  capture_output=True, text=True, timeout=60).stdout.split()
         self.assertGreater(len(records), 8, "no TLS application data on the TLS port")
+
+    def test_call_to_baresip_over_tls(self):
+        tls_port = self.tls_ports["good"]
+        # baresip's own TLS certificate (Kamailio connects to it, unverified) and
+        # the test CA for Kamailio's
+        own = os.path.join(self.ca.dir, "baresip-own.pem")
+        with open(own, "w") as f:
+            f.write(open(self.certs["good"].cert).read() + open(self.certs["good"].key).read())
+        bob = Baresip("dave", registrar=self.kam, transport="tls", registrar_port=tls_port,
+                      video_codecs=[], extra_config={"sip_certificate": own,
+                                                     "sip_cafile": self.ca.cert})
+        self.addCleanup(bob.stop)
+        bob.start()
+        bob.wait_registered()
+        alice = self.phone("alice", extra=["--tls-ca", self.ca.cert, "--call",
+                                           self.kam.tls_uri("dave"), "--hangup-after", "3",
+                                           "--exit-after-call"])
+        alice.wait_call("active")
+        alice.wait_media(audio_packets=50, video_frames=0)
+        bob.wait_media(kinds=["audio"], min_packets=50)
+        self.assertEqual(alice.wait_exit(), 0, alice.describe())
+        log = self.kam.log_text()
+        self.assertIn("REQ INVITE %s from 127.0.0.1:" % self.kam.tls_uri("dave"), log)
+        self.assertRegex(log, r"REPLY 200 \w+ for INVITE from 127\.0\.0\.1:\d+/tls",
+                         "\n".join(l for l in log.splitlines() if "INVITE" in l))
 
 
 if __name__ == "__main__":
