@@ -115,8 +115,17 @@ class TlsTest(TlsCase):
             (self.phone("alice", "self", ca), "unknown-issuer"),
             (self.phone("bob", "self", ["--tls-trust", self.certs["good"].fingerprint]), "not-pinned"),
         ]
+        # a call (direct, no account) to a server whose certificate names another host
+        direct = CliPhone(account=None, transport="tls", name="direct-%d" % len(self.clis),
+                          video=False, extra=["--tls-ca", self.ca.cert, "--exit-after-call", "--call",
+                                              "sips:alice@127.0.0.1:%d" % self.tls_ports["wrong"]])
+        self.clis.append(direct.start())
         for cli, problem in cases:
             self.assert_tls_failed(cli, problem)
+        e = direct.wait_call("ended", timeout=FAIL_WITHIN)
+        self.assertEqual((e.get("reason"), e.get("tls"), e.get("message")),
+                         ("tls-failed", "wrong-name", SENTENCES["wrong-name"]), e)
+        self.assertEqual(direct.wait_exit(), 1)
         # Sofia itself refused these servers: no REGISTER ever went to them
         log = self.kam.log_text()
         for name in ("expired", "wrong"):
