@@ -320,8 +320,9 @@ class H323CallTest(unittest.TestCase):
                 garbage.append(f.read())
         for g in garbage:
             self.send_and_wait(b.h323_port, g)
-            self.assertTrue(b.proc.alive(), "the callee died on %r...\n%s"
-                            % (g[:24], b.proc.log_tail(80)))
+            if not b.proc.alive():
+                asan.assert_clean(self, b.log_path)     # the report says why
+                self.fail("the callee died on %r...\n%s" % (g[:24], b.proc.log_tail(80)))
         # a flood of idle connections (more than the endpoint keeps): closed,
         # not kept open, and no crash
         idle = [socket.create_connection(("127.0.0.1", b.h323_port), timeout=5)
@@ -339,10 +340,12 @@ class H323CallTest(unittest.TestCase):
         a = self.start_caller("alice", "h323:127.0.0.1:%d" % b.h323_port,
                               ["--exit-after-call", "--hangup-after", "2",
                                "--audio-codecs", "PCMU"], video=False)
-        self.assertEqual(a.wait_exit(30), 0, a.describe())
-        self.assertEqual(b.wait_exit(30), 0, b.describe())
+        a_status = a.wait_exit(30)
+        b_status = b.wait_exit(30)
+        asan.assert_clean(self, b.log_path)     # first: a report says why a call failed
+        self.assertEqual(a_status, 0, a.describe())
+        self.assertEqual(b_status, 0, b.describe())
         self.assertEqual(b.end_reason(), "remote-hangup")
-        asan.assert_clean(self, b.log_path)
 
 
 if __name__ == "__main__":
