@@ -284,11 +284,12 @@ class H323CallTest(unittest.TestCase):
 
     def send_and_wait(self, port, data):
         """`data` on a connection of its own; what comes back until the
-        callee closes it (or 3 s of silence)."""
+        callee closes it (or 1.5 s of silence: an incomplete frame is
+        waited for, not answered)."""
         got = b""
         with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
             s.sendall(data)
-            s.settimeout(3)
+            s.settimeout(1.5)
             try:
                 while True:
                     chunk = s.recv(4096)
