@@ -24,14 +24,13 @@ sys.path.insert(0, TESTS)
 sys.path.insert(0, os.path.join(TESTS, "interop"))
 
 from clirunner import CliPhone, cli_path  # noqa: E402
+from fixtures.coturn import PASSWORD as TURN_PASSWORD, USER as TURN_USER, Coturn  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
 from fixtures.natlab import ADDRESSES, PUBLIC, NatLab  # noqa: E402
 from fixtures.process import Managed, make_tempdir, wait_until  # noqa: E402
 from fixtures.process import MissingProgram, require  # noqa: E402
 
 STUN_PORT = 3478
-TURN_USER = "mtturn"
-TURN_PASSWORD = "mtturn-secret"
 
 
 class NatCase(unittest.TestCase):
@@ -61,23 +60,19 @@ class NatCase(unittest.TestCase):
 
     def _start_stun_turn(self):
         pub = self.lab.ns["pub"]
-        log = os.path.join(self.dir, "stun-turn.log")
         if self.turnserver:
-            argv = [self.turnserver, "-n", "--listening-ip", PUBLIC, "--relay-ip", PUBLIC,
-                    "--listening-port", str(STUN_PORT), "--lt-cred-mech", "--fingerprint",
-                    "--user", "%s:%s" % (TURN_USER, TURN_PASSWORD), "--realm", "mtavip.test",
-                    "--no-tls", "--no-dtls", "--no-cli", "--min-port", "49152",
-                    "--max-port", "49999", "--log-file", "stdout", "--simple-log",
-                    "--pidfile", os.path.join(self.dir, "turnserver.pid")]
-        else:
-            argv = [sys.executable, "-m", "fixtures.stunserver", PUBLIC, str(STUN_PORT)]
+            self.server = Coturn(netns=pub, host=PUBLIC, port=STUN_PORT).start()
+            self.addCleanup(self.server.stop)
+            return
+        log = os.path.join(self.dir, "stun.log")
+        argv = [sys.executable, "-m", "fixtures.stunserver", PUBLIC, str(STUN_PORT)]
         server = Managed(pub.wrap(argv), log, cwd=TESTS)
         self.addCleanup(server.stop)
 
         def listening():
             out = pub.exec("ss", "-lnu")
             return ("%s:%d" % (PUBLIC, STUN_PORT)) in out
-        wait_until(listening, timeout=10, what="STUN/TURN server")
+        wait_until(listening, timeout=10, what="STUN server")
         self.server = server
 
     def _report(self):
@@ -205,8 +200,6 @@ class SymmetricNats(NatCase):
     SYMMETRIC = (True, True)
     TURN = True
 
-    @unittest.skip("TURN relay does not connect yet (issue 9 open): no media both ways "
-                   "through coturn")
     def test_turn_relay_through_symmetric_nats(self):
         """Both behind symmetric NATs (--random-fully): only the relay works."""
         alice, bob = self.call("a", "b", self.turn_options(), self.turn_options())
@@ -218,8 +211,6 @@ class SymmetricNats(NatCase):
 class UdpBlocked(NatCase):
     TURN = True
 
-    @unittest.skip("TURN relay does not connect yet (issue 9 open): no media both ways "
-                   "through coturn")
     def test_turn_over_tcp_with_udp_blocked(self):
         """Alice's network lets no UDP out: SIP over TCP and media through a
         TURN allocation made over TCP."""

@@ -27,6 +27,7 @@
 #define N_COMPONENTS       2
 #define GATHER_TIMEOUT_US  (4 * G_USEC_PER_SEC)
 #define DEFAULT_STUN_PORT  3478
+#define CLOSE_TIMEOUT_MS   500
 
 typedef struct {
   guint               id;            /* libnice stream id */
@@ -636,6 +637,28 @@ quit_loop_cb (gpointer loop)
 }
 
 static void
+closed_cb (GObject *agent, GAsyncResult *result, gpointer loop)
+{
+  g_main_loop_quit (loop);
+}
+
+/* On the agent's thread: TURN allocations are released (a refresh with
+ * lifetime 0) rather than left to expire on the server; a server that does
+ * not answer gets CLOSE_TIMEOUT_MS, then the loop quits anyway. */
+static gboolean
+close_agent_cb (gpointer data)
+{
+  MtIceSession *self = data;
+  g_autoptr(GSource) timeout = g_timeout_source_new (CLOSE_TIMEOUT_MS);
+
+  g_source_set_callback (timeout, quit_loop_cb, g_main_loop_ref (self->loop),
+                         (GDestroyNotify) g_main_loop_unref);
+  g_source_attach (timeout, self->context);
+  nice_agent_close_async (self->agent, closed_cb, self->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 mt_ice_session_dispose (GObject *object)
 {
   MtIceSession *self = MT_ICE_SESSION (object);
@@ -645,9 +668,8 @@ mt_ice_session_dispose (GObject *object)
       /* a quit before the thread's g_main_loop_run() starts is lost, and the
        * join never returns (a call refused at once: found by the hostile
        * suite); a source on the thread's context quits it whenever it runs */
-      g_main_context_invoke_full (self->context, G_PRIORITY_HIGH, quit_loop_cb,
-                                  g_main_loop_ref (self->loop),
-                                  (GDestroyNotify) g_main_loop_unref);
+      g_main_context_invoke_full (self->context, G_PRIORITY_HIGH, close_agent_cb,
+                                  self, NULL);
       g_thread_join (g_steal_pointer (&self->thread));
     }
   if (self->agent)
