@@ -196,6 +196,66 @@ class KeepAlive(NatCase):
         alice.wait_media(audio_packets=40, video_frames=0, timeout=30)
 
 
+class NetworkChange(NatCase):
+    """Alice's media address goes away mid-call and another one comes up
+    (Wi-Fi to cable): a new address, so a new mapping in her NAT."""
+
+    SIP_ADDRESS = ADDRESSES["a"]      # stays: Sofia binds SIP to one address
+    OLD_MEDIA = "198.51.100.4"
+    NEW_MEDIA = "198.51.100.5"
+
+    def rx(self, phone):
+        return ((phone.last_media() or {}).get("audio") or {}).get("rx_packets", 0)
+
+    def test_call_survives_a_new_address(self):
+        """The address the media leaves from is replaced during the call:
+        the phone says it is reconnecting, re-REGISTERs, restarts ICE in a
+        re-INVITE (new ufrag/pwd) and media flows both ways again within
+        5 s, on the same call."""
+        lab = self.lab
+        lab.add_address("a", self.OLD_MEDIA)
+        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
+        bob.wait_registration("registered", timeout=20)
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options())
+        # SIP keeps its address; media can only leave from the one that
+        # goes away (nothing but SIP leaves from the SIP address)
+        lab.ns["a"].exec(lab.ns["a"].iptables, "-A", "OUTPUT", "-s", self.SIP_ADDRESS, "-p",
+                         "udp", "-m", "udp", "!", "--sport", str(alice.listen_port), "-j", "DROP")
+        alice.start()
+        alice.wait_call("active", timeout=30)
+        for phone in (alice, bob):
+            phone.wait_media(audio_packets=40, video_frames=0, timeout=30)
+            self.assert_ice(phone)
+        registers = self.kam.log_text().count("REQ REGISTER")
+        before = {p.name: self.rx(p) for p in (alice, bob)}
+
+        changed = time.monotonic()
+        lab.add_address("a", self.NEW_MEDIA)
+        lab.remove_address("a", self.OLD_MEDIA)
+        alice.wait_event(lambda e: e.get("event") == "network" and e.get("reconnecting"),
+                         timeout=5, what="reconnecting")
+        for phone in (alice, bob):
+            phone.wait_event(lambda e, p=phone: e.get("event") == "media" and
+                             e["_time"] > changed and
+                             (e.get("audio") or {}).get("rx_packets", 0) >= before[p.name] + 40,
+                             timeout=15, what="media again after the change")
+        back = max(next(e["_time"] for e in p.media_events() if e["_time"] > changed and
+                        e["audio"]["rx_packets"] >= before[p.name] + 40) for p in (alice, bob))
+        self.assertLess(back - changed, 5.0 + 1.0,  # + one media report interval
+                        "media came back %.1f s after the change\n%s\n%s"
+                        % (back - changed, alice.describe(), bob.describe()))
+        alice.wait_event(lambda e: e.get("event") == "network" and e.get("reconnecting") is False,
+                         timeout=10, what="reconnected")
+        for phone in (alice, bob):
+            self.assert_ice(phone)
+            calls = {e.get("id") for e in phone.events if e.get("event") == "call"}
+            self.assertEqual(calls, {"1"}, phone.describe())
+            self.assertNotIn("ended", phone.call_states(), phone.describe())
+        # the registrar learnt the new way to Alice
+        self.assertGreater(self.kam.log_text().count("REQ REGISTER"), registers,
+                           self.kam.log_tail(20))
+
+
 class SymmetricNats(NatCase):
     SYMMETRIC = (True, True)
     TURN = True

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <ifaddrs.h>
 #include <string.h>
 
 #include "mt-ice-session.h"
@@ -566,6 +567,155 @@ mt_ice_session_set_plain_remote (MtIceSession *self,
   stream->plain = TRUE;
   stream->uses_ice = FALSE;
   return TRUE;
+}
+
+/* ---- restarts and network changes ------------------------------------------- */
+
+gboolean
+mt_ice_session_is_restart (MtIceSession *self, guint index, const MtSdpIce *remote)
+{
+  IceStream *stream;
+
+  g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+
+  if (index >= self->n_streams)
+    return FALSE;
+  stream = &self->streams[index];
+  return stream->uses_ice && (g_strcmp0 (stream->remote_ufrag, remote->ufrag) != 0 ||
+                              g_strcmp0 (stream->remote_pwd, remote->pwd) != 0);
+}
+
+gboolean
+mt_ice_session_restart_stream (MtIceSession *self, guint index)
+{
+  IceStream *stream;
+
+  g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
+  g_return_val_if_fail (index < self->n_streams, FALSE);
+
+  stream = &self->streams[index];
+  if (!nice_agent_restart_stream (self->agent, stream->id))
+    return FALSE;
+  g_debug ("ICE stream %u: restarted (new credentials)", index);
+  g_clear_pointer (&stream->remote_ufrag, g_free);
+  g_clear_pointer (&stream->remote_pwd, g_free);
+  stream->uses_ice = FALSE;
+  return TRUE;
+}
+
+static gboolean
+address_in (const NiceAddress *address, struct ifaddrs *list)
+{
+  for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
+    {
+      NiceAddress other;
+
+      if (i->ifa_addr == NULL ||
+          (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+        continue;
+      nice_address_init (&other);
+      nice_address_set_from_sockaddr (&other, i->ifa_addr);
+      if (nice_address_equal_no_port (address, &other))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* what stream `stream` sends from: the selected pair's base, or NULL */
+static gboolean
+selected_base (MtIceSession *self, IceStream *stream, NiceAddress *base)
+{
+  NiceCandidate *local = NULL;
+  NiceCandidate *remote = NULL;
+
+  if (!nice_agent_get_selected_pair (self->agent, stream->id, 1, &local, &remote))
+    return FALSE;
+  *base = nice_address_is_valid (&local->base_addr) ? local->base_addr : local->addr;
+  return TRUE;
+}
+
+static gboolean
+any_host_present (MtIceSession *self, IceStream *stream, struct ifaddrs *list)
+{
+  GSList *candidates = nice_agent_get_local_candidates (self->agent, stream->id, 1);
+  gboolean present = FALSE;
+
+  for (GSList *l = candidates; l != NULL && !present; l = l->next)
+    {
+      NiceCandidate *nc = l->data;
+
+      present = nc->type == NICE_CANDIDATE_TYPE_HOST && address_in (&nc->addr, list);
+    }
+  g_slist_free_full (candidates, (GDestroyNotify) nice_candidate_free);
+  return present;
+}
+
+gboolean
+mt_ice_session_addresses_present (MtIceSession *self)
+{
+  struct ifaddrs *list = NULL;
+  gboolean present = TRUE;
+
+  g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
+
+  if (getifaddrs (&list) != 0)
+    return TRUE;   /* cannot tell: assume nothing changed */
+  for (guint i = 0; i < self->n_streams && present; i++)
+    {
+      IceStream *stream = &self->streams[i];
+      NiceAddress base;
+
+      if (stream->plain)
+        continue;
+      if (selected_base (self, stream, &base))
+        present = address_in (&base, list);
+      else
+        present = any_host_present (self, stream, list);
+    }
+  freeifaddrs (list);
+  return present;
+}
+
+gboolean
+mt_ice_session_have_address (const char *bind_address)
+{
+  g_autoptr(GInetAddress) wanted = g_inet_address_new_from_string (bind_address);
+  struct ifaddrs *list = NULL;
+  gboolean found = FALSE;
+
+  if (wanted == NULL || getifaddrs (&list) != 0)
+    return FALSE;
+  for (struct ifaddrs *i = list; i != NULL && !found; i = i->ifa_next)
+    {
+      g_autoptr(GSocketAddress) sa = NULL;
+      GInetAddress *inet;
+
+      if (i->ifa_addr == NULL ||
+          (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+        continue;
+      sa = g_socket_address_new_from_native (i->ifa_addr, i->ifa_addr->sa_family == AF_INET
+                                                          ? sizeof (struct sockaddr_in)
+                                                          : sizeof (struct sockaddr_in6));
+      inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa));
+      if (g_inet_address_get_is_any (wanted))
+        found = g_inet_address_get_family (inet) == g_inet_address_get_family (wanted) &&
+                !g_inet_address_get_is_loopback (inet) && !g_inet_address_get_is_link_local (inet);
+      else
+        found = g_inet_address_equal (inet, wanted);
+    }
+  freeifaddrs (list);
+  return found;
+}
+
+gboolean
+mt_ice_session_get_controlling (MtIceSession *self)
+{
+  gboolean controlling = FALSE;
+
+  g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
+  g_object_get (self->agent, "controlling-mode", &controlling, NULL);
+  return controlling;
 }
 
 /* ---- getters ------------------------------------------------------------------- */
