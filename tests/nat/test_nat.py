@@ -14,6 +14,7 @@ Run: meson test -C _build --suite nat --print-errorlogs
 """
 
 import os
+import re
 import sys
 import time
 import unittest
@@ -31,6 +32,21 @@ from fixtures.process import Managed, make_tempdir, wait_until  # noqa: E402
 from fixtures.process import MissingProgram, require  # noqa: E402
 
 STUN_PORT = 3478
+
+
+def sent_invites(log_path):
+    """The SDP bodies of the INVITEs a phone sent, from its --sip-trace."""
+    with open(log_path, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    bodies = []
+    for block in re.split(r"^(?=send \d+ bytes |recv \d+ bytes )", text, flags=re.M):
+        if not block.startswith("send "):
+            continue
+        lines = [ln[3:] for ln in block.splitlines()[1:]
+                 if ln.startswith("   ") and not ln.startswith("   ---")]
+        if lines and lines[0].startswith("INVITE ") and "v=0" in lines:
+            bodies.append("\n".join(lines[lines.index("v=0"):]))
+    return bodies
 
 
 class NatCase(unittest.TestCase):
@@ -146,6 +162,34 @@ class ConeNats(NatCase):
             for stream in ("audio", "video"):
                 self.assert_ice(phone, local=("host", "srflx", "prflx"),
                                 remote=("srflx", "prflx"), stream=stream)
+
+    def test_reinvite_names_the_selected_pair(self):
+        """Once ICE has completed, Alice's hold and resume re-INVITEs put the
+        selected pair's local candidate in m=/c= and list only it, and, as
+        the controlling agent, the peer's side in a=remote-candidates (RFC
+        8839 4.4.1.2.2). Media flows again after the resume."""
+        alice, bob = self.call("a", "b", self.stun_options() + ["--sip-trace", "--hold-after", "2",
+                                                                "--resume-after", "1"],
+                               self.stun_options())
+        held = alice.wait_event(lambda e: e.get("event") == "call" and e.get("state") == "held",
+                                timeout=10, what="held")
+        resumed = alice.wait_event(lambda e: e.get("event") == "call" and e.get("state") == "active"
+                                   and e["_time"] > held["_time"], timeout=10, what="resumed")
+        offers = [sdp for sdp in sent_invites(alice.log_path) if "a=sendonly" in sdp or
+                  ("a=sendrecv" in sdp and "a=remote-candidates" in sdp)]
+        self.assertEqual(len(offers), 2, "hold and resume offers\n%s" % alice.proc.log_tail(80))
+        for sdp in offers:
+            port = int(re.search(r"^m=audio (\d+) ", sdp, re.M).group(1))
+            address = re.search(r"^c=IN IP4 (\S+)", sdp, re.M).group(1)
+            rtp = [c.split() for c in re.findall(r"^a=candidate:(.*)$", sdp, re.M)
+                   if c.split()[1] == "1"]
+            self.assertEqual(len(rtp), 1, sdp)
+            self.assertEqual((rtp[0][4], int(rtp[0][5])), (address, port), sdp)
+            self.assertRegex(sdp, r"a=remote-candidates:1 203\.0\.113\.12 \d+")
+        rx = ((alice.last_media() or {}).get("audio") or {}).get("rx_packets", 0)
+        alice.wait_event(lambda e: e.get("event") == "media" and e["_time"] > resumed["_time"] and
+                         e["audio"]["rx_packets"] >= rx + 40, timeout=10, what="media after resume")
+        self.assert_ice(alice)
 
     def test_one_side_public(self):
         """A phone with a public address calls one behind a NAT."""

@@ -19,6 +19,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "mt-ice-session.h"
@@ -261,6 +262,30 @@ configure_servers (MtIceSession *self, const MtMediaConfig *config, GError **err
   return TRUE;
 }
 
+/* "0.0.0.0": every IPv4 address of this machine but loopback (libnice
+ * left to itself would add IPv6 link-local ones too); none: libnice's own
+ * choice (loopback then) */
+static void
+add_ipv4_addresses (MtIceSession *self)
+{
+  struct ifaddrs *list = NULL;
+
+  if (getifaddrs (&list) != 0)
+    return;
+  for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
+    {
+      NiceAddress addr;
+
+      if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
+          (i->ifa_flags & IFF_LOOPBACK))
+        continue;
+      nice_address_init (&addr);
+      nice_address_set_from_sockaddr (&addr, i->ifa_addr);
+      nice_agent_add_local_address (self->agent, &addr);
+    }
+  freeifaddrs (list);
+}
+
 static gboolean
 add_local_address (MtIceSession *self, const char *bind_address, GError **error)
 {
@@ -274,7 +299,11 @@ add_local_address (MtIceSession *self, const char *bind_address, GError **error)
       return FALSE;
     }
   if (g_inet_address_get_is_any (inet))
-    return TRUE;   /* libnice takes every interface */
+    {
+      if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
+        add_ipv4_addresses (self);
+      return TRUE;   /* else libnice takes every interface */
+    }
   nice_address_init (&addr);
   nice_address_set_from_string (&addr, bind_address);
   nice_agent_add_local_address (self->agent, &addr);
@@ -716,6 +745,77 @@ mt_ice_session_get_controlling (MtIceSession *self)
   g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
   g_object_get (self->agent, "controlling-mode", &controlling, NULL);
   return controlling;
+}
+
+static gboolean
+dup_selected (MtIceSession *self, guint stream_id, guint component,
+              NiceCandidate **local, NiceCandidate **remote)
+{
+  NiceCandidate *l = NULL;
+  NiceCandidate *r = NULL;
+
+  if (!nice_agent_get_selected_pair (self->agent, stream_id, component, &l, &r))
+    return FALSE;
+  *local = nice_candidate_copy (l);
+  *remote = nice_candidate_copy (r);
+  return TRUE;
+}
+
+gboolean
+mt_ice_session_narrow_to_selected (MtIceSession *self,
+                                   guint         index,
+                                   MtSdpIce     *ice,
+                                   gboolean      remote_candidates,
+                                   char        **address,
+                                   guint        *rtp_port,
+                                   guint        *rtcp_port)
+{
+  g_autoptr(GString) remotes = g_string_new (NULL);
+  IceStream *stream;
+
+  g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
+  g_return_val_if_fail (ice != NULL, FALSE);
+
+  if (index >= self->n_streams)
+    return FALSE;
+  stream = &self->streams[index];
+  if (!stream->uses_ice || (stream->state != NICE_COMPONENT_STATE_CONNECTED &&
+                            stream->state != NICE_COMPONENT_STATE_READY))
+    return FALSE;
+  for (guint c = 1; c <= N_COMPONENTS; c++)
+    {
+      NiceCandidate *local = NULL;
+      NiceCandidate *remote = NULL;
+      char ip[NICE_ADDRESS_STRING_LEN];
+
+      if (!dup_selected (self, stream->id, c, &local, &remote))
+        {
+          if (c == 1)
+            return FALSE;
+          if (rtcp_port != NULL && rtp_port != NULL)
+            *rtcp_port = *rtp_port;   /* rtcp-mux: RTCP shares the RTP pair */
+          continue;
+        }
+      if (c == 1)
+        g_ptr_array_set_size (ice->candidates, 0);
+      g_ptr_array_add (ice->candidates, candidate_to_sdp (local));
+      nice_address_to_string (&local->addr, ip);
+      if (c == 1 && address != NULL)
+        g_free (*address), *address = g_strdup (ip);
+      if (c == 1 && rtp_port != NULL)
+        *rtp_port = nice_address_get_port (&local->addr);
+      if (c == 2 && rtcp_port != NULL)
+        *rtcp_port = nice_address_get_port (&local->addr);
+      nice_address_to_string (&remote->addr, ip);
+      g_string_append_printf (remotes, "%s%u %s %u", remotes->len ? " " : "", c, ip,
+                              nice_address_get_port (&remote->addr));
+      nice_candidate_free (local);
+      nice_candidate_free (remote);
+    }
+  g_free (ice->remote_candidates);
+  ice->remote_candidates = remote_candidates ? g_string_free (g_steal_pointer (&remotes), FALSE)
+                                             : NULL;
+  return TRUE;
 }
 
 /* ---- getters ------------------------------------------------------------------- */

@@ -77,6 +77,19 @@ gboolean  mt_ice_session_get_controlling (MtIceSession   *self);
  * address this machine has now, loopback and IPv6 link-local left out */
 gboolean  mt_ice_session_have_address    (const char     *bind_address);
 
+/* RFC 8839 4.4.1.2.2 / 4.4.2.2 (ICE completed on stream `index`): `ice`
+ * keeps only the local candidates of the selected pairs, and the default
+ * destination becomes the selected RTP one; with `remote_candidates` (the
+ * controlling agent's offer) a=remote-candidates lists the peer's side of
+ * those pairs. FALSE (nothing changed) while ICE has not completed. */
+gboolean  mt_ice_session_narrow_to_selected (MtIceSession *self,
+                                             guint         index,
+                                             MtSdpIce     *ice,
+                                             gboolean      remote_candidates,
+                                             char        **address,
+                                             guint        *rtp_port,
+                                             guint        *rtcp_port);
+
 NiceAgent  *mt_ice_session_get_agent     (MtIceSession *self);
 guint       mt_ice_session_get_stream_id (MtIceSession *self, guint index);
 gboolean    mt_ice_session_uses_ice      (MtIceSession *self, guint index);

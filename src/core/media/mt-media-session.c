@@ -1805,13 +1805,45 @@ mt_media_session_drop_renewed_ice (MtMediaSession *self)
 }
 
 void
-mt_media_session_answer_ice_restart (MtMediaSession *self, const MtSdpSession *offer)
+mt_media_session_use_selected_pairs (MtMediaSession *self, MtSdpSession *sdp, gboolean offer)
 {
   g_return_if_fail (MT_IS_MEDIA_SESSION (self));
-  g_return_if_fail (offer != NULL);
+  g_return_if_fail (sdp != NULL);
+
+  if (self->ice == NULL || self->renewed_ice != NULL)
+    return;
+  for (guint i = 0; i < sdp->streams->len; i++)
+    {
+      MtSdpStream *stream = g_ptr_array_index (sdp->streams, i);
+      MtStream *ours = stream->kind == MT_SDP_MEDIA_AUDIO ? self->audio :
+                       stream->kind == MT_SDP_MEDIA_VIDEO ? self->video : NULL;
+      g_autofree char *address = NULL;
+
+      if (ours == NULL || stream->ice == NULL || stream->port == 0 ||
+          !mt_ice_session_narrow_to_selected (self->ice, ours->id, stream->ice,
+                                              offer && mt_ice_session_get_controlling (self->ice),
+                                              &address, &stream->port, &stream->rtcp_port))
+        continue;
+      g_free (stream->address);
+      stream->address = g_strdup (address);
+      if (stream->kind == MT_SDP_MEDIA_AUDIO)
+        {
+          g_free (sdp->address);
+          sdp->address = g_strdup (address);
+        }
+    }
+}
+
+gboolean
+mt_media_session_answer_ice_restart (MtMediaSession *self, const MtSdpSession *offer)
+{
+  gboolean restarted = FALSE;
+
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  g_return_val_if_fail (offer != NULL, FALSE);
 
   if (self->ice == NULL)
-    return;
+    return FALSE;
   for (guint i = 0; i < offer->streams->len; i++)
     {
       const MtSdpStream *stream = g_ptr_array_index (offer->streams, i);
@@ -1820,6 +1852,7 @@ mt_media_session_answer_ice_restart (MtMediaSession *self, const MtSdpSession *o
 
       if (ours != NULL && stream->ice != NULL && stream->port != 0 &&
           mt_ice_session_is_restart (self->ice, ours->id, stream->ice))
-        mt_ice_session_restart_stream (self->ice, ours->id);
+        restarted |= mt_ice_session_restart_stream (self->ice, ours->id);
     }
+  return restarted;
 }

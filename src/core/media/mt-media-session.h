@@ -115,7 +115,14 @@ gboolean    mt_media_session_renew_ice       (MtMediaSession *self, GError **err
 void        mt_media_session_drop_renewed_ice (MtMediaSession *self);
 /* The peer's offer restarts ICE on some stream: restart ours too (new
  * ufrag/pwd in the answer, RFC 8839 4.4.1.1.2). Before dup_local(). */
-void        mt_media_session_answer_ice_restart (MtMediaSession     *self,
+gboolean    mt_media_session_answer_ice_restart (MtMediaSession     *self,
                                                  const MtSdpSession *offer);
+/* A later offer or answer in a call whose ICE completed (RFC 8839
+ * 4.4.1.2.2, 4.4.2.2): m=/c= name the selected pairs' local candidates and
+ * only those are listed; our offer as the controlling agent adds
+ * a=remote-candidates. Streams still checking are left as they are. */
+void        mt_media_session_use_selected_pairs (MtMediaSession *self,
+                                                 MtSdpSession   *sdp,
+                                                 gboolean        offer);
 
 G_END_DECLS

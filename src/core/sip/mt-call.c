@@ -522,6 +522,7 @@ handle_reinvite (MtCall *self, const sip_t *sip)
   g_autoptr(MtSdpLocal) local = NULL;
   MtSdpSession *answer;
   MtEndReason reason;
+  gboolean restarted;
 
   if (sip == NULL || sip->sip_payload == NULL)
     {
@@ -536,7 +537,7 @@ handle_reinvite (MtCall *self, const sip_t *sip)
       return;
     }
   /* the peer restarted ICE (its network changed): so do we, in this answer */
-  mt_media_session_answer_ice_restart (self->media, offer);
+  restarted = mt_media_session_answer_ice_restart (self->media, offer);
   local = mt_media_session_dup_local (self->media);
   local->audio_direction = local->video_direction = self->local_hold ? MT_SDP_SENDONLY
                                                                      : MT_SDP_SENDRECV;
@@ -548,6 +549,8 @@ handle_reinvite (MtCall *self, const sip_t *sip)
       return;
     }
   answer->session_version = self->local_sdp->session_version + 1;
+  if (!restarted)
+    mt_media_session_use_selected_pairs (self->media, answer, FALSE);
   g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
   self->local_sdp = answer;
@@ -899,6 +902,7 @@ mt_call_set_hold (MtCall *self, gboolean hold)
       if (stream->port != 0)
         stream->direction = hold ? MT_SDP_SENDONLY : MT_SDP_SENDRECV;
     }
+  mt_media_session_use_selected_pairs (self->media, offer, TRUE);
   set_local_hold (self, hold);
   self->reinvite_out = TRUE;
   g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
