@@ -440,10 +440,10 @@ schedule_reregister (MtAccount *self, MtEndReason reason, const sip_t *sip)
   self->reg_retry_id = g_timeout_add (delay_ms, reregister_cb, self);
 }
 
-/* The network came back (or changed, e.g. after a resume): a registration
- * that is waiting to retry goes now. */
 static char *dup_local_addresses (void);
 
+/* The network came back (or changed, e.g. after a resume): a registration
+ * that is waiting to retry goes now. */
 static void
 network_changed_cb (GNetworkMonitor *monitor, gboolean available, MtAccount *self)
 {
