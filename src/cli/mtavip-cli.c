@@ -546,6 +546,27 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
     }
 }
 
+/* {"event":"network","id":...,"reconnecting":true|false}: the call lost
+ * the address it used and looks for a new path, or found one */
+static void
+call_reconnecting_cb (MtCall *call, GParamSpec *pspec, Cli *cli)
+{
+  if (cli->json)
+    {
+      g_autoptr(GString) line = g_string_new ("{\"event\":\"network\",\"id\":");
+
+      json_string (line, mt_call_get_id (call));
+      g_string_append_printf (line, ",\"reconnecting\":%s}",
+                              mt_call_get_reconnecting (call) ? "true" : "false");
+      emit_line (line);
+    }
+  else if (mt_call_get_reconnecting (call))
+    {
+      printf ("%s\n", mt_call_get_network_notice (call));
+      fflush (stdout);
+    }
+}
+
 static void
 media_error_cb (MtMediaSession *media, const char *message, Cli *cli)
 {
@@ -566,6 +587,7 @@ call_added_cb (gpointer source, MtCall *call, Cli *cli)
     g_signal_connect (media, "error", G_CALLBACK (media_error_cb), cli);
   g_signal_connect (call, "notify::state", G_CALLBACK (call_state_cb), watch);
   g_signal_connect (call, "dtmf", G_CALLBACK (call_dtmf_cb), cli);
+  g_signal_connect (call, "notify::reconnecting", G_CALLBACK (call_reconnecting_cb), cli);
   call_state_cb (call, NULL, watch);
 }
 

@@ -72,6 +72,8 @@ struct _MtMediaSession
   MtStream       *audio;
   MtStream       *video;        /* NULL: no video */
   MtIceSession   *ice;          /* NULL: plain RTP on our own sockets */
+  MtIceSession   *renewed_ice;  /* after a network change: offered, not yet answered */
+  char           *bind_address;
   GstElement     *pipeline;
   GstElement     *rtpbin;
   GstElement     *remote_video_sink;
@@ -1193,6 +1195,7 @@ mt_media_session_new (const MtMediaConfig *config,
   self = g_object_new (MT_TYPE_MEDIA_SESSION, NULL);
   self->config = mt_media_config_copy (config);
   self->media_address = g_strdup (media_address ? media_address : bind_address);
+  self->bind_address = g_strdup (bind_address);
 
   want_video = config->video;
   if (want_video && (config->video_source == NULL || g_str_equal (config->video_source, "auto"))
@@ -1207,7 +1210,11 @@ mt_media_session_new (const MtMediaConfig *config,
     self->video = stream_new (1, MT_SDP_MEDIA_VIDEO);
   if (config->ice)
     {
-      self->ice = mt_ice_session_new (config, bind_address, want_video ? 2 : 1, error);
+      /* ICE gathers on every interface (RFC 8445 5.1.1.1), not only the
+       * one SIP listens on: a network change must find the new address */
+      g_free (self->bind_address);
+      self->bind_address = g_strdup (strchr (bind_address, ':') ? "::" : "0.0.0.0");
+      self->ice = mt_ice_session_new (config, self->bind_address, want_video ? 2 : 1, error);
       return self->ice ? g_steal_pointer (&self) : NULL;
     }
   if (!stream_bind (self->audio, bind_address, error) ||
@@ -1222,7 +1229,9 @@ dup_local_ice (MtMediaSession *self, MtSdpLocal *local)
 {
   g_autofree char *address = NULL;
 
-  local->audio_ice = mt_ice_session_dup_local (self->ice, 0, &address, &local->audio_port,
+  MtIceSession *ice = self->renewed_ice ? self->renewed_ice : self->ice;
+
+  local->audio_ice = mt_ice_session_dup_local (ice, 0, &address, &local->audio_port,
                                                &local->audio_rtcp_port);
   if (address != NULL)
     {
@@ -1230,7 +1239,7 @@ dup_local_ice (MtMediaSession *self, MtSdpLocal *local)
       local->address = g_steal_pointer (&address);
     }
   if (self->video && local->video_codecs && local->video_codecs->len > 0)
-    local->video_ice = mt_ice_session_dup_local (self->ice, 1, NULL, &local->video_port,
+    local->video_ice = mt_ice_session_dup_local (ice, 1, NULL, &local->video_port,
                                                  &local->video_rtcp_port);
   return local;
 }
@@ -1407,6 +1416,12 @@ mt_media_session_restart (MtMediaSession *self, GPtrArray *negotiated, GError **
   mt_media_session_stop (self);
   self->have_final = FALSE;
   self->silent_ticks = 0;
+  if (self->renewed_ice)
+    {
+      /* the answer to our ICE restart: the new agent takes over */
+      g_clear_object (&self->ice);
+      self->ice = g_steal_pointer (&self->renewed_ice);
+    }
   streams[0] = self->audio;
   streams[1] = self->video;
   for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
@@ -1625,6 +1640,7 @@ mt_media_session_dispose (GObject *object)
   mt_media_session_stop (self);
   g_clear_object (&self->remote_video_sink);
   g_clear_object (&self->self_view_sink);
+  g_clear_object (&self->renewed_ice);
   g_clear_object (&self->ice);
   G_OBJECT_CLASS (mt_media_session_parent_class)->dispose (object);
 }
@@ -1638,6 +1654,7 @@ mt_media_session_finalize (GObject *object)
   g_clear_pointer (&self->video, stream_free);
   g_clear_pointer (&self->config, mt_media_config_free);
   g_free (self->media_address);
+  g_free (self->bind_address);
   g_free (self->warning);
   g_mutex_clear (&self->recv_lock);
   G_OBJECT_CLASS (mt_media_session_parent_class)->finalize (object);
@@ -1721,5 +1738,121 @@ mt_media_session_release (MtMediaSession *self)
   stream_close_sockets (self->video);
   g_clear_object (&self->remote_video_sink);
   g_clear_object (&self->self_view_sink);
+  g_clear_object (&self->renewed_ice);
   self->released = TRUE;
+}
+
+/* ---- network changes (ICE restart) ------------------------------------------ */
+
+gboolean
+mt_media_session_uses_ice (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return self->ice != NULL && mt_ice_session_uses_ice (self->ice, 0);
+}
+
+gboolean
+mt_media_session_network_lost (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return mt_media_session_uses_ice (self) && !mt_ice_session_addresses_present (self->ice);
+}
+
+gboolean
+mt_media_session_network_ready (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return mt_ice_session_have_address (self->bind_address);
+}
+
+gboolean
+mt_media_session_ice_connected (MtMediaSession *self)
+{
+  MtStream *streams[] = { self->audio, self->video };
+
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+
+  if (self->ice == NULL || self->renewed_ice != NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    if (streams[i] && streams[i]->neg && streams[i]->neg->enabled &&
+        mt_ice_session_uses_ice (self->ice, streams[i]->id) &&
+        g_strcmp0 (mt_ice_session_get_state (self->ice, streams[i]->id), "connected") != 0)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+mt_media_session_renew_ice (MtMediaSession *self, GError **error)
+{
+  g_autoptr(MtMediaConfig) config = NULL;
+
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  g_return_val_if_fail (self->ice != NULL, FALSE);
+
+  config = mt_media_config_copy (self->config);
+  config->ice_controlling = TRUE;   /* we offer the restart */
+  g_clear_object (&self->renewed_ice);
+  self->renewed_ice = mt_ice_session_new (config, self->bind_address, self->video ? 2 : 1, error);
+  return self->renewed_ice != NULL;
+}
+
+void
+mt_media_session_drop_renewed_ice (MtMediaSession *self)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+  g_clear_object (&self->renewed_ice);
+}
+
+void
+mt_media_session_use_selected_pairs (MtMediaSession *self, MtSdpSession *sdp, gboolean offer)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+  g_return_if_fail (sdp != NULL);
+
+  if (self->ice == NULL || self->renewed_ice != NULL)
+    return;
+  for (guint i = 0; i < sdp->streams->len; i++)
+    {
+      MtSdpStream *stream = g_ptr_array_index (sdp->streams, i);
+      MtStream *ours = stream->kind == MT_SDP_MEDIA_AUDIO ? self->audio :
+                       stream->kind == MT_SDP_MEDIA_VIDEO ? self->video : NULL;
+      g_autofree char *address = NULL;
+
+      if (ours == NULL || stream->ice == NULL || stream->port == 0 ||
+          !mt_ice_session_narrow_to_selected (self->ice, ours->id, stream->ice,
+                                              offer && mt_ice_session_get_controlling (self->ice),
+                                              &address, &stream->port, &stream->rtcp_port))
+        continue;
+      g_free (stream->address);
+      stream->address = g_strdup (address);
+      if (stream->kind == MT_SDP_MEDIA_AUDIO)
+        {
+          g_free (sdp->address);
+          sdp->address = g_strdup (address);
+        }
+    }
+}
+
+gboolean
+mt_media_session_answer_ice_restart (MtMediaSession *self, const MtSdpSession *offer)
+{
+  gboolean restarted = FALSE;
+
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  g_return_val_if_fail (offer != NULL, FALSE);
+
+  if (self->ice == NULL)
+    return FALSE;
+  for (guint i = 0; i < offer->streams->len; i++)
+    {
+      const MtSdpStream *stream = g_ptr_array_index (offer->streams, i);
+      MtStream *ours = stream->kind == MT_SDP_MEDIA_AUDIO ? self->audio :
+                       stream->kind == MT_SDP_MEDIA_VIDEO ? self->video : NULL;
+
+      if (ours != NULL && stream->ice != NULL && stream->port != 0 &&
+          mt_ice_session_is_restart (self->ice, ours->id, stream->ice))
+        restarted |= mt_ice_session_restart_stream (self->ice, ours->id);
+    }
+  return restarted;
 }

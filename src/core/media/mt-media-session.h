@@ -97,4 +97,32 @@ void        mt_media_session_send_dtmf     (MtMediaSession *self,
                                             guint           event,
                                             guint           duration_ms);
 
+/* ---- network changes (ICE, RFC 8445 ICE restart) ----
+ * TRUE when the call's media goes through ICE (the peer speaks it) */
+gboolean    mt_media_session_uses_ice      (MtMediaSession *self);
+/* An address the media is sent from left this machine (ICE only) */
+gboolean    mt_media_session_network_lost  (MtMediaSession *self);
+/* There is an address to gather ICE candidates on again (after a loss) */
+gboolean    mt_media_session_network_ready (MtMediaSession *self);
+/* Every ICE stream has a working pair (and no restart is pending) */
+gboolean    mt_media_session_ice_connected (MtMediaSession *self);
+/* A new ICE agent on today's addresses (new candidates, new ufrag/pwd):
+ * mt_media_session_dup_local() offers it from now on, and the next
+ * mt_media_session_restart() (with the answer) puts it in place of the
+ * old one; mt_media_session_drop_renewed_ice() if the offer is refused.
+ * Gathering waits for STUN/TURN as at the start of a call. */
+gboolean    mt_media_session_renew_ice       (MtMediaSession *self, GError **error);
+void        mt_media_session_drop_renewed_ice (MtMediaSession *self);
+/* The peer's offer restarts ICE on some stream: restart ours too (new
+ * ufrag/pwd in the answer, RFC 8839 4.4.1.1.2). Before dup_local(). */
+gboolean    mt_media_session_answer_ice_restart (MtMediaSession     *self,
+                                                 const MtSdpSession *offer);
+/* A later offer or answer in a call whose ICE completed (RFC 8839
+ * 4.4.1.2.2, 4.4.2.2): m=/c= name the selected pairs' local candidates and
+ * only those are listed; our offer as the controlling agent adds
+ * a=remote-candidates. Streams still checking are left as they are. */
+void        mt_media_session_use_selected_pairs (MtMediaSession *self,
+                                                 MtSdpSession   *sdp,
+                                                 gboolean        offer);
+
 G_END_DECLS

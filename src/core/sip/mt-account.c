@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <ifaddrs.h>
 #include <string.h>
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/sip_protos.h>
@@ -72,6 +73,7 @@ struct _MtAccount
   guint                reg_retry_s;   /* seconds to the next try, 0: none */
   GNetworkMonitor     *network_monitor;
   gulong               network_changed_id;
+  char                *local_addresses;  /* at the last network change */
 
   GHashTable          *calls;        /* id -> MtCall (owned) */
   GTask               *shutdown_task;
@@ -466,11 +468,27 @@ schedule_reregister (MtAccount *self, MtEndReason reason, const sip_t *sip)
   self->reg_retry_id = g_timeout_add (delay_ms, reregister_cb, self);
 }
 
+static char *dup_local_addresses (void);
+
 /* The network came back (or changed, e.g. after a resume): a registration
  * that is waiting to retry goes now. */
 static void
 network_changed_cb (GNetworkMonitor *monitor, gboolean available, MtAccount *self)
 {
+  g_autofree char *addresses = dup_local_addresses ();
+  gboolean moved = g_strcmp0 (addresses, self->local_addresses) != 0;
+
+  g_free (self->local_addresses);
+  self->local_addresses = g_steal_pointer (&addresses);
+  /* our address changed (issue 9): the registrar must learn the new way to
+   * us (a new NAT mapping) before anyone calls */
+  if (available && moved && self->reg_retry_id == 0 && self->reg_wanted &&
+      self->shutdown_task == NULL && self->reg_state == MT_REGISTRATION_REGISTERED)
+    {
+      g_message ("registration: our address changed, registering again");
+      send_register (self);
+      return;
+    }
   if (!available || self->reg_retry_id == 0)
     return;
   g_message ("registration: network changed, trying again now");
@@ -1110,6 +1128,7 @@ mt_account_register (MtAccount *self)
       self->network_monitor = g_object_ref (g_network_monitor_get_default ());
       self->network_changed_id = g_signal_connect (self->network_monitor, "network-changed",
                                                    G_CALLBACK (network_changed_cb), self);
+      self->local_addresses = dup_local_addresses ();
     }
   send_register (self);
 }
@@ -1336,6 +1355,7 @@ mt_account_dispose (GObject *object)
   g_clear_handle_id (&self->tls_grace_id, g_source_remove);
   g_clear_signal_handler (&self->network_changed_id, self->network_monitor);
   g_clear_object (&self->network_monitor);
+  g_clear_pointer (&self->local_addresses, g_free);
   if (self->reg_nh)
     {
       nua_handle_destroy (self->reg_nh);
@@ -1528,4 +1548,42 @@ mt_account_get_tls_problem (MtAccount *self)
 {
   g_return_val_if_fail (MT_IS_ACCOUNT (self), MT_TLS_PROBLEM_NONE);
   return self->reg_reason == MT_END_REASON_TLS_FAILED ? self->tls_problem : MT_TLS_PROBLEM_NONE;
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* This machine's addresses but loopback, sorted, as one string (to tell
+ * whether a network change moved us) */
+static char *
+dup_local_addresses (void)
+{
+  struct ifaddrs *list = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  if (getifaddrs (&list) != 0)
+    return NULL;
+  for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
+    {
+      g_autoptr(GSocketAddress) sa = NULL;
+      GInetAddress *inet;
+      gsize len;
+
+      if (i->ifa_addr == NULL ||
+          (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+        continue;
+      len = i->ifa_addr->sa_family == AF_INET ? sizeof (struct sockaddr_in)
+                                              : sizeof (struct sockaddr_in6);
+      sa = g_socket_address_new_from_native (i->ifa_addr, len);
+      inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa));
+      if (!g_inet_address_get_is_loopback (inet))
+        g_ptr_array_add (found, g_inet_address_to_string (inet));
+    }
+  freeifaddrs (list);
+  g_ptr_array_sort (found, compare_strings);
+  g_ptr_array_add (found, NULL);
+  return g_strjoinv (",", (char **) found->pdata);
 }

@@ -8,6 +8,11 @@
  */
 #define G_LOG_DOMAIN "mt-call"
 
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
@@ -60,6 +65,15 @@ struct _MtCall
   sip_event_t const *refer_event;  /* while the "transfer" signal runs */
   GString         *dtmf_queue;   /* digits still to send */
   guint            dtmf_timer;
+  /* network changes (ICE restart): at the end of the file */
+  GNetworkMonitor *monitor;        /* while an ICE call is up */
+  gulong           network_id;
+  gboolean         reconnecting;   /* our address went away: looking for a new path */
+  gboolean         restart_out;    /* our re-INVITE restarting ICE awaits its answer */
+  gboolean         restart_sent;   /* this reconnection has sent its restart */
+  guint            give_up_id;     /* no network for too long: network-error */
+  guint            reconnect_poll_id;
+  guint            loss_poll_id;   /* addresses can go without a route change */
 };
 
 G_DEFINE_FINAL_TYPE (MtCall, mt_call, G_TYPE_OBJECT)
@@ -80,6 +94,8 @@ enum {
   PROP_MIC_MUTED,
   PROP_CAMERA_OFF,
   PROP_WARNING,
+  PROP_RECONNECTING,
+  PROP_NETWORK_NOTICE,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -121,6 +137,11 @@ static void handle_update        (MtCall         *self,
 static void session_timer_follow (MtCall         *self,
                                   const sip_t    *sip,
                                   gboolean        we_are_uac);
+/* network changes: at the end of the file */
+static void network_watch        (MtCall         *self,
+                                  gboolean        watch);
+static void restart_answered     (MtCall         *self,
+                                  gboolean        accepted);
 
 /* ---- state: the one place ------------------------------------------------ */
 
@@ -140,8 +161,11 @@ set_state (MtCall *self, MtCallState state, MtEndReason reason)
   if (state != MT_CALL_STATE_CALLING && state != MT_CALL_STATE_RINGING &&
       state != MT_CALL_STATE_INCOMING)
     g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  if (state == MT_CALL_STATE_ACTIVE)
+    network_watch (self, TRUE);
   if (state == MT_CALL_STATE_ENDED)
     {
+      network_watch (self, FALSE);
       dtmf_stop (self);
       g_clear_handle_id (&self->refresh_id, g_source_remove);
       self->end_reason = reason;
@@ -367,6 +391,8 @@ answer_arrived (MtCall *self, const sip_t *sip)
     }
   self->reinvite_out = FALSE;
   g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+  if (self->restart_out)
+    restart_answered (self, TRUE);
   update_hold_state (self);
 }
 
@@ -460,7 +486,9 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
       self->reinvite_out = FALSE;
       g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
       self->local_sdp = g_steal_pointer (&self->previous_sdp);
-      if (!self->refresh_out)
+      if (self->restart_out)
+        restart_answered (self, FALSE);
+      else if (!self->refresh_out)
         set_local_hold (self, !self->local_hold);
       self->refresh_out = FALSE;
       return;
@@ -494,6 +522,7 @@ handle_reinvite (MtCall *self, const sip_t *sip)
   g_autoptr(MtSdpLocal) local = NULL;
   MtSdpSession *answer;
   MtEndReason reason;
+  gboolean restarted;
 
   if (sip == NULL || sip->sip_payload == NULL)
     {
@@ -507,6 +536,8 @@ handle_reinvite (MtCall *self, const sip_t *sip)
                    TAG_IF (self->in_update && self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
       return;
     }
+  /* the peer restarted ICE (its network changed): so do we, in this answer */
+  restarted = mt_media_session_answer_ice_restart (self->media, offer);
   local = mt_media_session_dup_local (self->media);
   local->audio_direction = local->video_direction = self->local_hold ? MT_SDP_SENDONLY
                                                                      : MT_SDP_SENDRECV;
@@ -518,6 +549,8 @@ handle_reinvite (MtCall *self, const sip_t *sip)
       return;
     }
   answer->session_version = self->local_sdp->session_version + 1;
+  if (!restarted)
+    mt_media_session_use_selected_pairs (self->media, answer, FALSE);
   g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
   self->local_sdp = answer;
@@ -623,6 +656,8 @@ media_timeout_cb (MtMediaSession *media, gpointer user_data)
 
   if (self->state != MT_CALL_STATE_ACTIVE)
     return;
+  if (self->reconnecting)
+    return;   /* the network is gone: the reconnection's own limit applies */
   g_message ("call %s: no media for too long, hanging up", self->id);
   if (self->nh)
     nua_bye (self->nh, SIPTAG_REASON_STR ("SIP;cause=408;text=\"Media timeout\""), TAG_END ());
@@ -867,6 +902,7 @@ mt_call_set_hold (MtCall *self, gboolean hold)
       if (stream->port != 0)
         stream->direction = hold ? MT_SDP_SENDONLY : MT_SDP_SENDRECV;
     }
+  mt_media_session_use_selected_pairs (self->media, offer, TRUE);
   set_local_hold (self, hold);
   self->reinvite_out = TRUE;
   g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
@@ -1037,6 +1073,8 @@ mt_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_MIC_MUTED: g_value_set_boolean (value, mt_call_get_mic_muted (self)); break;
     case PROP_CAMERA_OFF: g_value_set_boolean (value, mt_call_get_camera_off (self)); break;
     case PROP_WARNING: g_value_set_string (value, mt_call_get_warning (self)); break;
+    case PROP_RECONNECTING: g_value_set_boolean (value, self->reconnecting); break;
+    case PROP_NETWORK_NOTICE: g_value_set_string (value, mt_call_get_network_notice (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1048,6 +1086,7 @@ mt_call_dispose (GObject *object)
 
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  network_watch (self, FALSE);
   dtmf_stop (self);
   mt_call_release_handle (self);
   if (self->media)
@@ -1108,6 +1147,11 @@ mt_call_class_init (MtCallClass *klass)
   /* a sentence for a person: what the media layer left out (no camera) or
    * failed at (a device error), or NULL */
   props[PROP_WARNING] = g_param_spec_string ("warning", NULL, NULL, NULL, ro);
+  /* the address the call used went away: ICE looks for a new path (the call
+   * ends, network-error, when no network comes back in time) */
+  props[PROP_RECONNECTING] = g_param_spec_boolean ("reconnecting", NULL, NULL, FALSE, ro);
+  /* "Reconnecting…" (translated) while reconnecting, else NULL */
+  props[PROP_NETWORK_NOTICE] = g_param_spec_string ("network-notice", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /* A DTMF digit ("0"-"9", "*", "#", "A"-"D"): sent (incoming FALSE) as it
@@ -1698,4 +1742,209 @@ mt_call_get_tls_problem (MtCall *self)
 {
   g_return_val_if_fail (MT_IS_CALL (self), MT_TLS_PROBLEM_NONE);
   return GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (self), tls_problem_quark ()));
+}
+
+/* ---- network changes (ICE restart, RFC 8445 section 9) ----------------------------
+ *
+ * While an ICE call is up we watch GNetworkMonitor. When the address our
+ * media leaves from is no longer on this machine (Wi-Fi to cable, a new
+ * DHCP lease), the call is "reconnecting": as soon as a network is there
+ * again, a new ICE agent gathers on today's addresses and a re-INVITE
+ * offers it (new ufrag/pwd: an ICE restart); the peer restarts too, the
+ * checks find a new path and media flows again on the same call. The
+ * account re-REGISTERs on the same signal (mt-account.c). With no network
+ * for RECONNECT_GIVE_UP_S the call ends with reason network-error. */
+
+#define SWAP_SDP(a, b) G_STMT_START { MtSdpSession *tmp_ = (a); (a) = (b); (b) = tmp_; } G_STMT_END
+#define RECONNECT_GIVE_UP_S 30
+#define RECONNECT_POLL_MS   500
+#define LOSS_POLL_MS        1000
+
+static void
+set_reconnecting (MtCall *self, gboolean reconnecting)
+{
+  if (self->reconnecting == reconnecting)
+    return;
+  self->reconnecting = reconnecting;
+  g_message ("call %s: %s", self->id, reconnecting ? "the network changed, reconnecting"
+                                                   : "reconnected");
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RECONNECTING]);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NETWORK_NOTICE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+stop_reconnecting (MtCall *self)
+{
+  g_clear_handle_id (&self->give_up_id, g_source_remove);
+  g_clear_handle_id (&self->reconnect_poll_id, g_source_remove);
+  self->restart_sent = FALSE;
+  set_reconnecting (self, FALSE);
+}
+
+static gboolean
+give_up_cb (gpointer user_data)
+{
+  MtCall *self = user_data;
+
+  self->give_up_id = 0;
+  g_message ("call %s: no network for %d s, hanging up", self->id, RECONNECT_GIVE_UP_S);
+  if (self->nh)
+    nua_bye (self->nh, SIPTAG_REASON_STR ("SIP;cause=408;text=\"Network lost\""), TAG_END ());
+  end (self, MT_END_REASON_NETWORK_ERROR);
+  return G_SOURCE_REMOVE;
+}
+
+/* Our offer for the restart: the session as it is (codecs, payload
+ * numbers, directions), with the new agent's default candidates and ICE
+ * attributes. */
+static MtSdpSession *
+restart_offer (MtCall *self)
+{
+  g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (self->media);
+  MtSdpSession *offer = mt_sdp_session_copy (self->local_sdp);
+
+  offer->session_version++;
+  g_free (offer->address);
+  offer->address = g_strdup (local->address);
+  for (guint i = 0; i < offer->streams->len; i++)
+    {
+      MtSdpStream *stream = g_ptr_array_index (offer->streams, i);
+      gboolean audio = stream->kind == MT_SDP_MEDIA_AUDIO;
+      MtSdpIce *ice = audio ? local->audio_ice : local->video_ice;
+
+      if (stream->port == 0 || ice == NULL)
+        continue;
+      stream->port = audio ? local->audio_port : local->video_port;
+      stream->rtcp_port = audio ? local->audio_rtcp_port : local->video_rtcp_port;
+      g_free (stream->address);
+      stream->address = g_strdup (local->address);
+      g_clear_pointer (&stream->ice, mt_sdp_ice_free);
+      stream->ice = mt_sdp_ice_copy (ice);
+    }
+  return offer;
+}
+
+static void
+send_restart (MtCall *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sdp = NULL;
+
+  if (!mt_media_session_renew_ice (self->media, &error))
+    {
+      g_message ("call %s: no new ICE agent yet: %s", self->id, error->message);
+      return;
+    }
+  g_message ("call %s: restarting ICE from the new network", self->id);
+  self->restart_sent = self->restart_out = self->reinvite_out = TRUE;
+  g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+  self->previous_sdp = restart_offer (self);
+  /* previous_sdp: what we had, should the peer refuse */
+  SWAP_SDP (self->local_sdp, self->previous_sdp);
+  sdp = local_sdp_string (self);
+  nua_invite (self->nh,
+              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_END ());
+}
+
+static void
+restart_answered (MtCall *self, gboolean accepted)
+{
+  self->restart_out = FALSE;
+  if (accepted)
+    return;   /* reconnect_poll_cb sees ICE connect */
+  g_message ("call %s: the peer refused our ICE restart", self->id);
+  mt_media_session_drop_renewed_ice (self->media);
+  self->restart_sent = FALSE;   /* try again on the next poll */
+}
+
+static gboolean
+reconnect_poll_cb (gpointer user_data)
+{
+  MtCall *self = user_data;
+
+  if (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD)
+    return G_SOURCE_CONTINUE;
+  if (!self->restart_sent)
+    {
+      if (g_network_monitor_get_network_available (self->monitor) && !self->reinvite_out &&
+          self->nh != NULL && mt_media_session_network_ready (self->media))
+        send_restart (self);
+    }
+  else if (!self->restart_out && mt_media_session_ice_connected (self->media))
+    {
+      self->reconnect_poll_id = 0;
+      stop_reconnecting (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor, gboolean available, MtCall *self)
+{
+  if (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD)
+    return;
+  if (!self->reconnecting)
+    {
+      if (!mt_media_session_network_lost (self->media))
+        return;
+      set_reconnecting (self, TRUE);
+      self->restart_sent = FALSE;
+      self->give_up_id = g_timeout_add_seconds (RECONNECT_GIVE_UP_S, give_up_cb, self);
+      self->reconnect_poll_id = g_timeout_add (RECONNECT_POLL_MS, reconnect_poll_cb, self);
+    }
+  else if (self->restart_sent && !self->restart_out && mt_media_session_network_lost (self->media))
+    self->restart_sent = FALSE;   /* the network changed again under the new agent */
+  if (available)
+    reconnect_poll_cb (self);
+}
+
+static gboolean
+loss_poll_cb (gpointer user_data)
+{
+  MtCall *self = user_data;
+
+  if (!self->reconnecting)
+    network_changed_cb (self->monitor, g_network_monitor_get_network_available (self->monitor),
+                        self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+network_watch (MtCall *self, gboolean watch)
+{
+  if (!watch)
+    {
+      g_clear_handle_id (&self->loss_poll_id, g_source_remove);
+      g_clear_signal_handler (&self->network_id, self->monitor);
+      g_clear_object (&self->monitor);
+      g_clear_handle_id (&self->give_up_id, g_source_remove);
+      g_clear_handle_id (&self->reconnect_poll_id, g_source_remove);
+      return;
+    }
+  if (self->monitor != NULL || self->backend != NULL || self->media == NULL ||
+      !mt_media_session_uses_ice (self->media))
+    return;
+  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->network_id = g_signal_connect (self->monitor, "network-changed",
+                                       G_CALLBACK (network_changed_cb), self);
+  self->loss_poll_id = g_timeout_add (LOSS_POLL_MS, loss_poll_cb, self);
+}
+
+gboolean
+mt_call_get_reconnecting (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->reconnecting;
+}
+
+const char *
+mt_call_get_network_notice (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), NULL);
+  return self->reconnecting ? _("Reconnecting…") : NULL;
 }

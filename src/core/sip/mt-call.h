@@ -81,6 +81,13 @@ gboolean         mt_call_send_dtmf       (MtCall *self, const char *digits);
  * "transfer" signal (target) says the peer transfers us. */
 gboolean         mt_call_transfer        (MtCall *self, const char *target);
 
+/* The address the call's media used went away (a network change): the
+ * call looks for a new path (ICE restart) and stays up meanwhile; it ends
+ * with reason network-error when no network returns within 30 s. The
+ * "reconnecting" property; "network-notice" is a sentence to show then
+ * ("Reconnecting…", translated) and NULL otherwise. */
+gboolean         mt_call_get_reconnecting   (MtCall *self);
+const char      *mt_call_get_network_notice (MtCall *self);
 
 /* a call ended tls-failed: what was wrong with the certificate */
 MtTlsProblem     mt_call_get_tls_problem (MtCall *self);
