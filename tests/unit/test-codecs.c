@@ -185,7 +185,7 @@ test_to_sdp (void)
   g_assert_cmpuint (mt_sdp_codec_get_h264_packetization_mode (h264), ==, 1);
   g_assert_true (h264->fb_nack && h264->fb_nack_pli && h264->fb_ccm_fir);
   g_assert_cmpuint (opus->channels, ==, 2);
-  g_assert_cmpstr (opus->fmtp, ==, "useinbandfec=1");
+  g_assert_cmpstr (opus->fmtp, ==, "useinbandfec=1;usedtx=1");
   g_assert_false (opus->fb_nack || opus->fb_nack_pli || opus->fb_ccm_fir);
 }
 
