@@ -246,11 +246,12 @@ append_video_quality (GString *line, const MtStreamStats *s)
                           ",\"retransmitted\":%" G_GUINT64_FORMAT ",\"rtx_sent\":%" G_GUINT64_FORMAT
                           ",\"keyframes_requested\":%" G_GUINT64_FORMAT
                           ",\"keyframe_requests_received\":%" G_GUINT64_FORMAT
-                          ",\"keyframes_sent\":%" G_GUINT64_FORMAT ",\"longest_freeze_ms\":%u"
+                          ",\"keyframes_sent\":%" G_GUINT64_FORMAT ",\"keyframes_answered\":%" G_GUINT64_FORMAT
+                          ",\"longest_freeze_ms\":%u"
                           ",\"rtx\":%s",
                           s->fps_sent, s->fps_decoded, s->nacks_sent, s->retransmitted, s->rtx_sent,
                           s->keyframes_requested, s->keyframe_requests_received, s->keyframes_sent,
-                          s->longest_freeze_ms, s->rtx ? "true" : "false");
+                          s->keyframes_answered, s->longest_freeze_ms, s->rtx ? "true" : "false");
 }
 
 static void

@@ -71,15 +71,20 @@ typedef struct {
   gint             keyframes_sent;      /* atomic */
   gint             key_requests_in;     /* atomic: PLI/FIR received */
   gint             keyframes_requested; /* atomic: our requests */
+  gint             key_request_pending; /* atomic: a request reached the encoder */
+  gint             keyframes_answered;  /* atomic: keyframes that followed one */
   gint             last_key_ms;         /* atomic: last request let through */
   gint             last_decoded_ms;     /* atomic */
   gint             longest_freeze_ms;   /* atomic */
   gint             media_ssrc;          /* atomic: the SSRC we send with */
   gint             rr_fraction;         /* atomic: last report's fraction lost, /256 */
   gint             rr_serial;           /* atomic: reports about media_ssrc */
+  gint             rr_lost;             /* atomic: its cumulative number lost */
+  gint             rr_ext_seq;          /* atomic: its extended highest sequence number */
   gint             remb_kbps;           /* atomic: the peer's REMB, 0: none */
   /* main context */
   gint             rr_seen;
+  gint             rr_seen_lost, rr_seen_ext;
   double           rr_age_s;
   gint64           last_tick_us;
   guint            last_tx, last_rx_bytes, last_frames, last_decoded;
@@ -371,6 +376,12 @@ add_count_probe (GstElement *element, const char *pad_name, gint *counter)
 
 static MtStream *stream_for_session (MtMediaSession *self, guint id);
 #define MT_RTCP_INTERVAL_NS (1 * GST_SECOND)
+#define MT_RTCP_RTX_INTERVAL_NS (200 * GST_MSECOND)
+/* A retransmission arrives one round trip after the loss is seen: with
+ * rtx, the video jitter buffer holds at least 1.5 round trips plus 40 ms
+ * (150 ms before the first RTT), at most 400 ms */
+#define MT_RTX_LATENCY_START_MS 150
+#define MT_RTX_LATENCY_MAX_MS 400
 
 static void
 quality_stream_reset (MtStream *stream)
@@ -486,10 +497,27 @@ new_jitterbuffer_cb (GstElement *rtpbin, GstElement *jitterbuffer, guint session
 
   if (stream == NULL || stream->neg == NULL || stream->neg->recv_rtx_pt == 0)
     return;
-  g_object_set (jitterbuffer, "do-retransmission", TRUE, NULL);
+  g_object_set (jitterbuffer, "do-retransmission", TRUE,
+                "latency", MAX (self->jitter_ms, MT_RTX_LATENCY_START_MS), NULL);
   locker = g_mutex_locker_new (&self->recv_lock);
   if (stream->jitterbuffer == NULL)
     stream->jitterbuffer = g_object_ref (jitterbuffer);
+}
+
+/* rtpbin's session sends PLI/FIR for a decoder's keyframe request only
+ * when the payload's caps say the peer takes them (its rtcp-fb) */
+static GstCaps *
+add_feedback_caps (MtStream *stream, GstCaps *caps)
+{
+  if (stream->kind != MT_SDP_MEDIA_VIDEO)
+    return caps;
+  if (stream->neg->send_codec->fb_nack_pli)
+    gst_caps_set_simple (caps, "rtcp-fb-nack-pli", G_TYPE_BOOLEAN, TRUE, NULL);
+  if (stream->neg->send_codec->fb_ccm_fir)
+    gst_caps_set_simple (caps, "rtcp-fb-ccm-fir", G_TYPE_BOOLEAN, TRUE, NULL);
+  if (stream->neg->send_codec->fb_nack)
+    gst_caps_set_simple (caps, "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE, NULL);
+  return caps;
 }
 
 /* the caps rtpbin asks for an rtx payload number, or NULL */
@@ -537,6 +565,8 @@ parse_report_blocks (MtStream *stream, GstRTCPPacket *packet)
       if (media_ssrc == 0 || ssrc != media_ssrc)
         continue;
       g_atomic_int_set (&stream->rr_fraction, fraction);
+      g_atomic_int_set (&stream->rr_lost, lost);
+      g_atomic_int_set (&stream->rr_ext_seq, (gint) ext);
       g_atomic_int_inc (&stream->rr_serial);
     }
 }
@@ -586,9 +616,13 @@ configure_rtp_session (MtMediaSession *self, MtStream *stream)
     return;
   if (stream->kind == MT_SDP_MEDIA_VIDEO)
     g_object_set (session, "rtcp-min-interval", (guint64) MT_RTCP_INTERVAL_NS, NULL);
+  /* RFC 4585: one early packet (NACK, PLI) per regular interval; a short
+   * interval lets NACKs leave while a retransmission can still be in time */
   if (stream->neg->send_rtx_pt != 0 || stream->neg->recv_rtx_pt != 0)
-    g_object_set (session, "rtp-profile", GST_RTP_PROFILE_AVPF, NULL);
+    g_object_set (session, "rtp-profile", GST_RTP_PROFILE_AVPF,
+                  "rtcp-min-interval", (guint64) MT_RTCP_RTX_INTERVAL_NS, NULL);
   g_signal_connect (session, "on-receiving-rtcp", G_CALLBACK (receiving_rtcp_cb), stream);
+
 }
 
 /* streaming thread, at the encoder's output: frames and keyframes sent;
@@ -604,7 +638,11 @@ encoder_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 
       g_atomic_int_inc (&stream->enc_frames);
       if (!GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
-        g_atomic_int_inc (&stream->keyframes_sent);
+        {
+          g_atomic_int_inc (&stream->keyframes_sent);
+          if (g_atomic_int_compare_and_exchange (&stream->key_request_pending, 1, 0))
+            g_atomic_int_inc (&stream->keyframes_answered);
+        }
     }
   else if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_UPSTREAM)
     {
@@ -617,6 +655,7 @@ encoder_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
       if (last != 0 && now - last < MT_KEYFRAME_INTERVAL_MS)
         return GST_PAD_PROBE_DROP;
       g_atomic_int_set (&stream->last_key_ms, now);
+      g_atomic_int_set (&stream->key_request_pending, 1);
     }
   return GST_PAD_PROBE_OK;
 }
@@ -761,6 +800,8 @@ static void
 control_rate (MtStream *stream, double seconds)
 {
   gint serial = g_atomic_int_get (&stream->rr_serial);
+  gint lost = g_atomic_int_get (&stream->rr_lost);
+  gint ext = g_atomic_int_get (&stream->rr_ext_seq);
   double loss = g_atomic_int_get (&stream->rr_fraction) / 256.0;
   guint remb = (guint) g_atomic_int_get (&stream->remb_kbps);
   guint target;
@@ -768,7 +809,13 @@ control_rate (MtStream *stream, double seconds)
   stream->rr_age_s += seconds;
   if (serial == stream->rr_seen)
     return;
+  /* loss over all reports since the last decision (early RTCP with NACKs
+   * carries reports over a few packets only), else the last report's */
+  if (stream->rr_seen != 0 && ext - stream->rr_seen_ext > 0)
+    loss = CLAMP ((double) (lost - stream->rr_seen_lost) / (ext - stream->rr_seen_ext), 0.0, 1.0);
   stream->rr_seen = serial;
+  stream->rr_seen_lost = lost;
+  stream->rr_seen_ext = ext;
   stream->loss_reported = loss;
   if (stream->send_chain->loss_property != NULL)
     g_object_set (stream->encoder, stream->send_chain->loss_property,
@@ -783,6 +830,24 @@ control_rate (MtStream *stream, double seconds)
   /* small steps would only make the encoder reconfigure */
   if (ABS ((int) target - (int) stream->current_kbps) * 50 >= (int) stream->current_kbps)
     set_encoder_kbps (stream, target);
+}
+
+static void
+size_rtx_jitterbuffer (MtMediaSession *self, MtStream *stream)
+{
+  g_autoptr(GstElement) jitterbuffer = NULL;
+  guint latency = 0, want;
+
+  g_mutex_lock (&self->recv_lock);
+  jitterbuffer = stream->jitterbuffer ? g_object_ref (stream->jitterbuffer) : NULL;
+  g_mutex_unlock (&self->recv_lock);
+  if (jitterbuffer == NULL)
+    return;
+  want = stream->rtt_ms > 0 ? (guint) (1.5 * stream->rtt_ms) + 40 : MT_RTX_LATENCY_START_MS;
+  want = CLAMP (MAX (want, self->jitter_ms), self->jitter_ms, MT_RTX_LATENCY_MAX_MS);
+  g_object_get (jitterbuffer, "latency", &latency, NULL);
+  if (ABS ((int) want - (int) latency) > 20)
+    g_object_set (jitterbuffer, "latency", want, NULL);
 }
 
 static void
@@ -815,6 +880,7 @@ quality_tick (MtMediaSession *self, MtStream *stream)
   stream->last_decoded = decoded;
   update_media_ssrc (self, stream);
   stream->rtt_ms = read_rtt_ms (self, stream);
+  size_rtx_jitterbuffer (self, stream);
 }
 
 static guint64
@@ -844,6 +910,7 @@ quality_fill_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
   out->keyframes_requested = (guint) g_atomic_int_get (&stream->keyframes_requested);
   out->keyframe_requests_received = (guint) g_atomic_int_get (&stream->key_requests_in);
   out->keyframes_sent = (guint) g_atomic_int_get (&stream->keyframes_sent);
+  out->keyframes_answered = (guint) g_atomic_int_get (&stream->keyframes_answered);
   out->longest_freeze_ms = (guint) g_atomic_int_get (&stream->longest_freeze_ms);
   out->rtx = stream->neg->send_rtx_pt != 0 && stream->neg->recv_rtx_pt != 0;
   g_mutex_lock (&self->recv_lock);
@@ -1201,7 +1268,7 @@ static gboolean
 build_net_udp (MtMediaSession *self, MtStream *stream, GError **error)
 {
   MtSdpNegotiated *neg = stream->neg;
-  g_autoptr(GstCaps) caps = rtp_caps_for (stream->kind, neg->recv_codec);
+  g_autoptr(GstCaps) caps = add_feedback_caps (stream, rtp_caps_for (stream->kind, neg->recv_codec));
   g_autofree char *send_rtp = g_strdup_printf ("send_rtp_src_%u", stream->id);
   g_autofree char *send_rtcp = g_strdup_printf ("send_rtcp_src_%u", stream->id);
   g_autofree char *recv_rtp = g_strdup_printf ("recv_rtp_sink_%u", stream->id);
@@ -1357,7 +1424,7 @@ static gboolean
 build_net_nice (MtMediaSession *self, MtStream *stream, GError **error)
 {
   MtSdpNegotiated *neg = stream->neg;
-  g_autoptr(GstCaps) caps = rtp_caps_for (stream->kind, neg->recv_codec);
+  g_autoptr(GstCaps) caps = add_feedback_caps (stream, rtp_caps_for (stream->kind, neg->recv_codec));
   gboolean mux = neg->remote_ice != NULL && neg->rtcp_mux;
   gboolean ok;
 
@@ -1422,7 +1489,7 @@ request_pt_map_cb (GstElement *rtpbin, guint session, guint pt, gpointer user_da
   if (stream == NULL || stream->neg == NULL)
     return NULL;
   if (pt == stream->neg->recv_codec->pt)
-    return rtp_caps_for (stream->kind, stream->neg->recv_codec);
+    return add_feedback_caps (stream, rtp_caps_for (stream->kind, stream->neg->recv_codec));
   if (stream->neg->recv_dtmf_pt && pt == stream->neg->recv_dtmf_pt)
     {
       dtmf = mt_sdp_codec_new ("telephone-event", pt,

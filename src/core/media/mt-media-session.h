@@ -43,6 +43,7 @@ typedef struct {
   guint64  keyframes_requested; /* PLI/FIR we asked the peer for */
   guint64  keyframe_requests_received; /* PLI/FIR from the peer */
   guint64  keyframes_sent;      /* keyframes out of our encoder */
+  guint64  keyframes_answered;  /* of those, the first after a request reached the encoder */
   guint    longest_freeze_ms;   /* longest gap between decoded frames */
   gboolean rtx;                 /* retransmission negotiated */
 } MtStreamStats;
