@@ -18,6 +18,7 @@ Needs root and iproute2.
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -69,6 +70,19 @@ class PathLab:
                 self.forwarder.kill()
                 self.forwarder.wait()
             self.forwarder = None
+
+    def wait_listening(self, host, port, timeout=15.0):
+        """Until something listens on TCP `port` in `host` (a phone is up)."""
+        deadline = time.monotonic() + timeout
+        want = ":%04X" % port
+        while time.monotonic() < deadline:
+            table = self.ns[host].exec("cat", "/proc/net/tcp")
+            for line in table.splitlines()[1:]:
+                fields = line.split()
+                if len(fields) > 3 and fields[1].endswith(want) and fields[3] == "0A":
+                    return
+            time.sleep(0.1)
+        raise AssertionError("nothing listens on %s:%d" % (host, port))
 
     def tc(self, host, *args):
         ns = self.ns[host]

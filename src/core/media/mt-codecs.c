@@ -66,7 +66,7 @@ static const MtCodec codec_table[] = {
   { "VP8", MT_SDP_MEDIA_VIDEO, 90000, 1, 96, NULL, TRUE,
     "VP8", NULL,
     { { "vp8enc name=enc deadline=1 cpu-used=16 threads=1 end-usage=cbr target-bitrate=800000 "
-        "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default",
+        "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default dropframe-threshold=30",
         "rtpvp8pay picture-id-mode=15-bit mtu=1200",
         "rtpvp8depay wait-for-keyframe=true request-keyframe=true", "vp8dec name=dec",
         { "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay" },

@@ -82,6 +82,7 @@ typedef struct {
   gint             rr_lost;             /* atomic: its cumulative number lost */
   gint             rr_ext_seq;          /* atomic: its extended highest sequence number */
   gint             remb_kbps;           /* atomic: the peer's REMB, 0: none */
+  gint             rtx_blocked;         /* atomic: congested, NACKs not answered */
   /* main context */
   gint             rr_seen;
   gint             rr_seen_lost, rr_seen_ext;
@@ -373,6 +374,7 @@ add_count_probe (GstElement *element, const char *pad_name, gint *counter)
  * reports about our video drive the encoder's rate (mt-rate-control.h). */
 
 #define MT_KEYFRAME_INTERVAL_MS 500
+#define MT_KEYFRAME_CONGESTED_INTERVAL_MS 2000
 
 static MtStream *stream_for_session (MtMediaSession *self, guint id);
 #define MT_RTCP_INTERVAL_NS (1 * GST_SECOND)
@@ -446,6 +448,21 @@ rtx_pt_map (guint pt, guint rtx_pt)
   return map;
 }
 
+/* Streaming thread: while the path is congested (rate control saw more
+ * than 10 % loss), retransmissions would only add to the queue that loses
+ * them: NACKs are not answered then */
+static GstPadProbeReturn
+rtx_request_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  MtStream *stream = user_data;
+  const GstStructure *s = gst_event_get_structure (GST_PAD_PROBE_INFO_EVENT (info));
+
+  if (s != NULL && gst_structure_has_name (s, "GstRTPRetransmissionRequest") &&
+      g_atomic_int_get (&stream->rtx_blocked))
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
 /* rtpbin asks while we request its pads (main context) */
 static GstElement *
 request_aux_sender_cb (GstElement *rtpbin, guint session, gpointer user_data)
@@ -462,6 +479,11 @@ request_aux_sender_cb (GstElement *rtpbin, guint session, gpointer user_data)
   map = rtx_pt_map (stream->neg->send_codec->pt, stream->neg->send_rtx_pt);
   /* a second of video at our highest rates */
   g_object_set (rtx, "payload-type-map", map, "max-size-time", 1000, "max-size-packets", 0, NULL);
+  {
+    g_autoptr(GstPad) src = gst_element_get_static_pad (rtx, "src");
+
+    gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, rtx_request_cb, stream, NULL);
+  }
   g_clear_object (&stream->rtx_send);
   stream->rtx_send = g_object_ref (rtx);
   return make_aux_bin (rtx, session);
@@ -652,7 +674,9 @@ encoder_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 
       if (!gst_video_event_is_force_key_unit (event))
         return GST_PAD_PROBE_OK;
-      if (last != 0 && now - last < MT_KEYFRAME_INTERVAL_MS)
+      /* a keyframe costs several frames: on a congested path, fewer */
+      if (last != 0 && now - last < (g_atomic_int_get (&stream->rtx_blocked)
+                                     ? MT_KEYFRAME_CONGESTED_INTERVAL_MS : MT_KEYFRAME_INTERVAL_MS))
         return GST_PAD_PROBE_DROP;
       g_atomic_int_set (&stream->last_key_ms, now);
       g_atomic_int_set (&stream->key_request_pending, 1);
@@ -822,6 +846,7 @@ control_rate (MtStream *stream, double seconds)
                   (int) CLAMP (loss * 100 + 0.5, 0, 30), NULL);
   if (!stream->rate_on)
     return;
+  g_atomic_int_set (&stream->rtx_blocked, loss > 0.10);
   mt_rate_control_set_max (&stream->rate, remb != 0 ? MIN (remb, stream->rate_max_kbps)
                                                     : stream->rate_max_kbps);
   target = mt_rate_control_update (&stream->rate, loss, stream->tx_kbps, stream->rtt_ms,
