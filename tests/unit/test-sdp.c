@@ -1481,7 +1481,7 @@ test_negotiate_offerer_renumbered (void)
 
   assert_codec (audio->send_codec, "opus", 107, 48000, 2);
   assert_codec (audio->recv_codec, "opus", 111, 48000, 2);
-  g_assert_cmpstr (audio->recv_codec->fmtp, ==, "useinbandfec=1");
+  g_assert_cmpstr (audio->recv_codec->fmtp, ==, "useinbandfec=1;usedtx=1");
   g_assert_cmpuint (audio->send_dtmf_pt, ==, 100);
   g_assert_cmpuint (audio->recv_dtmf_pt, ==, 101);
   g_assert_cmpuint (audio->remote_rtcp_port, ==, 50005);

@@ -12,8 +12,7 @@
 #define HIGH_LOSS 0.10
 #define LOW_LOSS 0.02
 #define GROWTH_PER_S 1.08
-#define PROBE_PER_S 1.01
-#define CLEAN_REPORTS_TO_FORGET 8
+#define CLEAN_REPORTS_TO_FORGET 5
 
 void
 mt_rate_control_init (MtRateControl *rc,
@@ -40,11 +39,12 @@ mt_rate_control_set_max (MtRateControl *rc,
 static void
 grow (MtRateControl *rc, double seconds)
 {
-  gboolean near_ceiling = rc->ceiling_kbps > 0 && rc->target_kbps >= 0.9 * rc->ceiling_kbps;
-
+  /* below a recent ceiling: stay under it until it is forgotten */
   if (++rc->clean_reports >= CLEAN_REPORTS_TO_FORGET)
     rc->ceiling_kbps = 0;
-  rc->target_kbps *= pow (near_ceiling ? PROBE_PER_S : GROWTH_PER_S, CLAMP (seconds, 0.1, 5.0));
+  rc->target_kbps *= pow (GROWTH_PER_S, CLAMP (seconds, 0.1, 5.0));
+  if (rc->ceiling_kbps > 0)
+    rc->target_kbps = MIN (rc->target_kbps, 0.95 * rc->ceiling_kbps);
 }
 
 guint
@@ -79,6 +79,8 @@ mt_rate_control_update (MtRateControl *rc,
     }
   else if (loss < LOW_LOSS && !queuing)
     grow (rc, seconds);
+  else if (queuing && rtt_ms > rc->min_rtt_ms + 2 * MT_RATE_QUEUING_MS)
+    rc->target_kbps = MIN (rc->target_kbps, 0.95 * arrived);   /* a standing queue */
 
   rc->target_kbps = CLAMP (rc->target_kbps, rc->min_kbps, rc->max_kbps);
   return (guint) rc->target_kbps;

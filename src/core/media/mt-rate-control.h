@@ -9,11 +9,12 @@
  *   loss 2-10 % with queuing     down to 0.9 * what arrived
  *   loss 2-10 % without queuing  hold (random loss on a radio link is no
  *                                reason to send less)
- *   loss < 2 %, no queuing       grow 8 % per second; 1 % per second while
- *                                within 10 % of the rate where loss last
- *                                appeared (that ceiling is forgotten after
- *                                8 clean reports)
- *   queuing without loss         hold
+ *   loss < 2 %, no queuing       grow 8 % per second, but not above 95 % of
+ *                                what arrived when loss last appeared (that
+ *                                ceiling is forgotten after 5 clean reports,
+ *                                about 5 s: then it probes again)
+ *   queuing without loss         hold; down to 0.95 * what arrived when the
+ *                                queue exceeds twice the threshold
  *
  * "Queuing" is the round-trip time (from the report's LSR/DLSR) more than
  * MT_RATE_QUEUING_MS above the smallest seen in the call: a bottleneck's
