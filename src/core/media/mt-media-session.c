@@ -380,9 +380,10 @@ static MtStream *stream_for_session (MtMediaSession *self, guint id);
 #define MT_RTCP_INTERVAL_NS (1 * GST_SECOND)
 #define MT_RTCP_RTX_INTERVAL_NS (200 * GST_MSECOND)
 /* A retransmission arrives one round trip after the loss is seen: with
- * rtx, the video jitter buffer holds at least 1.5 round trips plus 40 ms
- * (150 ms before the first RTT), at most 400 ms */
-#define MT_RTX_LATENCY_START_MS 150
+ * rtx, the video jitter buffer holds at least two round trips plus 60 ms,
+ * room for a second request when a NACK or its answer is lost too (200 ms
+ * before the first RTT), at most 400 ms */
+#define MT_RTX_LATENCY_START_MS 200
 #define MT_RTX_LATENCY_MAX_MS 400
 
 static void
@@ -868,7 +869,7 @@ size_rtx_jitterbuffer (MtMediaSession *self, MtStream *stream)
   g_mutex_unlock (&self->recv_lock);
   if (jitterbuffer == NULL)
     return;
-  want = stream->rtt_ms > 0 ? (guint) (1.5 * stream->rtt_ms) + 40 : MT_RTX_LATENCY_START_MS;
+  want = stream->rtt_ms > 0 ? (guint) (2 * stream->rtt_ms) + 60 : MT_RTX_LATENCY_START_MS;
   want = CLAMP (MAX (want, self->jitter_ms), self->jitter_ms, MT_RTX_LATENCY_MAX_MS);
   g_object_get (jitterbuffer, "latency", &latency, NULL);
   if (ABS ((int) want - (int) latency) > 20)
