@@ -833,21 +833,6 @@ stream_read_codecs (MtSdpStream       *stream,
   return TRUE;
 }
 
-/* b=AS (kbit/s) and b=TIAS (bit/s); absurd values are ignored */
-static void
-stream_read_bandwidths (MtSdpStream           *stream,
-                        const sdp_bandwidth_t *b)
-{
-  for (; b != NULL; b = b->b_next) {
-    if (b->b_value == 0 || b->b_value > G_MAXUINT / 2)
-      continue;
-    if (b->b_modifier == sdp_bw_as)
-      stream->bandwidth_as = (guint) b->b_value;
-    else if (b->b_modifier_name != NULL && g_ascii_strcasecmp (b->b_modifier_name, "TIAS") == 0)
-      stream->bandwidth_tias = (guint) b->b_value;
-  }
-}
-
 static MtSdpStream *
 stream_from_sofia (const sdp_session_t *sdp,
                    const sdp_media_t   *m,
@@ -885,7 +870,6 @@ stream_from_sofia (const sdp_session_t *sdp,
   if (!stream_read_codecs (stream, m, index, error) ||
       !apply_media_attributes (stream, m->m_attributes, index, error))
     return NULL;
-  stream_read_bandwidths (stream, m->m_bandwidths);
 
   if (stream->port == 0)
     stream->rtcp_port = 0;
@@ -1121,6 +1105,37 @@ check_raw_text (const char *text,
   return TRUE;
 }
 
+/* b=AS (kbit/s) and b=TIAS (bit/s, RFC 3890) of each m= section, from the
+ * text: the Sofia-SIP here numbers its bandwidth types unlike its header
+ * (b=TIAS comes back as the header's "AS"). Absurd values are ignored. */
+static void
+read_bandwidths (const char   *text,
+                 MtSdpSession *session)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  int index = -1;
+
+  for (guint i = 0; lines[i] != NULL; i++) {
+    const char *line = g_strstrip (lines[i]);
+    MtSdpStream *stream;
+    guint64 value;
+    const char *p;
+
+    if (g_str_has_prefix (line, "m="))
+      index++;
+    if (index < 0 || (guint) index >= session->streams->len || !g_str_has_prefix (line, "b="))
+      continue;
+    stream = g_ptr_array_index (session->streams, index);
+    p = strchr (line, ':');
+    if (p == NULL || !parse_uint (p + 1, G_MAXUINT / 2, &value, NULL) || value == 0)
+      continue;
+    if (g_ascii_strncasecmp (line + 2, "TIAS:", 5) == 0)
+      stream->bandwidth_tias = (guint) value;
+    else if (g_ascii_strncasecmp (line + 2, "AS:", 3) == 0)
+      stream->bandwidth_as = (guint) value;
+  }
+}
+
 MtSdpSession *
 mt_sdp_parse (const char *text,
               gsize       len,
@@ -1167,6 +1182,8 @@ mt_sdp_parse (const char *text,
   } else {
     session = session_from_sofia (sdp, error);
   }
+  if (session != NULL)
+    read_bandwidths (clean, session);
 
   sdp_parser_free (parser);
   su_home_unref (home);
