@@ -257,6 +257,23 @@ print_call (Cli *cli, MtCall *call)
     }
 }
 
+/* loss recovery and rate (issue 11) */
+static void
+append_video_quality (GString *line, const MtStreamStats *s)
+{
+  g_string_append_printf (line,
+                          ",\"fps_sent\":%.1f,\"fps_decoded\":%.1f,\"nacks_sent\":%" G_GUINT64_FORMAT
+                          ",\"retransmitted\":%" G_GUINT64_FORMAT ",\"rtx_sent\":%" G_GUINT64_FORMAT
+                          ",\"keyframes_requested\":%" G_GUINT64_FORMAT
+                          ",\"keyframe_requests_received\":%" G_GUINT64_FORMAT
+                          ",\"keyframes_sent\":%" G_GUINT64_FORMAT ",\"keyframes_answered\":%" G_GUINT64_FORMAT
+                          ",\"longest_freeze_ms\":%u"
+                          ",\"rtx\":%s",
+                          s->fps_sent, s->fps_decoded, s->nacks_sent, s->retransmitted, s->rtx_sent,
+                          s->keyframes_requested, s->keyframe_requests_received, s->keyframes_sent,
+                          s->keyframes_answered, s->longest_freeze_ms, s->rtx ? "true" : "false");
+}
+
 static void
 append_stream_stats (GString *line, const char *name, const MtStreamStats *s, gboolean video)
 {
@@ -268,6 +285,11 @@ append_stream_stats (GString *line, const char *name, const MtStreamStats *s, gb
                           ",\"rx_lost\":%" G_GINT64_FORMAT ",\"jitter_ms\":%.2f",
                           s->tx_packets, s->tx_bytes, s->rx_packets, s->rx_bytes,
                           s->rx_lost, s->jitter_ms);
+  g_string_append_printf (line, ",\"tx_kbps\":%.1f,\"rx_kbps\":%.1f,\"rtt_ms\":%.1f"
+                          ",\"target_kbps\":%u,\"loss_reported\":%.3f",
+                          s->tx_kbps, s->rx_kbps, s->rtt_ms, s->target_kbps, s->loss_reported);
+  if (video)
+    append_video_quality (line, s);
   if (video)
     g_string_append_printf (line, ",\"frames_decoded\":%" G_GUINT64_FORMAT ",\"width\":%u,\"height\":%u",
                             s->decoded, s->width, s->height);

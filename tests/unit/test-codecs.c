@@ -185,7 +185,7 @@ test_to_sdp (void)
   g_assert_cmpuint (mt_sdp_codec_get_h264_packetization_mode (h264), ==, 1);
   g_assert_true (h264->fb_nack && h264->fb_nack_pli && h264->fb_ccm_fir);
   g_assert_cmpuint (opus->channels, ==, 2);
-  g_assert_cmpstr (opus->fmtp, ==, "useinbandfec=1");
+  g_assert_cmpstr (opus->fmtp, ==, "useinbandfec=1;usedtx=1");
   g_assert_false (opus->fb_nack || opus->fb_nack_pli || opus->fb_ccm_fir);
 }
 
@@ -331,7 +331,8 @@ test_session_offer (void)
   audio = pt_list (local->audio_codecs);
   video = pt_list (local->video_codecs);
   g_assert_cmpstr (audio, ==, "111 9 0 8 101");
-  g_assert_cmpstr (video, ==, "96 97 98");
+  /* with an rtx format (RFC 4588) for each video codec */
+  g_assert_cmpstr (video, ==, "96 97 98 100 102 103");
 
   g_assert_cmpstr (local->address, ==, "127.0.0.1");
   g_assert_cmpuint (local->audio_port % 2, ==, 0);
@@ -345,13 +346,15 @@ test_session_offer (void)
   g_assert_nonnull (strstr (text, audio_line));
   g_assert_nonnull (strstr (text, "a=fmtp:97 profile-level-id=42e01f;packetization-mode=1\r\n"));
   g_assert_nonnull (strstr (text, "a=rtcp-fb:98 ccm fir\r\n"));
+  g_assert_nonnull (strstr (text, "a=rtpmap:100 rtx/90000\r\na=fmtp:100 apt=96\r\n"));
+  g_assert_nonnull (strstr (text, "b=AS:841\r\nb=TIAS:800000\r\n"));
 
   g_clear_pointer (&audio, g_free);
   g_clear_pointer (&video, g_free);
   audio = pt_list (narrow->audio_codecs);
   video = pt_list (narrow->video_codecs);
   g_assert_cmpstr (audio, ==, "8 111 101");
-  g_assert_cmpstr (video, ==, "97 98");
+  g_assert_cmpstr (video, ==, "97 98 102 103");
 }
 
 /* ---- properties and errors ----------------------------------------------- */

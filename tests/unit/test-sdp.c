@@ -200,7 +200,7 @@ test_local_defaults (void)
   mt_codecs_fill_local (local, NULL, NULL, NULL);
   g_assert_cmpuint (local->audio_codecs->len, ==, 5);
   assert_codec (g_ptr_array_index (local->audio_codecs, 0), "opus", 111, 48000, 2);
-  g_assert_cmpstr (((MtSdpCodec *) g_ptr_array_index (local->audio_codecs, 0))->fmtp, ==, "useinbandfec=1");
+  g_assert_cmpstr (((MtSdpCodec *) g_ptr_array_index (local->audio_codecs, 0))->fmtp, ==, "useinbandfec=1;usedtx=1");
   assert_codec (g_ptr_array_index (local->audio_codecs, 1), "G722", 9, 8000, 1);
   assert_codec (g_ptr_array_index (local->audio_codecs, 2), "PCMU", 0, 8000, 1);
   assert_codec (g_ptr_array_index (local->audio_codecs, 3), "PCMA", 8, 8000, 1);
@@ -238,7 +238,7 @@ static const char old_default_offer[] =
   "t=0 0\r\n"
   "m=audio 50000 RTP/AVP 111 9 0 8 101\r\n"
   "a=rtpmap:111 opus/48000/2\r\n"
-  "a=fmtp:111 useinbandfec=1\r\n"
+  "a=fmtp:111 useinbandfec=1;usedtx=1\r\n"
   "a=rtpmap:9 G722/8000\r\n"
   "a=rtpmap:0 PCMU/8000\r\n"
   "a=rtpmap:8 PCMA/8000\r\n"
@@ -272,7 +272,7 @@ static const char old_filtered_offer[] =
   "t=0 0\r\n"
   "m=audio 50000 RTP/AVP 111 8 101\r\n"
   "a=rtpmap:111 opus/48000/2\r\n"
-  "a=fmtp:111 useinbandfec=1\r\n"
+  "a=fmtp:111 useinbandfec=1;usedtx=1\r\n"
   "a=rtpmap:8 PCMA/8000\r\n"
   "a=rtpmap:101 telephone-event/8000\r\n"
   "a=fmtp:101 0-16\r\n"
@@ -1564,7 +1564,7 @@ test_negotiate_offerer_renumbered (void)
 
   assert_codec (audio->send_codec, "opus", 107, 48000, 2);
   assert_codec (audio->recv_codec, "opus", 111, 48000, 2);
-  g_assert_cmpstr (audio->recv_codec->fmtp, ==, "useinbandfec=1");
+  g_assert_cmpstr (audio->recv_codec->fmtp, ==, "useinbandfec=1;usedtx=1");
   g_assert_cmpuint (audio->send_dtmf_pt, ==, 100);
   g_assert_cmpuint (audio->recv_dtmf_pt, ==, 101);
   g_assert_cmpuint (audio->remote_rtcp_port, ==, 50005);

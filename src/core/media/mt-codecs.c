@@ -34,12 +34,15 @@
 
 static const MtCodec codec_table[] = {
   /* audio, in preference order */
-  { "opus", MT_SDP_MEDIA_AUDIO, 48000, 2, 111, "useinbandfec=1", FALSE,
+  /* in-band FEC and DTX (RFC 7587 section 6.1): we take both */
+  { "opus", MT_SDP_MEDIA_AUDIO, 48000, 2, 111, "useinbandfec=1;usedtx=1", FALSE,
     "OPUS", "audio/x-raw,rate=48000,channels=2",
     { { "opusenc name=enc bitrate=32000 frame-size=20", "rtpopuspay mtu=1200",
         "rtpopusdepay", "opusdec name=dec plc=true",
         { "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay" },
-        .bitrate_property = "bitrate", .bitrate_per_kbps = 1000 } } },
+        .bitrate_property = "bitrate", .bitrate_per_kbps = 1000,
+        .fec_property = "inband-fec", .dtx_property = "dtx",
+        .loss_property = "packet-loss-percentage", .decoder_fec_property = "use-inband-fec" } } },
   { "G722", MT_SDP_MEDIA_AUDIO, 8000, 1, 9, NULL, FALSE,
     "G722", "audio/x-raw,rate=16000,channels=1",
     { { "avenc_g722 name=enc", "rtpg722pay " PTIME_20MS,
@@ -63,15 +66,15 @@ static const MtCodec codec_table[] = {
   { "VP8", MT_SDP_MEDIA_VIDEO, 90000, 1, 96, NULL, TRUE,
     "VP8", NULL,
     { { "vp8enc name=enc deadline=1 cpu-used=16 threads=1 end-usage=cbr target-bitrate=800000 "
-        "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default",
+        "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default dropframe-threshold=30",
         "rtpvp8pay picture-id-mode=15-bit mtu=1200",
         "rtpvp8depay wait-for-keyframe=true request-keyframe=true", "vp8dec name=dec",
         { "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay" },
-        .bitrate_property = "target-bitrate", .bitrate_per_kbps = 1000 } } },
+        .bitrate_property = "target-bitrate", .bitrate_per_kbps = 1000 } }, 100 },
   { "H264", MT_SDP_MEDIA_VIDEO, 90000, 1, 97, "profile-level-id=42e01f;packetization-mode=1", TRUE,
-    "H264", NULL, H264_CHAINS },
+    "H264", NULL, H264_CHAINS, 102 },
   { "H264", MT_SDP_MEDIA_VIDEO, 90000, 1, 98, "profile-level-id=42e01f;packetization-mode=0", TRUE,
-    "H264", NULL, H264_CHAINS },
+    "H264", NULL, H264_CHAINS, 103 },
 };
 
 const MtCodec *
@@ -252,4 +255,43 @@ mt_codecs_fill_local (MtSdpLocal         *local,
   fill_kind (local->audio_codecs, MT_SDP_MEDIA_AUDIO, audio_filter, exists);
   add_dtmf (local->audio_codecs);
   fill_kind (local->video_codecs, MT_SDP_MEDIA_VIDEO, video_filter, exists);
+}
+
+/* ---- retransmission (RFC 4588) ----------------------------------------- */
+
+static const MtCodec *
+row_for_pt (guint pt)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (codec_table); i++)
+    if (codec_table[i].pt == pt)
+      return &codec_table[i];
+  return NULL;
+}
+
+void
+mt_codecs_add_rtx (MtSdpLocal         *local,
+                   MtElementExistsFunc exists)
+{
+  guint n;
+
+  g_return_if_fail (local != NULL);
+
+  if (local->video_codecs == NULL)
+    return;
+  if (exists != NULL && !(exists ("rtprtxsend") && exists ("rtprtxreceive")))
+    return;
+  n = local->video_codecs->len;
+  for (guint i = 0; i < n; i++)
+    {
+      const MtSdpCodec *codec = g_ptr_array_index (local->video_codecs, i);
+      const MtCodec *row = row_for_pt (codec->pt);
+      g_autofree char *fmtp = NULL;
+
+      if (row == NULL || row->rtx_pt == 0 || mt_sdp_codec_is_rtx (codec) ||
+          has_pt (local->video_codecs, row->rtx_pt))
+        continue;
+      fmtp = g_strdup_printf ("apt=%u", codec->pt);
+      g_ptr_array_add (local->video_codecs,
+                       mt_sdp_codec_new ("rtx", row->rtx_pt, codec->clock_rate, 1, fmtp));
+    }
 }

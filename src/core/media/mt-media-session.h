@@ -28,6 +28,24 @@ typedef struct {
   char     ice_state[16];  /* "checking", "connected", "failed", ... */
   char     ice_local[8];   /* selected pair: "host", "srflx", "relay" */
   char     ice_remote[8];  /* "host", "srflx", "prflx", "relay" */
+  /* rates over the last second or so, and the round trip from RTCP (0: none yet) */
+  double   tx_kbps;
+  double   rx_kbps;
+  double   rtt_ms;
+  guint    target_kbps;    /* what the encoder is told now (rate control), 0: fixed */
+  double   loss_reported;  /* fraction of our packets the peer last reported lost */
+  /* video only: loss recovery (RFC 4585, 4588) */
+  double   fps_sent;
+  double   fps_decoded;
+  guint64  nacks_sent;          /* packets we asked the peer to send again */
+  guint64  retransmitted;       /* retransmissions (rtx) received and used */
+  guint64  rtx_sent;            /* retransmissions we sent */
+  guint64  keyframes_requested; /* PLI/FIR we asked the peer for */
+  guint64  keyframe_requests_received; /* PLI/FIR from the peer */
+  guint64  keyframes_sent;      /* keyframes out of our encoder */
+  guint64  keyframes_answered;  /* of those, the first after a request reached the encoder */
+  guint    longest_freeze_ms;   /* longest gap between decoded frames */
+  gboolean rtx;                 /* retransmission negotiated */
 } MtStreamStats;
 
 #define MT_MEDIA_ERROR (mt_media_error_quark ())
