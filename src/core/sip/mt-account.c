@@ -341,9 +341,19 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
   g_autoptr(MtMediaSession) media = NULL;
   g_autofree char *id = NULL;
   const char *peer = sip && sip->sip_via ? sip->sip_via->v_host : NULL;
+  gboolean replaces_up = FALSE;
+  /* RFC 3891: an INVITE that replaces a call of ours (attended transfer) */
+  g_autoptr(MtCall) replaced = mt_call_find_replaced (self->nua, sip, &replaces_up);
   MtCall *call;
 
-  if (self->shutdown_task || at_most_calls (self))
+  if (sip && sip->sip_replaces && !replaces_up)
+    {
+      nua_respond (nh, replaced ? 603 : 481, replaced ? "Decline" : "Call Does Not Exist",
+                   TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+  if (self->shutdown_task || (at_most_calls (self) && replaced == NULL))
     {
       nua_respond (nh, SIP_486_BUSY_HERE, TAG_END ());
       nua_handle_destroy (nh);
@@ -391,6 +401,11 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
   g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
+  if (replaced)
+    {
+      mt_call_replace (call, replaced);
+      forget_call_if_done (self, replaced);
+    }
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
     g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
   forget_call_if_done (self, call);

@@ -45,6 +45,14 @@ MtCall *mt_call_new_transfer (nua_t          *nua,
                               const char     *uri,
                               MtMediaSession *media,
                               MtCall         *referrer);
+/* RFC 3891: the call that an incoming INVITE's Replaces names (a new
+ * reference), or NULL; *confirmed when that call is up (it can be replaced) */
+MtCall *mt_call_find_replaced (nua_t       *nua,
+                               const sip_t *sip,
+                               gboolean    *confirmed);
+/* `self`, just made from that INVITE, takes the place of `replaced`:
+ * answered without ringing, `replaced` ends with a BYE, reason "replaced" */
+void    mt_call_replace (MtCall *self, MtCall *replaced);
 /* drop the nua handle (account shutdown) */
 void    mt_call_release_handle (MtCall *self);
 gboolean mt_call_is_released (MtCall *self);
