@@ -71,6 +71,7 @@ typedef struct {
   int       transfer_after;
   gboolean  transfer_scheduled;
   char     *consult;
+  gboolean  delayed_offer;
   int       consult_after;
   MtCall   *transferee;      /* --consult: the call we transfer ... */
   MtCall   *consultation;    /* ... to the far end of this one */
@@ -357,7 +358,12 @@ static gboolean
 stats_cb (gpointer user_data)
 {
   CallWatch *watch = user_data;
+  MtMediaSession *media = mt_call_get_media_session (watch->call);
 
+  /* while it rings: only early media (a 183 with SDP) has anything to say */
+  if (mt_call_get_state (watch->call) == MT_CALL_STATE_RINGING &&
+      (media == NULL || !mt_media_session_is_running (media)))
+    return G_SOURCE_CONTINUE;
   print_media (watch->cli, watch->call);
   return G_SOURCE_CONTINUE;
 }
@@ -587,6 +593,11 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
       schedule_hold (watch);
       break;
     case MT_CALL_STATE_NEW:
+      break;
+    case MT_CALL_STATE_RINGING:
+      print_call (watch->cli, call);
+      if (watch->stats_id == 0)
+        watch->stats_id = g_timeout_add_seconds (1, stats_cb, watch);
       break;
     default:
       print_call (watch->cli, call);
@@ -926,7 +937,7 @@ check_options (Cli *cli)
       if (cli->transfer_to)
         return usage_error (_("--consult and --transfer-to exclude each other"));
       if (!(uri = mt_sip_uri_normalize (cli->consult, NULL, &error)))
-        return usage_error (_("--transfer-to: %s"), error->message);
+        return usage_error (_("--consult: %s"), error->message);
       g_free (cli->consult);
       cli->consult = g_steal_pointer (&uri);
       /* the consultation is a second call */
@@ -1018,6 +1029,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "transfer-after", 0, 0, G_OPTION_ARG_INT, &cli->transfer_after, N_("Transfer SECONDS after the call is answered (default 3)"), N_("SECONDS") },
     { "consult", 0, 0, G_OPTION_ARG_STRING, &cli->consult, N_("Attended transfer: hold the first call, call this address, and once it answers transfer the first call to it (REFER with Replaces)"), N_("SIP-URI") },
     { "consult-after", 0, 0, G_OPTION_ARG_INT, &cli->consult_after, N_("Place the --consult call SECONDS after the first call is answered (default 2); the transfer follows --transfer-after seconds after it is answered"), N_("SECONDS") },
+    { "delayed-offer", 0, 0, G_OPTION_ARG_NONE, &cli->delayed_offer, N_("Send INVITEs without SDP: the answer to the offer in the 200 goes in the ACK"), NULL },
     { "max-calls", 0, 0, G_OPTION_ARG_INT, &cli->max_calls, N_("Calls at once: a call coming in while N are going on gets 486 Busy Here (default 1); answering a second holds the first"), "N" },
     { "no-telephone-event", 0, 0, G_OPTION_ARG_NONE, &cli->no_telephone_event, N_("Offer and accept no RFC 4733 telephone-event: DTMF goes as SIP INFO"), NULL },
     { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, N_("Call the built-in echo service: see and hear yourself through SIP and RTP"), NULL },
@@ -1196,6 +1208,7 @@ main (int argc, char **argv)
   if (cli.expires > 0)
     mt_account_set_expires (cli.account_obj, (guint) cli.expires);
   mt_account_set_max_calls (cli.account_obj, (guint) cli.max_calls);
+  mt_account_set_delayed_offer (cli.account_obj, cli.delayed_offer);
 
   if (!start_h323 (&cli, config))
     {

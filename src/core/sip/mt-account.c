@@ -57,6 +57,7 @@ struct _MtAccount
   gboolean             single_call;
   guint                max_calls;     /* 0: single_call decides */
   int                  accept_direct; /* -1: the default for the mode */
+  gboolean             delayed_offer; /* our INVITEs go without SDP */
 
   MtRegistrationState  reg_state;
   MtEndReason          reg_reason;
@@ -995,7 +996,9 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
     return NULL;
 
   id = g_strdup_printf ("%u", next_call_id++);
-  call = mt_call_new_outgoing (self->nua, self->credentials, id, uri, media);
+  call = self->delayed_offer
+         ? mt_call_new_outgoing_delayed_offer (self->nua, self->credentials, id, uri, media)
+         : mt_call_new_outgoing (self->nua, self->credentials, id, uri, media);
   if (call == NULL)
     {
       g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
@@ -1243,4 +1246,13 @@ mt_account_switch_to (MtAccount *self, MtCall *call)
     mt_call_answer (call);
   else
     mt_call_set_hold (call, FALSE);
+}
+
+/* Our INVITEs go without SDP (RFC 3261 13.2.1): the 2xx brings the peer's
+ * offer, our answer goes in the ACK. Off by default. */
+void
+mt_account_set_delayed_offer (MtAccount *self, gboolean delayed)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  self->delayed_offer = !!delayed;
 }

@@ -20,6 +20,13 @@ MtCall *mt_call_new_outgoing (nua_t          *nua,
                               const char     *id,
                               const char     *uri,
                               MtMediaSession *media);
+/* The INVITE goes without SDP (RFC 3261 13.2.1, "delayed offer"): the 2xx
+ * carries the peer's offer, our answer goes in the ACK */
+MtCall *mt_call_new_outgoing_delayed_offer (nua_t          *nua,
+                                            MtCredentials  *credentials,
+                                            const char     *id,
+                                            const char     *uri,
+                                            MtMediaSession *media);
 /* verified: the INVITE came from our server, which vouches for the From */
 MtCall *mt_call_new_incoming (MtCredentials  *credentials,
                               const char     *id,

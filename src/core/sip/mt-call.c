@@ -62,6 +62,9 @@ struct _MtCall
   char            *refer_replaces; /* the Replaces (RFC 3891) that REFER asked for */
   gboolean         handed_on;      /* our consultation call in an attended transfer:
                                     * the peer's BYE is the transfer completing */
+  gboolean         delayed_offer;  /* our INVITE went without SDP: the 2xx brings
+                                    * the offer, our answer goes in the ACK */
+  gboolean         early_media;    /* media runs on a 1xx's SDP (RFC 3960) */
   GString         *dtmf_queue;   /* digits still to send */
   guint            dtmf_timer;
 };
@@ -329,12 +332,98 @@ answer_unchanged (MtCall *self, const sip_t *sip)
          answer->session_version == self->remote_sdp->session_version;
 }
 
+/* RFC 3264 / RFC 3261 13.2.1: we sent the INVITE without SDP, the 2xx
+ * carries the peer's offer: our answer goes in the ACK (nua's automatic ACK
+ * is off on this handle until then) */
+static void
+answer_in_ack (MtCall *self, const sip_t *sip)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtSdpSession) offer = NULL;
+  g_autoptr(MtSdpLocal) local = NULL;
+  g_autofree char *sdp = NULL;
+  MtSdpSession *answer = NULL;
+  MtEndReason reason;
+
+  self->delayed_offer = FALSE;
+  if (self->state != MT_CALL_STATE_ENDED)
+    {
+      session_timer_follow (self, sip, TRUE);
+      local = mt_media_session_dup_local (self->media);
+      if ((offer = remote_sdp_from (sip, &error)) != NULL)
+        answer = mt_sdp_build_answer (offer, local, self->local_sdp->session_id, &error);
+    }
+  if (answer == NULL)
+    {
+      /* our CANCEL crossed the 200, or an offer we cannot take: ACK, then BYE */
+      nua_ack (self->nh, TAG_END ());
+      nua_set_hparams (self->nh, NUTAG_AUTOACK (1), TAG_END ());
+      if (error)
+        g_message ("call %s: unusable offer in the 200: %s", self->id, error->message);
+      nua_bye (self->nh, TAG_IF (error, SIPTAG_REASON_STR ("SIP;cause=488;text=\"Bad SDP offer\"")),
+               TAG_END ());
+      end (self, MT_END_REASON_NO_COMMON_CODEC);
+      return;
+    }
+  g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
+  g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+  self->local_sdp = answer;
+  self->remote_sdp = g_steal_pointer (&offer);
+  sdp = local_sdp_string (self);
+  nua_ack (self->nh,
+           SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+           SIPTAG_PAYLOAD_STR (sdp),
+           TAG_END ());
+  nua_set_hparams (self->nh, NUTAG_AUTOACK (1), TAG_END ());
+  if (!start_media (self, FALSE, &reason))
+    {
+      nua_bye (self->nh, TAG_END ());
+      end (self, reason);
+      return;
+    }
+  update_hold_state (self);
+}
+
+/* RFC 3960: a 183 (or 180) with SDP is the answer, early: the far end's
+ * ringback or announcement plays while the call still rings. The 200 ends
+ * the early phase (same SDP: media goes on as it is). */
+static void
+early_answer_arrived (MtCall *self, const sip_t *sip)
+{
+  g_autoptr(GError) error = NULL;
+  MtEndReason reason;
+
+  if (sip == NULL || sip->sip_payload == NULL || sip->sip_payload->pl_len == 0 ||
+      self->delayed_offer || self->remote_sdp != NULL || self->reinvite_out ||
+      self->state == MT_CALL_STATE_ENDED)
+    return;
+  self->remote_sdp = remote_sdp_from (sip, &error);
+  if (self->remote_sdp == NULL)
+    {
+      g_message ("call %s: unusable early answer: %s", self->id, error->message);
+      return;
+    }
+  if (!start_media (self, TRUE, &reason))
+    {
+      /* the 200 decides */
+      g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+      return;
+    }
+  g_message ("call %s: early media", self->id);
+  self->early_media = TRUE;
+}
+
 static void
 answer_arrived (MtCall *self, const sip_t *sip)
 {
   g_autoptr(GError) error = NULL;
   MtEndReason reason;
 
+  if (self->delayed_offer)
+    {
+      answer_in_ack (self, sip);
+      return;
+    }
   if (self->state == MT_CALL_STATE_ENDED)
     {
       /* our CANCEL crossed the 200: nua has ACKed, now say goodbye */
@@ -351,6 +440,18 @@ answer_arrived (MtCall *self, const sip_t *sip)
       return;
     }
   self->refresh_out = FALSE;
+  if (self->early_media && !self->reinvite_out)
+    {
+      /* the answer came early: media runs; the 200 repeats it, or changes it */
+      self->early_media = FALSE;
+      if (sip == NULL || sip->sip_payload == NULL || sip->sip_payload->pl_len == 0 ||
+          answer_unchanged (self, sip))
+        {
+          update_hold_state (self);
+          return;
+        }
+      g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+    }
   if (self->remote_sdp == NULL || self->reinvite_out)
     {
       g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
@@ -425,9 +526,11 @@ follow_redirect (MtCall *self, const sip_t *sip)
   n_handles++;
   self->auth_tried = FALSE;
   sdp = local_sdp_string (self);
+  if (self->delayed_offer)
+    nua_set_hparams (self->nh, NUTAG_AUTOACK (0), TAG_END ());
   nua_invite (self->nh,
-              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_IF (!self->delayed_offer, SIPTAG_CONTENT_TYPE_STR ("application/sdp")),
+              TAG_IF (!self->delayed_offer, SIPTAG_PAYLOAD_STR (sdp)),
               TAG_END ());
   return TRUE;
 }
@@ -439,6 +542,7 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
     return;
   if (status < 200)
     {
+      early_answer_arrived (self, sip);
       if (self->state == MT_CALL_STATE_CALLING)
         set_state (self, MT_CALL_STATE_RINGING, MT_END_REASON_NONE);
       return;
@@ -661,7 +765,8 @@ call_new_outgoing (nua_t          *nua,
                    MtMediaSession *media,
                    nua_handle_t      *notify_refer,
                    sip_event_t const *refer_event,
-                   const char        *replaces)
+                   const char        *replaces,
+                   gboolean           delayed_offer)
 {
   g_autoptr(MtCall) self = call_new (credentials, id, MT_CALL_DIRECTION_OUTGOING, media);
   g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (media);
@@ -679,6 +784,9 @@ call_new_outgoing (nua_t          *nua,
   if (self->nh == NULL)
     return NULL;
   n_handles++;
+  self->delayed_offer = delayed_offer;
+  if (delayed_offer)
+    nua_set_hparams (self->nh, NUTAG_AUTOACK (0), TAG_END ());
   nua_invite (self->nh,
               /* a transfer we follow: nua tells the referrer how it goes */
               TAG_IF (notify_refer, NUTAG_NOTIFY_REFER (notify_refer)),
@@ -686,8 +794,8 @@ call_new_outgoing (nua_t          *nua,
               /* an attended transfer: this call takes the place of one the
                * target has with the referrer (RFC 3891) */
               TAG_IF (replaces, SIPTAG_REPLACES_STR (replaces)),
-              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_IF (!delayed_offer, SIPTAG_CONTENT_TYPE_STR ("application/sdp")),
+              TAG_IF (!delayed_offer, SIPTAG_PAYLOAD_STR (sdp)),
               TAG_END ());
   set_state (self, MT_CALL_STATE_CALLING, MT_END_REASON_NONE);
   return g_steal_pointer (&self);
@@ -700,7 +808,17 @@ mt_call_new_outgoing (nua_t          *nua,
                       const char     *uri,
                       MtMediaSession *media)
 {
-  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL, NULL);
+  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL, NULL, FALSE);
+}
+
+MtCall *
+mt_call_new_outgoing_delayed_offer (nua_t          *nua,
+                                    MtCredentials  *credentials,
+                                    const char     *id,
+                                    const char     *uri,
+                                    MtMediaSession *media)
+{
+  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL, NULL, TRUE);
 }
 
 static void
@@ -1711,7 +1829,8 @@ mt_call_new_transfer (nua_t          *nua,
   g_return_val_if_fail (MT_IS_CALL (referrer), NULL);
 
   self = call_new_outgoing (nua, credentials, id, uri, media,
-                            referrer->nh, referrer->refer_event, referrer->refer_replaces);
+                            referrer->nh, referrer->refer_event, referrer->refer_replaces,
+                            FALSE);
   if (self)
     g_signal_connect_object (self, "notify::state", G_CALLBACK (transfer_target_state_cb),
                              referrer, 0);
