@@ -401,12 +401,12 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
   mt_call_set_nua (call, self->nua);
   g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
+  /* answered before anyone sees it ring */
+  if (replaced)
+    mt_call_replace (call, replaced);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
   if (replaced)
-    {
-      mt_call_replace (call, replaced);
-      forget_call_if_done (self, replaced);
-    }
+    forget_call_if_done (self, replaced);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
     g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
   forget_call_if_done (self, call);
