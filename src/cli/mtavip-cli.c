@@ -72,6 +72,11 @@ typedef struct {
   char     *transfer_to;
   int       transfer_after;
   gboolean  transfer_scheduled;
+  char     *consult;
+  gboolean  delayed_offer;
+  int       consult_after;
+  MtCall   *transferee;      /* --consult: the call we transfer ... */
+  MtCall   *consultation;    /* ... to the far end of this one */
   char     *stun;
   char     *turn;
   char     *turn_transport;
@@ -395,7 +400,12 @@ static gboolean
 stats_cb (gpointer user_data)
 {
   CallWatch *watch = user_data;
+  MtMediaSession *media = mt_call_get_media_session (watch->call);
 
+  /* while it rings: only early media (a 183 with SDP) has anything to say */
+  if (mt_call_get_state (watch->call) == MT_CALL_STATE_RINGING &&
+      (media == NULL || !mt_media_session_is_running (media)))
+    return G_SOURCE_CONTINUE;
   print_media (watch->cli, watch->call);
   return G_SOURCE_CONTINUE;
 }
@@ -478,15 +488,60 @@ transfer_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* --consult: hold the first call, call the consultation target */
+static gboolean
+consult_cb (gpointer user_data)
+{
+  CallWatch *watch = user_data;
+  Cli *cli = watch->cli;
+  g_autoptr(GError) error = NULL;
+  MtCall *call;
+
+  watch->transfer_id = 0;
+  mt_call_set_hold (watch->call, TRUE);
+  call = mt_account_call (cli->account_obj, cli->consult, FALSE, &error);
+  if (call == NULL)
+    {
+      print_message (cli, "error", error->message);
+      return G_SOURCE_REMOVE;
+    }
+  g_set_object (&cli->transferee, watch->call);
+  g_set_object (&cli->consultation, call);
+  return G_SOURCE_REMOVE;
+}
+
+/* the consultation is answered: transfer the first call to it (attended) */
+static gboolean
+transfer_attended_cb (gpointer user_data)
+{
+  CallWatch *watch = user_data;
+  Cli *cli = watch->cli;
+
+  watch->transfer_id = 0;
+  if (cli->transferee == NULL ||
+      !mt_call_transfer_attended (cli->transferee, watch->call))
+    print_message (cli, "error", _("The call is not up: not transferred"));
+  return G_SOURCE_REMOVE;
+}
+
 /* --transfer-to: the first call that is up, --transfer-after seconds after */
 static void
 schedule_transfer (CallWatch *watch)
 {
   Cli *cli = watch->cli;
 
-  if (cli->transfer_to == NULL || watch->transfer_id != 0)
+  if (watch->transfer_id != 0)
     return;
-  watch->transfer_id = g_timeout_add_seconds (cli->transfer_after, transfer_cb, watch);
+  if (cli->consultation != NULL && watch->call == cli->consultation)
+    watch->transfer_id = g_timeout_add_seconds (cli->transfer_after, transfer_attended_cb, watch);
+  else if (cli->transfer_scheduled)
+    return;
+  else if (cli->consult != NULL)
+    watch->transfer_id = g_timeout_add_seconds (cli->consult_after, consult_cb, watch);
+  else if (cli->transfer_to != NULL)
+    watch->transfer_id = g_timeout_add_seconds (cli->transfer_after, transfer_cb, watch);
+  else
+    return;
   cli->transfer_scheduled = TRUE;
 }
 
@@ -514,6 +569,22 @@ schedule_hold (CallWatch *watch)
 
 static void resume_held_call (Cli *cli);
 
+/* a call besides `call` is not over: a transfer's new call, the call that
+ * replaced this one, a held call */
+static gboolean
+other_call_going (Cli *cli, MtCall *call)
+{
+  g_autoptr(GList) calls = NULL;
+
+  if (cli->account_obj == NULL)
+    return FALSE;
+  calls = mt_account_list_calls (cli->account_obj);
+  for (GList *l = calls; l; l = l->next)
+    if (l->data != call)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 call_ended (CallWatch *watch)
 {
@@ -525,7 +596,11 @@ call_ended (CallWatch *watch)
   print_call (cli, watch->call);
   cli->had_call = TRUE;
   cli->last_reason = mt_call_get_end_reason (watch->call);
-  if (cli->exit_after_call)
+  if (watch->call == cli->transferee)
+    g_clear_object (&cli->transferee);
+  if (watch->call == cli->consultation)
+    g_clear_object (&cli->consultation);
+  if (cli->exit_after_call && !other_call_going (cli, watch->call))
     quit (cli);
   else
     resume_held_call (cli);
@@ -552,8 +627,7 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
         {
           watch->dtmf_scheduled = TRUE;
           schedule_dtmf (watch);
-          if (!watch->cli->transfer_scheduled)
-            schedule_transfer (watch);
+          schedule_transfer (watch);
         }
       break;
     case MT_CALL_STATE_HELD:
@@ -561,6 +635,11 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
       schedule_hold (watch);
       break;
     case MT_CALL_STATE_NEW:
+      break;
+    case MT_CALL_STATE_RINGING:
+      print_call (watch->cli, call);
+      if (watch->stats_id == 0)
+        watch->stats_id = g_timeout_add_seconds (1, stats_cb, watch);
       break;
     default:
       print_call (watch->cli, call);
@@ -921,8 +1000,21 @@ check_options (Cli *cli)
     return usage_error (_("--hangup-after, --hold-after and --resume-after take a number of seconds"));
   if (cli->dtmf && !mt_dtmf_digits_valid (cli->dtmf))
     return usage_error (_("--dtmf takes digits 0-9, *, #, A-D, not “%s”"), cli->dtmf);
-  if (cli->transfer_after < 0)
+  if (cli->transfer_after < 0 || cli->consult_after < 0)
     return usage_error (_("--transfer-after takes a number of seconds"));
+  if (cli->consult)
+    {
+      g_autofree char *uri = NULL;
+
+      if (cli->transfer_to)
+        return usage_error (_("--consult and --transfer-to exclude each other"));
+      if (!(uri = mt_sip_uri_normalize (cli->consult, NULL, &error)))
+        return usage_error (_("--consult: %s"), error->message);
+      g_free (cli->consult);
+      cli->consult = g_steal_pointer (&uri);
+      /* the consultation is a second call */
+      cli->max_calls = MAX (cli->max_calls, 2);
+    }
   if (cli->transfer_to)
     {
       g_autofree char *uri = mt_sip_uri_normalize (cli->transfer_to, NULL, &error);
@@ -1009,6 +1101,9 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "dtmf-after", 0, 0, G_OPTION_ARG_INT, &cli->dtmf_after, N_("Send the --dtmf digits SECONDS after the call is answered (default 1)"), N_("SECONDS") },
     { "transfer-to", 0, 0, G_OPTION_ARG_STRING, &cli->transfer_to, N_("Transfer the first call to this address (blind transfer, REFER)"), N_("SIP-URI") },
     { "transfer-after", 0, 0, G_OPTION_ARG_INT, &cli->transfer_after, N_("Transfer SECONDS after the call is answered (default 3)"), N_("SECONDS") },
+    { "consult", 0, 0, G_OPTION_ARG_STRING, &cli->consult, N_("Attended transfer: hold the first call, call this address, and once it answers transfer the first call to it (REFER with Replaces)"), N_("SIP-URI") },
+    { "consult-after", 0, 0, G_OPTION_ARG_INT, &cli->consult_after, N_("Place the --consult call SECONDS after the first call is answered (default 2); the transfer follows --transfer-after seconds after it is answered"), N_("SECONDS") },
+    { "delayed-offer", 0, 0, G_OPTION_ARG_NONE, &cli->delayed_offer, N_("Send INVITEs without SDP: the answer to the offer in the 200 goes in the ACK"), NULL },
     { "max-calls", 0, 0, G_OPTION_ARG_INT, &cli->max_calls, N_("Calls at once: a call coming in while N are going on gets 486 Busy Here (default 1); answering a second holds the first"), "N" },
     { "no-telephone-event", 0, 0, G_OPTION_ARG_NONE, &cli->no_telephone_event, N_("Offer and accept no RFC 4733 telephone-event: DTMF goes as SIP INFO"), NULL },
     { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, N_("Call the built-in echo service: see and hear yourself through SIP and RTP"), NULL },
@@ -1091,6 +1186,9 @@ cli_clear (Cli *cli)
   g_free (cli->call);
   g_free (cli->dtmf);
   g_free (cli->transfer_to);
+  g_free (cli->consult);
+  g_clear_object (&cli->transferee);
+  g_clear_object (&cli->consultation);
   g_free (cli->audio_source);
   g_free (cli->video_source);
   g_free (cli->audio_sink);
@@ -1134,13 +1232,14 @@ final_status (Cli *cli)
     return cli->call ? 1 : 0;
   return (cli->last_reason == MT_END_REASON_LOCAL_HANGUP ||
           cli->last_reason == MT_END_REASON_REMOTE_HANGUP ||
-          cli->last_reason == MT_END_REASON_TRANSFERRED) ? 0 : 1;
+          cli->last_reason == MT_END_REASON_TRANSFERRED ||
+          cli->last_reason == MT_END_REASON_REPLACED) ? 0 : 1;
 }
 
 int
 main (int argc, char **argv)
 {
-  Cli cli = { .hangup_after = 0, .dtmf_after = 1, .max_calls = 1, .transfer_after = 3, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
+  Cli cli = { .hangup_after = 0, .dtmf_after = 1, .max_calls = 1, .transfer_after = 3, .consult_after = 2, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
   g_autoptr(GError) error = NULL;
   g_autoptr(MtMediaConfig) config = NULL;
   g_autoptr(MtSipStack) stack = NULL;
@@ -1206,6 +1305,7 @@ main (int argc, char **argv)
   if (cli.expires > 0)
     mt_account_set_expires (cli.account_obj, (guint) cli.expires);
   mt_account_set_max_calls (cli.account_obj, (guint) cli.max_calls);
+  mt_account_set_delayed_offer (cli.account_obj, cli.delayed_offer);
 
   if (!start_h323 (&cli, config))
     {

@@ -39,6 +39,7 @@ typedef enum {
   MT_END_REASON_NETWORK_ERROR,
   MT_END_REASON_TRANSFERRED,     /* handed on: blind or attended transfer */
   MT_END_REASON_TLS_FAILED,      /* the server's certificate is not trusted */
+  MT_END_REASON_REPLACED,        /* another call took its place (RFC 3891 Replaces) */
 } MtEndReason;
 
 typedef enum {

@@ -61,6 +61,9 @@ static const MtCodec codec_table[] = {
   /* RFC 4733 events: rtpbin maps them, no elements of our own */
   { DTMF_NAME, MT_SDP_MEDIA_AUDIO, 8000, 1, 101, "0-16", FALSE,
     "TELEPHONE-EVENT", NULL, { { NULL } } },
+  /* at Opus's rate too (RFC 4733 7.1.1): offered only along with a codec at 48000 */
+  { DTMF_NAME, MT_SDP_MEDIA_AUDIO, 48000, 1, 100, "0-16", FALSE,
+    "TELEPHONE-EVENT", NULL, { { NULL } } },
 
   /* video, in preference order */
   { "VP8", MT_SDP_MEDIA_VIDEO, 90000, 1, 96, NULL, TRUE,
@@ -228,15 +231,32 @@ fill_kind (GPtrArray          *codecs,
     }
 }
 
-/* telephone-event rides along with any audio codec, after the codecs */
+static gboolean
+has_clock_rate (GPtrArray *codecs, guint clock_rate)
+{
+  for (guint i = 0; i < codecs->len; i++)
+    if (((MtSdpCodec *) g_ptr_array_index (codecs, i))->clock_rate == clock_rate)
+      return TRUE;
+  return FALSE;
+}
+
+/* telephone-event rides along with any audio codec, after the codecs: at
+ * 8000 (what most phones send whatever the codec) and at the clock rate of
+ * each other codec listed (RFC 4733 7.1.1: events at the codec's rate,
+ * 48000 with Opus) */
 static void
 add_dtmf (GPtrArray *codecs)
 {
   if (codecs->len == 0)
     return;
   for (gsize i = 0; i < G_N_ELEMENTS (codec_table); i++)
-    if (is_dtmf (&codec_table[i]) && !has_pt (codecs, codec_table[i].pt))
-      g_ptr_array_add (codecs, mt_codec_to_sdp (&codec_table[i]));
+    {
+      const MtCodec *row = &codec_table[i];
+
+      if (is_dtmf (row) && !has_pt (codecs, row->pt) &&
+          (row->clock_rate == 8000 || has_clock_rate (codecs, row->clock_rate)))
+        g_ptr_array_add (codecs, mt_codec_to_sdp (row));
+    }
 }
 
 void

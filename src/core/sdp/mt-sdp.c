@@ -1775,6 +1775,30 @@ match_answer_codec (const MtSdpStream  *offered,
   return TRUE;
 }
 
+/* Several telephone-events in both (8000 and 48000, say): the one at the
+ * audio codec's clock rate (RFC 4733 7.1.1), if the answer has it */
+static void
+match_dtmf_at_rate (const MtSdpStream  *offered,
+                    const MtSdpStream  *answered,
+                    guint               clock_rate,
+                    const MtSdpCodec  **offer_codec,
+                    const MtSdpCodec  **answer_codec)
+{
+  for (guint i = 0; i < answered->codecs->len; i++) {
+    const MtSdpCodec *codec = g_ptr_array_index (answered->codecs, i);
+    const MtSdpCodec *match;
+
+    if (!codec_is_dtmf (codec) || codec->clock_rate != clock_rate)
+      continue;
+    match = find_matching_codec (offered->codecs, codec);
+    if (match != NULL) {
+      *offer_codec = match;
+      *answer_codec = codec;
+      return;
+    }
+  }
+}
+
 /* RTCP goes to the RTP port only when both sides signalled a=rtcp-mux
  * (RFC 5761); our answers do only with ICE. */
 static void
@@ -1848,6 +1872,8 @@ negotiate_stream (const MtSdpStream  *offered,
   if (!match_answer_codec (offered, answered, FALSE, &oc, &ac, index, error) ||
       !match_answer_codec (offered, answered, TRUE, &odtmf, &adtmf, index, error))
     return NULL;
+  if (oc != NULL && odtmf != NULL && odtmf->clock_rate != oc->clock_rate)
+    match_dtmf_at_rate (offered, answered, oc->clock_rate, &odtmf, &adtmf);
   if (oc == NULL || (remote->address == NULL && remote_sdp->address == NULL))
     return g_steal_pointer (&n);
 

@@ -63,6 +63,7 @@ struct _MtAccount
   gboolean             single_call;
   guint                max_calls;     /* 0: single_call decides */
   int                  accept_direct; /* -1: the default for the mode */
+  gboolean             delayed_offer; /* our INVITEs go without SDP */
 
   MtRegistrationState  reg_state;
   MtEndReason          reg_reason;
@@ -371,9 +372,19 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
   g_autoptr(MtMediaSession) media = NULL;
   g_autofree char *id = NULL;
   const char *peer = sip && sip->sip_via ? sip->sip_via->v_host : NULL;
+  gboolean replaces_up = FALSE;
+  /* RFC 3891: an INVITE that replaces a call of ours (attended transfer) */
+  g_autoptr(MtCall) replaced = mt_call_find_replaced (self->nua, sip, &replaces_up);
   MtCall *call;
 
-  if (self->shutdown_task || at_most_calls (self))
+  if (sip && sip->sip_replaces && !replaces_up)
+    {
+      nua_respond (nh, replaced ? 603 : 481, replaced ? "Decline" : "Call Does Not Exist",
+                   TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+  if (self->shutdown_task || (at_most_calls (self) && replaced == NULL))
     {
       nua_respond (nh, SIP_486_BUSY_HERE, TAG_END ());
       nua_handle_destroy (nh);
@@ -420,7 +431,12 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
   mt_call_set_nua (call, self->nua);
   g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
+  /* answered before anyone sees it ring */
+  if (replaced)
+    mt_call_replace (call, replaced);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
+  if (replaced)
+    forget_call_if_done (self, replaced);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
     g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
   forget_call_if_done (self, call);
@@ -1211,7 +1227,9 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
     return NULL;
 
   id = g_strdup_printf ("%u", next_call_id++);
-  call = mt_call_new_outgoing (self->nua, self->credentials, id, uri, media);
+  call = self->delayed_offer
+         ? mt_call_new_outgoing_delayed_offer (self->nua, self->credentials, id, uri, media)
+         : mt_call_new_outgoing (self->nua, self->credentials, id, uri, media);
   if (call == NULL)
     {
       g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
@@ -1586,4 +1604,13 @@ dup_local_addresses (void)
   g_ptr_array_sort (found, compare_strings);
   g_ptr_array_add (found, NULL);
   return g_strjoinv (",", (char **) found->pdata);
+}
+
+/* Our INVITEs go without SDP (RFC 3261 13.2.1): the 2xx brings the peer's
+ * offer, our answer goes in the ACK. Off by default. */
+void
+mt_account_set_delayed_offer (MtAccount *self, gboolean delayed)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  self->delayed_offer = !!delayed;
 }

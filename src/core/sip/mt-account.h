@@ -65,6 +65,8 @@ guint                mt_account_get_max_calls    (MtAccount *self);
  * answered (ringing) or taken off hold (a call still being placed stays
  * as it is) */
 void                 mt_account_switch_to        (MtAccount *self, MtCall *call);
+/* Our INVITEs carry no SDP ("delayed offer"): the answer goes in the ACK */
+void                 mt_account_set_delayed_offer (MtAccount *self, gboolean delayed);
 /* Whether an INVITE that does not come from the registrar/proxy rings: by
  * default not with an account (refused with 403), always without one. */
 void                 mt_account_set_accept_direct_calls (MtAccount *self, gboolean accept);

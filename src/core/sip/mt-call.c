@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include <sofia-sip/msg_header.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 
@@ -63,6 +64,12 @@ struct _MtCall
   gboolean         transfer_out;   /* our REFER is out: its NOTIFYs say how it goes */
   gboolean         transferred;    /* we follow the peer's REFER: a new call replaces this */
   sip_event_t const *refer_event;  /* while the "transfer" signal runs */
+  char            *refer_replaces; /* the Replaces (RFC 3891) that REFER asked for */
+  gboolean         handed_on;      /* our consultation call in an attended transfer:
+                                    * the peer's BYE is the transfer completing */
+  gboolean         delayed_offer;  /* our INVITE went without SDP: the 2xx brings
+                                    * the offer, our answer goes in the ACK */
+  gboolean         early_media;    /* media runs on a 1xx's SDP (RFC 3960) */
   GString         *dtmf_queue;   /* digits still to send */
   guint            dtmf_timer;
   /* network changes (ICE restart): at the end of the file */
@@ -349,12 +356,98 @@ answer_unchanged (MtCall *self, const sip_t *sip)
          answer->session_version == self->remote_sdp->session_version;
 }
 
+/* RFC 3264 / RFC 3261 13.2.1: we sent the INVITE without SDP, the 2xx
+ * carries the peer's offer: our answer goes in the ACK (nua's automatic ACK
+ * is off on this handle until then) */
+static void
+answer_in_ack (MtCall *self, const sip_t *sip)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtSdpSession) offer = NULL;
+  g_autoptr(MtSdpLocal) local = NULL;
+  g_autofree char *sdp = NULL;
+  MtSdpSession *answer = NULL;
+  MtEndReason reason;
+
+  self->delayed_offer = FALSE;
+  if (self->state != MT_CALL_STATE_ENDED)
+    {
+      session_timer_follow (self, sip, TRUE);
+      local = mt_media_session_dup_local (self->media);
+      if ((offer = remote_sdp_from (sip, &error)) != NULL)
+        answer = mt_sdp_build_answer (offer, local, self->local_sdp->session_id, &error);
+    }
+  if (answer == NULL)
+    {
+      /* our CANCEL crossed the 200, or an offer we cannot take: ACK, then BYE */
+      nua_ack (self->nh, TAG_END ());
+      nua_set_hparams (self->nh, NUTAG_AUTOACK (1), TAG_END ());
+      if (error)
+        g_message ("call %s: unusable offer in the 200: %s", self->id, error->message);
+      nua_bye (self->nh, TAG_IF (error, SIPTAG_REASON_STR ("SIP;cause=488;text=\"Bad SDP offer\"")),
+               TAG_END ());
+      end (self, MT_END_REASON_NO_COMMON_CODEC);
+      return;
+    }
+  g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
+  g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+  self->local_sdp = answer;
+  self->remote_sdp = g_steal_pointer (&offer);
+  sdp = local_sdp_string (self);
+  nua_ack (self->nh,
+           SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+           SIPTAG_PAYLOAD_STR (sdp),
+           TAG_END ());
+  nua_set_hparams (self->nh, NUTAG_AUTOACK (1), TAG_END ());
+  if (!start_media (self, FALSE, &reason))
+    {
+      nua_bye (self->nh, TAG_END ());
+      end (self, reason);
+      return;
+    }
+  update_hold_state (self);
+}
+
+/* RFC 3960: a 183 (or 180) with SDP is the answer, early: the far end's
+ * ringback or announcement plays while the call still rings. The 200 ends
+ * the early phase (same SDP: media goes on as it is). */
+static void
+early_answer_arrived (MtCall *self, const sip_t *sip)
+{
+  g_autoptr(GError) error = NULL;
+  MtEndReason reason;
+
+  if (sip == NULL || sip->sip_payload == NULL || sip->sip_payload->pl_len == 0 ||
+      self->delayed_offer || self->remote_sdp != NULL || self->reinvite_out ||
+      self->state == MT_CALL_STATE_ENDED)
+    return;
+  self->remote_sdp = remote_sdp_from (sip, &error);
+  if (self->remote_sdp == NULL)
+    {
+      g_message ("call %s: unusable early answer: %s", self->id, error->message);
+      return;
+    }
+  if (!start_media (self, TRUE, &reason))
+    {
+      /* the 200 decides */
+      g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+      return;
+    }
+  g_message ("call %s: early media", self->id);
+  self->early_media = TRUE;
+}
+
 static void
 answer_arrived (MtCall *self, const sip_t *sip)
 {
   g_autoptr(GError) error = NULL;
   MtEndReason reason;
 
+  if (self->delayed_offer)
+    {
+      answer_in_ack (self, sip);
+      return;
+    }
   if (self->state == MT_CALL_STATE_ENDED)
     {
       /* our CANCEL crossed the 200: nua has ACKed, now say goodbye */
@@ -371,6 +464,18 @@ answer_arrived (MtCall *self, const sip_t *sip)
       return;
     }
   self->refresh_out = FALSE;
+  if (self->early_media && !self->reinvite_out)
+    {
+      /* the answer came early: media runs; the 200 repeats it, or changes it */
+      self->early_media = FALSE;
+      if (sip == NULL || sip->sip_payload == NULL || sip->sip_payload->pl_len == 0 ||
+          answer_unchanged (self, sip))
+        {
+          update_hold_state (self);
+          return;
+        }
+      g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+    }
   if (self->remote_sdp == NULL || self->reinvite_out)
     {
       g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
@@ -447,9 +552,11 @@ follow_redirect (MtCall *self, const sip_t *sip)
   n_handles++;
   self->auth_tried = FALSE;
   sdp = local_sdp_string (self);
+  if (self->delayed_offer)
+    nua_set_hparams (self->nh, NUTAG_AUTOACK (0), TAG_END ());
   nua_invite (self->nh,
-              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_IF (!self->delayed_offer, SIPTAG_CONTENT_TYPE_STR ("application/sdp")),
+              TAG_IF (!self->delayed_offer, SIPTAG_PAYLOAD_STR (sdp)),
               TAG_END ());
   return TRUE;
 }
@@ -461,6 +568,7 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
     return;
   if (status < 200)
     {
+      early_answer_arrived (self, sip);
       if (self->state == MT_CALL_STATE_CALLING)
         set_state (self, MT_CALL_STATE_RINGING, MT_END_REASON_NONE);
       return;
@@ -609,7 +717,8 @@ mt_call_handle_event (MtCall      *self,
       break;
 
     case nua_i_bye:
-      end (self, self->transferred ? MT_END_REASON_TRANSFERRED : MT_END_REASON_REMOTE_HANGUP);
+      end (self, (self->transferred || self->handed_on) ? MT_END_REASON_TRANSFERRED
+                                                         : MT_END_REASON_REMOTE_HANGUP);
       break;
 
     case nua_i_info:
@@ -690,7 +799,9 @@ call_new_outgoing (nua_t          *nua,
                    const char     *uri,
                    MtMediaSession *media,
                    nua_handle_t      *notify_refer,
-                   sip_event_t const *refer_event)
+                   sip_event_t const *refer_event,
+                   const char        *replaces,
+                   gboolean           delayed_offer)
 {
   g_autoptr(MtCall) self = call_new (credentials, id, MT_CALL_DIRECTION_OUTGOING, media);
   g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (media);
@@ -708,12 +819,18 @@ call_new_outgoing (nua_t          *nua,
   if (self->nh == NULL)
     return NULL;
   n_handles++;
+  self->delayed_offer = delayed_offer;
+  if (delayed_offer)
+    nua_set_hparams (self->nh, NUTAG_AUTOACK (0), TAG_END ());
   nua_invite (self->nh,
               /* a transfer we follow: nua tells the referrer how it goes */
               TAG_IF (notify_refer, NUTAG_NOTIFY_REFER (notify_refer)),
               TAG_IF (notify_refer && refer_event, NUTAG_REFER_EVENT (refer_event)),
-              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-              SIPTAG_PAYLOAD_STR (sdp),
+              /* an attended transfer: this call takes the place of one the
+               * target has with the referrer (RFC 3891) */
+              TAG_IF (replaces, SIPTAG_REPLACES_STR (replaces)),
+              TAG_IF (!delayed_offer, SIPTAG_CONTENT_TYPE_STR ("application/sdp")),
+              TAG_IF (!delayed_offer, SIPTAG_PAYLOAD_STR (sdp)),
               TAG_END ());
   set_state (self, MT_CALL_STATE_CALLING, MT_END_REASON_NONE);
   return g_steal_pointer (&self);
@@ -726,7 +843,17 @@ mt_call_new_outgoing (nua_t          *nua,
                       const char     *uri,
                       MtMediaSession *media)
 {
-  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL);
+  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL, NULL, FALSE);
+}
+
+MtCall *
+mt_call_new_outgoing_delayed_offer (nua_t          *nua,
+                                    MtCredentials  *credentials,
+                                    const char     *id,
+                                    const char     *uri,
+                                    MtMediaSession *media)
+{
+  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL, NULL, TRUE);
 }
 
 static void
@@ -800,7 +927,10 @@ mt_call_new_incoming (MtCredentials  *credentials,
   if (prepare_answer (self, sip))
     {
       session_timer_follow (self, sip, FALSE);
-      nua_respond (nh, SIP_180_RINGING, TAG_END ());
+      /* one that replaces a call (RFC 3891) is answered without ringing:
+       * see mt_call_replace() */
+      if (sip->sip_replaces == NULL)
+        nua_respond (nh, SIP_180_RINGING, TAG_END ());
       set_state (self, MT_CALL_STATE_INCOMING, MT_END_REASON_NONE);
     }
   return self;
@@ -1106,6 +1236,7 @@ mt_call_finalize (GObject *object)
   g_free (self->remote_uri);
   g_free (self->remote_name);
   g_free (self->warning);
+  g_free (self->refer_replaces);
   if (self->dtmf_queue)
     g_string_free (self->dtmf_queue, TRUE);
   g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
@@ -1653,6 +1784,26 @@ refer_progress (MtCall *self, nua_event_t event, int status, const sip_t *sip)
     }
 }
 
+/* "Replaces=abc%40h%3Bto-tag%3D1%3Bfrom-tag%3D2&..." -> "abc@h;to-tag=1;from-tag=2" */
+static char *
+replaces_from_headers (const char *headers)
+{
+  g_auto(GStrv) fields = NULL;
+
+  if (headers == NULL)
+    return NULL;
+  fields = g_strsplit (headers, "&", -1);
+  for (guint i = 0; fields[i]; i++)
+    {
+      const char *eq = strchr (fields[i], '=');
+
+      if (eq && (gsize) (eq - fields[i]) == strlen ("Replaces") &&
+          g_ascii_strncasecmp (fields[i], "Replaces", eq - fields[i]) == 0)
+        return g_uri_unescape_string (eq + 1, NULL);
+    }
+  return NULL;
+}
+
 /* We are transferred: accept (202; nua sends the first NOTIFY) and let the
  * handler of "transfer" place the new call, which notifies the referrer
  * of its progress. This call ends "transferred" once the new one is up. */
@@ -1661,6 +1812,7 @@ refer_received (MtCall *self, const sip_t *sip, tagi_t tags[])
 {
   g_autofree char *target = NULL;
   const sip_refer_to_t *refer_to = sip ? sip->sip_refer_to : NULL;
+  url_t bare;
 
   if (self->nh == NULL || self->nua == NULL)
     return;
@@ -1672,12 +1824,18 @@ refer_received (MtCall *self, const sip_t *sip, tagi_t tags[])
                    NUTAG_WITH_THIS (self->nua), TAG_END ());
       return;
     }
-  target = url_as_string (NULL, refer_to->r_url);
+  /* the target without its ?headers; of those we take Replaces only */
+  bare = *refer_to->r_url;
+  bare.url_headers = NULL;
+  target = url_as_string (NULL, &bare);
+  g_clear_pointer (&self->refer_replaces, g_free);
+  self->refer_replaces = replaces_from_headers (refer_to->r_url->url_headers);
   nua_respond (self->nh, SIP_202_ACCEPTED, NUTAG_WITH_THIS (self->nua), TAG_END ());
   self->transferred = TRUE;
   self->refer_event = NULL;
   tl_gets (tags, NUTAG_REFER_EVENT_REF (self->refer_event), TAG_END ());
-  g_message ("call %s: transferred to %s", self->id, target);
+  g_message ("call %s: transferred to %s%s", self->id, target,
+             self->refer_replaces ? " (attended, with Replaces)" : "");
   g_signal_emit (self, signals[SIGNAL_TRANSFER], 0, target);
   self->refer_event = NULL;
 }
@@ -1715,7 +1873,8 @@ mt_call_new_transfer (nua_t          *nua,
   g_return_val_if_fail (MT_IS_CALL (referrer), NULL);
 
   self = call_new_outgoing (nua, credentials, id, uri, media,
-                            referrer->nh, referrer->refer_event);
+                            referrer->nh, referrer->refer_event, referrer->refer_replaces,
+                            FALSE);
   if (self)
     g_signal_connect_object (self, "notify::state", G_CALLBACK (transfer_target_state_cb),
                              referrer, 0);
@@ -1947,4 +2106,93 @@ mt_call_get_network_notice (MtCall *self)
 {
   g_return_val_if_fail (MT_IS_CALL (self), NULL);
   return self->reconnecting ? _("Reconnecting…") : NULL;
+}
+
+/* ---- attended transfer (RFC 3891, RFC 5589) ----------------------------------------- */
+
+/* We transfer after consulting: the peer of this call is to call the far end
+ * of `consultation` in our place, its INVITE replacing our consultation
+ * dialog: Refer-To: <target?Replaces=call-id;to-tag=...;from-tag=...>. The
+ * target ends that dialog with a BYE (the consultation ends "transferred"),
+ * the NOTIFY 200 ends this call "transferred". */
+gboolean
+mt_call_transfer_attended (MtCall *self, MtCall *consultation)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  g_autofree char *refer_to = NULL;
+  sip_replaces_t *replaces;
+  char *query;
+
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  g_return_val_if_fail (MT_IS_CALL (consultation), FALSE);
+
+  if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      (consultation->state != MT_CALL_STATE_ACTIVE && consultation->state != MT_CALL_STATE_HELD) ||
+      self->nh == NULL || consultation->nh == NULL || self->transfer_out ||
+      self->backend || consultation->backend || consultation == self)
+    return FALSE;
+  /* the dialog as the target sees it (its tag is the to-tag) */
+  replaces = nua_handle_make_replaces (consultation->nh, home, 0);
+  query = replaces ? sip_headers_as_url_query (home, SIPTAG_REPLACES (replaces), TAG_END ()) : NULL;
+  if (query == NULL)
+    {
+      su_home_deinit (home);
+      return FALSE;
+    }
+  refer_to = g_strdup_printf ("<%s?%s>", consultation->remote_uri, query);
+  su_home_deinit (home);
+  self->transfer_out = TRUE;
+  consultation->handed_on = TRUE;
+  g_message ("call %s: transferring to call %s (%s)", self->id, consultation->id, refer_to);
+  nua_refer (self->nh, SIPTAG_REFER_TO_STR (refer_to), TAG_END ());
+  return TRUE;
+}
+
+/* The call an INVITE with Replaces names (a new reference), NULL when it
+ * names none. *confirmed: that dialog is up (RFC 3891 3: an early or ended
+ * one is not replaced here) */
+MtCall *
+mt_call_find_replaced (nua_t *nua, const sip_t *sip, gboolean *confirmed)
+{
+  nua_handle_t *nh;
+  MtCall *call = NULL;
+
+  g_return_val_if_fail (confirmed != NULL, NULL);
+
+  *confirmed = FALSE;
+  if (nua == NULL || sip == NULL || sip->sip_replaces == NULL)
+    return NULL;
+  nh = nua_handle_by_replaces (nua, sip->sip_replaces);
+  if (nh == NULL)
+    return NULL;
+  if (MT_IS_CALL (nua_handle_magic (nh)))
+    call = g_object_ref (nua_handle_magic (nh));
+  nua_handle_unref (nh);
+  if (call)
+    *confirmed = call->state == MT_CALL_STATE_ACTIVE || call->state == MT_CALL_STATE_HELD;
+  return call;
+}
+
+/* `self` came in with Replaces naming `replaced`: it is answered at once,
+ * without ringing (the person already talks to someone), and the old
+ * dialog ends with a BYE (RFC 3891 3), reason "replaced" */
+void
+mt_call_replace (MtCall *self, MtCall *replaced)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  g_return_if_fail (MT_IS_CALL (replaced));
+
+  if (self->state != MT_CALL_STATE_INCOMING)
+    return;
+  g_message ("call %s replaces call %s", self->id, replaced->id);
+  mt_call_answer (self);
+  if (self->state == MT_CALL_STATE_ENDED)
+    return;
+  set_state (self, MT_CALL_STATE_ACTIVE, MT_END_REASON_NONE);
+  if (replaced->state != MT_CALL_STATE_ENDED)
+    {
+      if (replaced->nh)
+        nua_bye (replaced->nh, TAG_END ());
+      end (replaced, MT_END_REASON_REPLACED);
+    }
 }

@@ -80,6 +80,13 @@ gboolean         mt_call_send_dtmf       (MtCall *self, const char *digits);
  * answered. FALSE when the call is not up or a transfer is under way. The
  * "transfer" signal (target) says the peer transfers us. */
 gboolean         mt_call_transfer        (MtCall *self, const char *target);
+/* Attended transfer (RFC 3891, RFC 5589): ask the peer of this call to call
+ * the far end of `consultation` (another call of ours that is up) in our
+ * place, its call replacing our consultation; both of ours end
+ * "transferred" once it is done. FALSE when either call is not up or a
+ * transfer is under way. A call that an incoming one replaces ends
+ * "replaced". */
+gboolean         mt_call_transfer_attended (MtCall *self, MtCall *consultation);
 
 /* The address the call's media used went away (a network change): the
  * call looks for a new path (ICE restart) and stays up meanwhile; it ends
