@@ -198,6 +198,9 @@ forget_view_later (MtApplication *self, MtCall *call)
                               forget, forget_view_free);
 }
 
+/* set on a call refused because "Do not disturb" was on */
+#define REFUSED_DND "mt-refused-do-not-disturb"
+
 /* the call's view stopped ringing already (it follows the call first) */
 static void
 call_ended (MtApplication *self, MtCall *call)
@@ -211,8 +214,10 @@ call_ended (MtApplication *self, MtCall *call)
                                 mt_call_get_remote_name (call), mt_call_get_start_time (call),
                                 duration, mt_call_get_has_video (call));
   mt_history_entry_set_protocol (entry, mt_call_get_protocol (call));
+  mt_history_entry_set_do_not_disturb (entry, g_object_get_data (G_OBJECT (call), REFUSED_DND) != NULL);
   mt_history_add (self->history, entry);
-  if (kind == MT_HISTORY_KIND_MISSED)
+  /* "Do not disturb" means no notification either: the history has it */
+  if (kind == MT_HISTORY_KIND_MISSED && !mt_history_entry_get_do_not_disturb (entry))
     mt_notifier_missed_call (self->notifier, call, name);
   if (find_view (self, mt_call_get_id (call)))
     forget_view_later (self, call);
@@ -244,19 +249,48 @@ call_added_cb (GObject *source, MtCall *call, MtApplication *self)
     mt_call_view_present (view);
 }
 
+/* another call is up (active or held): a new one gets the waiting tone */
+static gboolean
+in_a_call (MtApplication *self, MtCall *except)
+{
+  GHashTableIter iter;
+  MtCallView *view;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &view))
+    {
+      MtCall *call = mt_call_view_get_call (view);
+      MtCallState state = mt_call_get_state (call);
+
+      if (call != except && (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 incoming_call_cb (GObject *source, MtCall *call, MtApplication *self)
 {
   MtCallView *view = find_view (self, mt_call_get_id (call));
-  g_autofree char *name = caller_name (self, call);
+  g_autofree char *name = NULL;
 
   if (view == NULL || mt_call_get_state (call) == MT_CALL_STATE_ENDED)
     return;
+  if (g_settings_get_boolean (mt_settings_get_gsettings (self->settings), "do-not-disturb"))
+    {
+      g_message ("call %s refused as busy: do not disturb", mt_call_get_id (call));
+      g_object_set_data (G_OBJECT (call), REFUSED_DND, GINT_TO_POINTER (TRUE));
+      mt_call_reject_busy (call);
+      return;
+    }
+  name = caller_name (self, call);
   mt_call_view_set_ringing (view, TRUE);
   /* the incoming-call view exists already: the notification's default action shows it */
   mt_call_view_ensure_window (view);
   mt_notifier_incoming_call (self->notifier, call, name);
-  mt_ringtone_start (self->ringtone);
+  /* a soft waiting tone during a call, not a ring over the conversation */
+  mt_ringtone_start_kind (self->ringtone, in_a_call (self, call) ? MT_RINGTONE_WAITING
+                                                                 : MT_RINGTONE_RING);
 }
 
 /* h323:[user@]host[:port]: checked by the endpoint's own parser */
@@ -774,6 +808,12 @@ mt_application_startup (GApplication *application)
                                      G_N_ELEMENTS (test_actions), self);
 
   self->settings = mt_settings_new ();
+  {
+    g_autoptr(GAction) dnd = g_settings_create_action (mt_settings_get_gsettings (self->settings),
+                                                       "do-not-disturb");
+
+    g_action_map_add_action (G_ACTION_MAP (self), dnd);
+  }
   self->contacts = mt_contacts_new ();
   self->history = mt_history_new ();
   g_signal_connect (self->contacts, "save-failed", G_CALLBACK (contacts_save_failed_cb), self);

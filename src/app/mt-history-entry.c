@@ -17,6 +17,7 @@ struct _MtHistoryEntry
   guint          duration;
   gboolean       video;
   char          *protocol;
+  gboolean       do_not_disturb;
 };
 
 G_DEFINE_FINAL_TYPE (MtHistoryEntry, mt_history_entry, G_TYPE_OBJECT)
@@ -88,6 +89,20 @@ mt_history_entry_set_protocol (MtHistoryEntry *self, const char *protocol)
   g_return_if_fail (MT_IS_HISTORY_ENTRY (self));
   g_free (self->protocol);
   self->protocol = g_strdup (protocol && *protocol ? protocol : "sip");
+}
+
+gboolean
+mt_history_entry_get_do_not_disturb (MtHistoryEntry *self)
+{
+  g_return_val_if_fail (MT_IS_HISTORY_ENTRY (self), FALSE);
+  return self->do_not_disturb;
+}
+
+void
+mt_history_entry_set_do_not_disturb (MtHistoryEntry *self, gboolean dnd)
+{
+  g_return_if_fail (MT_IS_HISTORY_ENTRY (self));
+  self->do_not_disturb = !!dnd;
 }
 
 const char *

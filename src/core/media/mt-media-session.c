@@ -1468,6 +1468,19 @@ mt_media_session_get_camera_off (MtMediaSession *self)
   return self->camera_off;
 }
 
+/* the peer's receiver report about what we send: LSR/DLSR round trip,
+ * in 1/65536 s (RFC 3550 6.4.1) */
+static void
+rtt_from_report (const GstStructure *s, MtStreamStats *out)
+{
+  gboolean have_rb = FALSE;
+  guint round_trip = 0;
+
+  if (gst_structure_get_boolean (s, "have-rb", &have_rb) && have_rb &&
+      gst_structure_get_uint (s, "rb-round-trip", &round_trip) && round_trip > 0)
+    out->rtt_ms = MAX (out->rtt_ms, 1000.0 * round_trip / 65536.0);
+}
+
 static void
 remote_source_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
 {
@@ -1497,6 +1510,7 @@ remote_source_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
         out->rx_lost += MAX (lost, 0);
       if (gst_structure_get_uint (s, "jitter", &jitter) && clock_rate > 0)
         out->jitter_ms = MAX (out->jitter_ms, 1000.0 * jitter / clock_rate);
+      rtt_from_report (s, out);
     }
   if (sources)
     g_value_array_free (sources);

@@ -28,6 +28,7 @@ typedef struct {
   char     ice_state[16];  /* "checking", "connected", "failed", ... */
   char     ice_local[8];   /* selected pair: "host", "srflx", "relay" */
   char     ice_remote[8];  /* "host", "srflx", "prflx", "relay" */
+  double   rtt_ms;         /* round trip from the peer's RTCP reports; 0 before one */
 } MtStreamStats;
 
 #define MT_MEDIA_ERROR (mt_media_error_quark ())

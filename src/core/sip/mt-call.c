@@ -1677,3 +1677,32 @@ mt_call_new_transfer (nua_t          *nua,
                              referrer, 0);
   return self;
 }
+
+void
+mt_call_get_stats (MtCall *self, MtStreamStats *audio, MtStreamStats *video)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  if (audio)
+    *audio = (MtStreamStats) { 0 };
+  if (video)
+    *video = (MtStreamStats) { 0 };
+  if (self->media)
+    mt_media_session_get_stats (self->media, audio, video);
+}
+
+void
+mt_call_reject_busy (MtCall *self)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  if (self->backend)
+    {
+      mt_call_decline (self);
+      return;
+    }
+  if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
+    return;
+  nua_respond (self->nh, SIP_486_BUSY_HERE, TAG_END ());
+  end (self, MT_END_REASON_BUSY);
+}

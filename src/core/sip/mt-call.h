@@ -80,5 +80,15 @@ gboolean         mt_call_send_dtmf       (MtCall *self, const char *digits);
  * "transfer" signal (target) says the peer transfers us. */
 gboolean         mt_call_transfer        (MtCall *self, const char *target);
 
+/* An incoming call: refuse it as busy (486; H.323: declined); the call
+ * ends with reason "busy". For "do not disturb". */
+void             mt_call_reject_busy     (MtCall *self);
+
+/* The media statistics of each stream now (the last ones once the call
+ * ended); all zero without media. Either pointer may be NULL. */
+void             mt_call_get_stats       (MtCall        *self,
+                                          MtStreamStats *audio,
+                                          MtStreamStats *video);
+
 
 G_END_DECLS
