@@ -42,6 +42,11 @@ gboolean        mt_history_entry_get_do_not_disturb (MtHistoryEntry *self);
 void            mt_history_entry_set_do_not_disturb (MtHistoryEntry *self,
                                                      gboolean        dnd);
 
+/* the address of the account the call was on, or NULL */
+const char     *mt_history_entry_get_account (MtHistoryEntry *self);
+void            mt_history_entry_set_account (MtHistoryEntry *self,
+                                              const char     *account);
+
 const char     *mt_history_kind_to_string   (MtHistoryKind kind);
 MtHistoryKind   mt_history_kind_from_string (const char *string);
 

@@ -210,3 +210,21 @@ mt_settings_dup_h323_listen (MtSettings *self)
     return NULL;
   return g_strdup_printf ("0.0.0.0:%u", g_settings_get_uint (self->settings, "h323-port"));
 }
+
+GStrv
+mt_settings_dup_account_ids (MtSettings *self)
+{
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  return g_settings_get_strv (self->settings, "accounts");
+}
+
+GSettings *
+mt_settings_dup_account_settings (MtSettings *self, const char *id)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+  path = g_strdup_printf ("/io/github/MTMediaDev/MTAVIPClient/accounts/%s/", id);
+  return g_settings_new_with_path (APP_ID ".Account", path);
+}

@@ -20,6 +20,7 @@
 
 #include "mt-call-quality.h"
 #include "mt-history-row.h"
+#include "mt-notifier.h"
 
 #define CLOSE_AFTER_END_S 3
 
@@ -69,6 +70,7 @@ struct _MtCallWindow
   GtkRevealer      *details_revealer;
   GtkLabel         *details[N_DETAILS][2];   /* audio, video */
   MtCallQuality    *quality;
+  char             *account;        /* the account it is on, when there are several */
 };
 
 G_DEFINE_FINAL_TYPE (MtCallWindow, mt_call_window, ADW_TYPE_WINDOW)
@@ -84,8 +86,7 @@ state_text (MtCallWindow *self)
     case MT_CALL_STATE_RINGING:
       return g_strdup (_("Ringing…"));
     case MT_CALL_STATE_INCOMING:
-      return g_strdup (mt_call_get_has_video (self->call) ? _("Incoming video call")
-                                                          : _("Incoming call"));
+      return mt_incoming_call_text (self->call, self->account);
     case MT_CALL_STATE_ACTIVE:
       return mt_format_duration (mt_call_get_duration (self->call));
     case MT_CALL_STATE_HELD:
@@ -447,6 +448,7 @@ mt_call_window_dispose (GObject *object)
   g_clear_object (&self->self_view);
   g_clear_object (&self->view);
   g_clear_object (&self->quality);
+  g_clear_pointer (&self->account, g_free);
   if (self->keys_sent)
     g_string_free (g_steal_pointer (&self->keys_sent), TRUE);
   if (self->keys_received)
@@ -531,6 +533,17 @@ set_address (MtCallWindow *self, const char *uri)
 
       address = g_strdup_printf ("%s · H.323", plain);
     }
+  if (self->account)
+    {
+      g_autofree char *plain = g_steal_pointer (&address);
+      const char *account = self->account;
+
+      if (g_str_has_prefix (account, "sip:"))
+        account += 4;
+      /* Translators: the address of the other person, then the SIP account
+       * of ours the call is on ("on bob@example.org") */
+      address = g_strdup_printf (_("%s · on %s"), plain, account);
+    }
   gtk_label_set_label (self->address_label, address);
 }
 
@@ -551,6 +564,7 @@ mt_call_window_new (MtApplication *app, MtCallView *view)
   self->self_view = g_object_ref (mt_call_view_get_self_view (view));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "call", mt_call_view_get_actions (view));
 
+  self->account = g_strdup (mt_application_get_said_account (app, self->call));
   uri = mt_call_get_remote_uri (self->call);
   name = mt_application_dup_caller_name (app, self->call);
   gtk_window_set_title (GTK_WINDOW (self), name);
