@@ -350,6 +350,8 @@ place_h323_call (MtApplication *self, const char *uri, gboolean video, GError **
   return call;
 }
 
+static MtAccount *find_account (MtApplication *self, const char *aor);
+
 MtCall *
 mt_application_place_call (MtApplication *self, const char *target, gboolean video, GError **error)
 {
@@ -363,6 +365,14 @@ mt_application_place_call (MtApplication *self, const char *target, gboolean vid
     return NULL;
   if (mt_h323_uri_is_h323 (uri))
     return place_h323_call (self, uri, video, error);
+  /* a contact's calls go out on the contact's account */
+  {
+    MtContact *contact = mt_contacts_find_by_uri (self->contacts, uri);
+    const char *account = contact ? mt_contact_get_account (contact) : NULL;
+
+    if (account && find_account (self, account))
+      return mt_application_place_call_on (self, account, uri, video, error);
+  }
   if (self->account == NULL)
     {
       g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_LISTEN,

@@ -360,8 +360,12 @@ update_details (MtCallWindow *self)
     verdict = g_strdup_printf (_("%s: %s"), mt_quality_level_to_sentence (level), reason);
   else
     verdict = g_strdup (mt_quality_level_to_sentence (level));
-  gtk_label_set_label (self->quality_label, verdict);
   set_details_icon (self, quality_icon (level));
+  /* the numbers only while they are shown: no accessibility events for
+   * labels nobody can see */
+  if (!gtk_revealer_get_reveal_child (self->details_revealer))
+    return;
+  gtk_label_set_label (self->quality_label, verdict);
   streams[0] = mt_call_quality_get_audio (self->quality);
   streams[1] = mt_call_quality_get_video (self->quality);
   for (guint r = 0; r < N_DETAILS; r++)

@@ -7,7 +7,8 @@ already had) and bob (a further account, settings "accounts" = ['work']),
 both registered with Kamailio, each with its own password in the Secret
 Service. A call out on each account reaches carol (a CLI) with that
 account's From: on alice through app.call-on, on bob picked in the account
-chooser next to the call entry and dialled from the main window;
+chooser next to the call entry and dialled from the main window, and on
+bob again by default for carol's contact (its account is bob);
 dave calls bob: the notification and the call window say the call came in
 on bob's account; the history records the account of each call."""
 
@@ -42,6 +43,14 @@ def configure(env, kam):
                 "account-uri='%s'\nregistrar='%s'\n" % (ALICE, kam.proxy_uri, BOB, kam.proxy_uri))
     store_password(env, ALICE, kam.users["alice"])
     store_password(env, BOB, kam.users["bob"])
+
+
+def add_contact(env, name, address, account):
+    """a contact whose calls go out on `account`, as the app stores it"""
+    directory = os.path.join(env.env["XDG_DATA_HOME"], "mtavipclient")
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "contacts.ini"), "w") as f:
+        f.write("[c1]\nname=%s\naddresses=%s;\naccount=%s\n" % (name, address, account))
 
 
 def call_on(app, account, target):
@@ -86,6 +95,7 @@ def main():
                                 registrar=kam.proxy_uri, name="carol", video=False,
                                 extra=["--auto-answer"]).start())
         carol.wait_registration("registered")
+        add_contact(env, "Carol", carol.account, BOB)
         app = t.start_app()
         app.wait_window("MTAVIPClient")
         kam.wait_registered("alice", timeout=20)
@@ -94,6 +104,8 @@ def main():
         # out on each account: the peer sees that account's From
         call_out(app, carol, ALICE, lambda app, carol, account: call_on(app, account, carol.account))
         call_out(app, carol, BOB, dial_from_window)
+        # the contact's account by default: carol's contact goes out as bob
+        call_out(app, carol, BOB, lambda app, carol, account: app.activate("call-audio", carol.account))
 
         # in on the second account: the notification and the window say so
         seen = env.notifyd.events
@@ -115,10 +127,10 @@ def main():
 
         # the history records the account of each call
         history = os.path.join(env.env["XDG_DATA_HOME"], "mtavipclient", "history.ini")
-        text = wait_for(lambda: (lambda s: s if s.count("account=") >= 3 else None)(
-            open(history).read() if os.path.exists(history) else ""), 10, "three calls in the history")
-        check(text.count("account=%s" % ALICE) == 1 and text.count("account=%s" % BOB) == 2,
-              "the history records alice once and bob twice", text)
+        text = wait_for(lambda: (lambda s: s if s.count("account=") >= 4 else None)(
+            open(history).read() if os.path.exists(history) else ""), 10, "four calls in the history")
+        check(text.count("account=%s" % ALICE) == 1 and text.count("account=%s" % BOB) == 3,
+              "the history records alice once and bob three times", text)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def call_quality(t, app):
         press(details)
         wait_for(lambda: details.get_state_set().contains(Atspi.StateType.PRESSED) or
                  details.get_state_set().contains(Atspi.StateType.CHECKED), 10, "Call details on")
-        pane = app.wait_find("Call quality", "panel", 10, root=win)
+        pane = app.wait_find("Call quality", "panel", 20, root=win)
         codecs = (media["audio"]["codec"], media["video"]["codec"])
         seen = []
 
