@@ -224,3 +224,21 @@ mt_settings_dup_tls_fingerprint (MtSettings *self)
   value = g_strstrip (g_settings_get_string (self->settings, "tls-fingerprint"));
   return *value ? mt_tls_normalize_fingerprint (value, NULL) : NULL;
 }
+
+GStrv
+mt_settings_dup_account_ids (MtSettings *self)
+{
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  return g_settings_get_strv (self->settings, "accounts");
+}
+
+GSettings *
+mt_settings_dup_account_settings (MtSettings *self, const char *id)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+  path = g_strdup_printf ("/io/github/MTMediaDev/MTAVIPClient/accounts/%s/", id);
+  return g_settings_new_with_path (APP_ID ".Account", path);
+}

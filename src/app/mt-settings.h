@@ -37,4 +37,10 @@ gboolean       mt_settings_get_accept_direct_calls (MtSettings *self);
  * is off; MTAVIP_H323_LISTEN=HOST:PORT turns it on at that address */
 char          *mt_settings_dup_h323_listen    (MtSettings *self);
 
+/* Accounts beyond the first (whose settings are the keys above): their
+ * ids ("accounts"), and each one's settings (schema ...Account) */
+GStrv          mt_settings_dup_account_ids    (MtSettings *self);
+GSettings     *mt_settings_dup_account_settings (MtSettings *self,
+                                                 const char *id);
+
 G_END_DECLS

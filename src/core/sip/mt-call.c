@@ -2196,3 +2196,32 @@ mt_call_replace (MtCall *self, MtCall *replaced)
       end (replaced, MT_END_REASON_REPLACED);
     }
 }
+
+void
+mt_call_get_stats (MtCall *self, MtStreamStats *audio, MtStreamStats *video)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  if (audio)
+    *audio = (MtStreamStats) { 0 };
+  if (video)
+    *video = (MtStreamStats) { 0 };
+  if (self->media)
+    mt_media_session_get_stats (self->media, audio, video);
+}
+
+void
+mt_call_reject_busy (MtCall *self)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  if (self->backend)
+    {
+      mt_call_decline (self);
+      return;
+    }
+  if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
+    return;
+  nua_respond (self->nh, SIP_486_BUSY_HERE, TAG_END ());
+  end (self, MT_END_REASON_BUSY);
+}

@@ -99,4 +99,15 @@ const char      *mt_call_get_network_notice (MtCall *self);
 /* a call ended tls-failed: what was wrong with the certificate */
 MtTlsProblem     mt_call_get_tls_problem (MtCall *self);
 
+/* An incoming call: refuse it as busy (486; H.323: declined); the call
+ * ends with reason "busy". For "do not disturb". */
+void             mt_call_reject_busy     (MtCall *self);
+
+/* The media statistics of each stream now (the last ones once the call
+ * ended); all zero without media. Either pointer may be NULL. */
+void             mt_call_get_stats       (MtCall        *self,
+                                          MtStreamStats *audio,
+                                          MtStreamStats *video);
+
+
 G_END_DECLS
