@@ -97,4 +97,7 @@ gboolean             mt_account_shutdown_finish (MtAccount     *self,
                                                  GAsyncResult  *result,
                                                  GError       **error);
 
+void                 mt_account_set_instance_id  (MtAccount *self, const char *instance_id);
+char                *mt_account_dup_stable_instance_id (const char *application);
+
 G_END_DECLS
