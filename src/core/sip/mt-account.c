@@ -941,6 +941,7 @@ send_register (MtAccount *self)
 {
   g_autofree char *registrar = NULL;
   g_autofree char *expires = NULL;
+  g_autofree char *features = NULL;
 
   g_clear_handle_id (&self->reg_retry_id, g_source_remove);
   self->reg_retry_s = 0;
@@ -954,12 +955,13 @@ send_register (MtAccount *self)
     }
   self->reg_auth_tried = FALSE;
   if (self->instance_id)
-    nua_set_hparams (self->reg_nh, NUTAG_INSTANCE (self->instance_id), TAG_END ());
+    features = g_strdup_printf ("+sip.instance=\"<%s>\"", self->instance_id);
   set_registration (self, MT_REGISTRATION_REGISTERING, MT_END_REASON_NONE);
   nua_register (self->reg_nh,
                 NUTAG_REGISTRAR (registrar),
                 NUTAG_M_USERNAME (self->user),
                 TAG_IF (self->transport == MT_TRANSPORT_TCP, NUTAG_M_PARAMS ("transport=tcp")),
+                TAG_IF (features, NUTAG_M_FEATURES (features)),
                 SIPTAG_EXPIRES_STR (expires),
                 TAG_END ());
 }
