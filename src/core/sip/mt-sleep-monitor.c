@@ -117,11 +117,3 @@ mt_sleep_monitor_new (void)
   g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, bus_ready_cb, g_object_ref (self));
   return self;
 }
-
-/* TRUE once subscribed to logind's signal on the system bus */
-gboolean
-mt_sleep_monitor_is_watching (MtSleepMonitor *self)
-{
-  g_return_val_if_fail (MT_IS_SLEEP_MONITOR (self), FALSE);
-  return self->subscription_id != 0;
-}

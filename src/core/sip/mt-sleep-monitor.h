@@ -14,7 +14,6 @@ G_DECLARE_FINAL_TYPE (MtSleepMonitor, mt_sleep_monitor, MT, SLEEP_MONITOR, GObje
 /* Listens to org.freedesktop.login1.Manager's PrepareForSleep on the system
  * bus; emits "resumed" when the machine wakes up.  Without a system bus (or
  * logind) it logs that once and never emits anything. */
-MtSleepMonitor *mt_sleep_monitor_new         (void);
-gboolean        mt_sleep_monitor_is_watching (MtSleepMonitor *self);
+MtSleepMonitor *mt_sleep_monitor_new (void);
 
 G_END_DECLS
