@@ -77,7 +77,11 @@ class SystemBus:
 
     def stop(self):
         self.proc.terminate()
-        self.proc.wait(5)
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 class FakeLogind:
@@ -140,6 +144,38 @@ class SmallDisk:
 
 
 # ---- helpers ------------------------------------------------------------------------
+
+def start_app(t, extra_env):
+    """t.start_app(), and if the app never shows up (a loaded machine), SIGKILL
+    the process it started: a stray app would keep the test's buses open."""
+    before = set(_app_children())
+    try:
+        return t.start_app(extra_env=extra_env)
+    except BaseException:
+        for pid in set(_app_children()) - before:
+            log("killing the app that did not come up, pid", pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        raise
+
+
+def _app_children():
+    """Our own child processes running the app binary."""
+    binary = os.path.realpath(os.environ.get("MTAVIP_APP", ""))
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            if ppid == os.getpid() and os.path.realpath("/proc/%s/exe" % entry) == binary:
+                yield int(entry)
+        except (OSError, ValueError, IndexError):
+            continue
+
 
 def configure_account(env, kam):
     """The account as the preferences window leaves it: settings + keyring."""
@@ -370,7 +406,7 @@ def main():
         started = time.monotonic()
         sysbus = t.keep(SystemBus(tempfile.mkdtemp(dir=env.dir)))
         logind = t.keep(FakeLogind(sysbus.address))
-        app = t.start_app(extra_env={"DBUS_SYSTEM_BUS_ADDRESS": sysbus.address})
+        app = start_app(t, {"DBUS_SYSTEM_BUS_ADDRESS": sysbus.address})
         app.wait_window("MTAVIPClient")
         add_contact(app, "Carol Peer", "sip:carol@example.org")
         wait_for(lambda: "Carol Peer" in open(os.path.join(store, "contacts.ini")).read(), 10,
@@ -382,7 +418,7 @@ def main():
 
         # run 2: no system bus at all; a 6 s registration lifetime (a test hook)
         started = time.monotonic()
-        app = t.start_app(extra_env={
+        app = start_app(t, {
             "DBUS_SYSTEM_BUS_ADDRESS": "unix:path=" + os.path.join(env.dir, "no-such-bus"),
             "MTAVIP_TEST_REGISTER_EXPIRES": "6"})
         app.wait_window("MTAVIPClient")
