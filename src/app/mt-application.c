@@ -355,15 +355,17 @@ open_account (MtApplication *self, const char *aor, GError **error)
   g_autofree char *registrar = mt_settings_dup_registrar (self->settings);
   g_autofree char *host = NULL;
   MtTransport transport = mt_settings_get_transport (self->settings);
+  g_autofree char *pin = mt_settings_dup_tls_fingerprint (self->settings);
   guint port = 0;
 
   if (!split_listen (listen, &host, &port) || port == 0)
-    return mt_account_new (listen, aor, registrar, transport, error);
+    return mt_account_new_tls (listen, aor, registrar, transport, NULL, pin, error);
   for (guint i = 0; i < LISTEN_TRIES; i++)
     {
       g_autofree char *address = g_strdup_printf ("%s:%u", host, port + i);
       g_autoptr(GError) local = NULL;
-      MtAccount *account = mt_account_new (address, aor, registrar, transport, &local);
+      MtAccount *account = mt_account_new_tls (address, aor, registrar, transport, NULL, pin,
+                                               &local);
 
       if (account)
         return account;

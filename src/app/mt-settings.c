@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "mt-settings.h"
+#include "mt-tls.h"
 
 #include <stdio.h>
 
@@ -174,6 +175,8 @@ mt_settings_get_transport (MtSettings *self)
 
   g_return_val_if_fail (MT_IS_SETTINGS (self), MT_TRANSPORT_UDP);
   transport = g_settings_get_string (self->settings, "transport");
+  if (g_str_equal (transport, "tls"))
+    return MT_TRANSPORT_TLS;
   return g_str_equal (transport, "tcp") ? MT_TRANSPORT_TCP : MT_TRANSPORT_UDP;
 }
 
@@ -209,4 +212,15 @@ mt_settings_dup_h323_listen (MtSettings *self)
   if (!g_settings_get_boolean (self->settings, "h323-enabled"))
     return NULL;
   return g_strdup_printf ("0.0.0.0:%u", g_settings_get_uint (self->settings, "h323-port"));
+}
+
+/* the pinned server certificate of the account (normalized), or NULL */
+char *
+mt_settings_dup_tls_fingerprint (MtSettings *self)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  value = g_strstrip (g_settings_get_string (self->settings, "tls-fingerprint"));
+  return *value ? mt_tls_normalize_fingerprint (value, NULL) : NULL;
 }

@@ -25,6 +25,9 @@ char          *mt_settings_dup_audio_sink_description (MtSettings *self);
 /* NULL when no account is configured (direct mode) */
 char          *mt_settings_dup_account_uri    (MtSettings *self);
 char          *mt_settings_dup_registrar      (MtSettings *self);
+/* the SHA-256 fingerprint of a server certificate pinned for the account
+ * (key tls-fingerprint), or NULL */
+char          *mt_settings_dup_tls_fingerprint (MtSettings *self);
 MtTransport    mt_settings_get_transport      (MtSettings *self);
 /* unless set: "0.0.0.0:5060" without an account, any free port with one
  * (the registrar tells callers where we are) */

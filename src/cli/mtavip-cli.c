@@ -36,6 +36,8 @@ typedef struct {
   char     *password_file;
   char     *registrar;
   char     *transport;
+  char     *tls_ca;
+  char     *tls_trust;
   char     *call;
   gboolean  auto_answer;
   int       answer_after_ms;
@@ -158,6 +160,16 @@ print_message (Cli *cli, const char *kind, const char *message)
     }
 }
 
+/* tls-failed: what was wrong, as a name and as a sentence */
+static void
+append_tls_problem (GString *line, MtTlsProblem problem)
+{
+  g_string_append (line, ",\"tls\":");
+  json_string (line, mt_tls_problem_to_string (problem));
+  g_string_append (line, ",\"message\":");
+  json_string (line, mt_tls_problem_to_sentence (problem));
+}
+
 static void
 print_registration (Cli *cli)
 {
@@ -176,6 +188,8 @@ print_registration (Cli *cli)
       json_string (line, name);
       g_string_append (line, ",\"reason\":");
       json_string (line, reason == MT_END_REASON_NONE ? NULL : mt_end_reason_to_string (reason));
+      if (reason == MT_END_REASON_TLS_FAILED)
+        append_tls_problem (line, mt_account_get_tls_problem (cli->account_obj));
       if (state == MT_REGISTRATION_FAILED && mt_account_get_registration_retry (cli->account_obj))
         g_string_append_printf (line, ",\"retry_in\":%u",
                                 mt_account_get_registration_retry (cli->account_obj));
@@ -185,7 +199,9 @@ print_registration (Cli *cli)
   else
     {
       printf (_("Registration: %s%s%s\n"), name, reason ? ": " : "",
-              reason ? mt_end_reason_to_sentence (reason) : "");
+              reason == MT_END_REASON_TLS_FAILED
+              ? mt_tls_problem_to_sentence (mt_account_get_tls_problem (cli->account_obj))
+              : reason ? mt_end_reason_to_sentence (reason) : "");
       fflush (stdout);
     }
 }
@@ -215,6 +231,8 @@ print_call (Cli *cli, MtCall *call)
         {
           g_string_append (line, ",\"reason\":");
           json_string (line, mt_end_reason_to_string (reason));
+          if (reason == MT_END_REASON_TLS_FAILED)
+            append_tls_problem (line, mt_call_get_tls_problem (call));
           if (mt_call_get_end_status (call))
             {
               g_string_append (line, ",\"status\":");
@@ -226,8 +244,10 @@ print_call (Cli *cli, MtCall *call)
     }
   else
     {
-      const char *what = state == MT_CALL_STATE_ENDED ? mt_end_reason_to_sentence (reason)
-                                                      : mt_call_state_to_string (state);
+      const char *what = state != MT_CALL_STATE_ENDED ? mt_call_state_to_string (state)
+                         : reason == MT_END_REASON_TLS_FAILED
+                         ? mt_tls_problem_to_sentence (mt_call_get_tls_problem (call))
+                         : mt_end_reason_to_sentence (reason);
 
       if (mt_call_get_direction (call) == MT_CALL_DIRECTION_OUTGOING)
         printf (_("Call %s to %s: %s\n"), mt_call_get_id (call), mt_call_get_remote_uri (call), what);
@@ -802,8 +822,16 @@ check_options (Cli *cli)
   g_autoptr(GError) error = NULL;
   guint w = 0, h = 0;
 
-  if (cli->transport && !g_str_equal (cli->transport, "udp") && !g_str_equal (cli->transport, "tcp"))
-    return usage_error (_("--transport must be udp or tcp, not “%s”"), cli->transport);
+  if (cli->transport && !g_str_equal (cli->transport, "udp") && !g_str_equal (cli->transport, "tcp") &&
+      !g_str_equal (cli->transport, "tls"))
+    return usage_error (_("--transport must be udp, tcp or tls, not “%s”"), cli->transport);
+  if (cli->tls_trust)
+    {
+      g_autofree char *fingerprint = mt_tls_normalize_fingerprint (cli->tls_trust, &error);
+
+      if (fingerprint == NULL)
+        return usage_error (_("--tls-trust: %s"), error->message);
+    }
   if (cli->account)
     {
       g_autofree char *uri = mt_sip_uri_normalize (cli->account, NULL, &error);
@@ -904,7 +932,9 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "account", 'a', 0, G_OPTION_ARG_STRING, &cli->account, N_("Address of record to register"), N_("SIP-URI") },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->password_file, N_("Read the password from FILE (or set MTAVIP_PASSWORD)"), N_("FILE") },
     { "registrar", 0, 0, G_OPTION_ARG_STRING, &cli->registrar, N_("Registrar and outbound proxy (default: the account's host)"), N_("SIP-URI") },
-    { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, N_("udp or tcp"), "udp|tcp" },
+    { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, N_("udp, tcp or tls (default: tls for a sips: or transport=tls address, else udp)"), "udp|tcp|tls" },
+    { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &cli->tls_ca, N_("Also trust the CA certificates in FILE (PEM) for TLS"), N_("FILE") },
+    { "tls-trust", 0, 0, G_OPTION_ARG_STRING, &cli->tls_trust, N_("Trust the server certificate with this SHA-256 fingerprint for this account"), N_("SHA256") },
     { "call", 'c', 0, G_OPTION_ARG_STRING, &cli->call, N_("Call this address"), N_("SIP-URI") },
     { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, N_("Answer incoming calls"), NULL },
     { "answer-after", 0, 0, G_OPTION_ARG_INT, &cli->answer_after_ms, N_("With --auto-answer, let a call ring this long first (default 0)"), N_("MILLISECONDS") },
@@ -1012,6 +1042,8 @@ cli_clear (Cli *cli)
   g_free (cli->password_file);
   g_free (cli->registrar);
   g_free (cli->transport);
+  g_free (cli->tls_ca);
+  g_free (cli->tls_trust);
   g_free (cli->call);
   g_free (cli->dtmf);
   g_free (cli->transfer_to);
@@ -1027,6 +1059,26 @@ cli_clear (Cli *cli)
   g_free (cli->turn_transport);
   g_free (cli->turn_user);
   g_free (cli->turn_password_file);
+}
+
+/* --transport, or TLS when an address asks for it (sips:, transport=tls) */
+static MtTransport
+cli_transport (Cli *cli)
+{
+  const char *addresses[] = { cli->registrar, cli->account, cli->call };
+
+  if (cli->transport)
+    return g_str_equal (cli->transport, "tls") ? MT_TRANSPORT_TLS
+           : g_str_equal (cli->transport, "tcp") ? MT_TRANSPORT_TCP : MT_TRANSPORT_UDP;
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    {
+      g_autofree char *param = addresses[i] ? mt_sip_uri_get_param (addresses[i], "transport") : NULL;
+
+      if (addresses[i] && (g_str_has_prefix (addresses[i], "sips:") ||
+                           g_ascii_strcasecmp (param ? param : "", "tls") == 0))
+        return MT_TRANSPORT_TLS;
+    }
+  return MT_TRANSPORT_UDP;
 }
 
 static int
@@ -1076,15 +1128,16 @@ main (int argc, char **argv)
       cli_clear (&cli);
       return EXIT_USAGE;
     }
-  cli.account_obj = mt_account_new (cli.listen ? cli.listen
-                                               : cli.echo_test ? "127.0.0.1:0"
-                                               /* with an account the registrar knows where we are */
-                                               : cli.account ? "0.0.0.0:0" : "0.0.0.0:5060",
-                                    cli.account,
-                                    cli.registrar,
-                                    g_strcmp0 (cli.transport, "tcp") == 0 ? MT_TRANSPORT_TCP
-                                                                         : MT_TRANSPORT_UDP,
-                                    &error);
+  cli.account_obj = mt_account_new_tls (cli.listen ? cli.listen
+                                                   : cli.echo_test ? "127.0.0.1:0"
+                                                   /* with an account the registrar knows where we are */
+                                                   : cli.account ? "0.0.0.0:0" : "0.0.0.0:5060",
+                                        cli.account,
+                                        cli.registrar,
+                                        cli_transport (&cli),
+                                        cli.tls_ca,
+                                        cli.tls_trust,
+                                        &error);
   if (cli.account_obj == NULL)
     {
       usage_error ("%s", error->message);

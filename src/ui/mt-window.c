@@ -73,6 +73,9 @@ account_status_text (MtWindow *self, const char **icon)
     case MT_REGISTRATION_FAILED:
       *icon = "dialog-warning-symbolic";
       /* Translators: %s is a sentence saying why, e.g. the server refused the password */
+      if (mt_account_get_registration_reason (account) == MT_END_REASON_TLS_FAILED)
+        return g_strdup_printf (_("Registration failed: %s"),
+                                mt_tls_problem_to_sentence (mt_account_get_tls_problem (account)));
       if (mt_account_get_registration_retry (account) > 0)
         /* Translators: %s is a sentence saying why (the server could not be reached),
          * %u the number of seconds until the phone tries again */

@@ -9,6 +9,7 @@
 #include "mt-call.h"
 #include "mt-enums.h"
 #include "mt-media-config.h"
+#include "mt-tls.h"
 
 G_BEGIN_DECLS
 
@@ -99,5 +100,24 @@ gboolean             mt_account_shutdown_finish (MtAccount     *self,
 
 void                 mt_account_set_instance_id  (MtAccount *self, const char *instance_id);
 char                *mt_account_dup_stable_instance_id (const char *application);
+/* SIP over TLS (transport TLS, or a sips: / transport=tls registrar or
+ * address of record): `ca_file` (may be NULL) adds trusted CAs to the
+ * system's; `pin` (may be NULL) is the SHA-256 fingerprint of a server
+ * certificate this account trusts without an authority vouching for it
+ * (its dates and names are still checked). NULL with an error for a
+ * malformed fingerprint or CA file. */
+MtAccount           *mt_account_new_tls (const char  *listen,
+                                         const char  *aor,
+                                         const char  *registrar,
+                                         MtTransport  transport,
+                                         const char  *ca_file,
+                                         const char  *pin,
+                                         GError     **error);
+void                 mt_account_set_tls_pin     (MtAccount *self, const char *fingerprint);
+const char          *mt_account_get_tls_pin     (MtAccount *self);
+MtTransport          mt_account_get_transport   (MtAccount *self);
+/* with registration reason tls-failed: what was wrong with the server's
+ * certificate (mt_tls_problem_to_sentence() says it to a person) */
+MtTlsProblem         mt_account_get_tls_problem (MtAccount *self);
 
 G_END_DECLS

@@ -52,4 +52,7 @@ gboolean mt_call_is_released (MtCall *self);
 /* nua handles that calls hold now, all calls together (for tests) */
 guint   mt_call_count_handles (void);
 
+/* why the call's TLS connection failed (before it ends tls-failed) */
+void    mt_call_set_tls_problem (MtCall *self, MtTlsProblem problem);
+
 G_END_DECLS

@@ -1677,3 +1677,25 @@ mt_call_new_transfer (nua_t          *nua,
                              referrer, 0);
   return self;
 }
+
+/* ---- TLS ------------------------------------------------------------------------- */
+
+static GQuark
+tls_problem_quark (void)
+{
+  return g_quark_from_static_string ("mt-call-tls-problem");
+}
+
+void
+mt_call_set_tls_problem (MtCall *self, MtTlsProblem problem)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  g_object_set_qdata (G_OBJECT (self), tls_problem_quark (), GINT_TO_POINTER (problem));
+}
+
+MtTlsProblem
+mt_call_get_tls_problem (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), MT_TLS_PROBLEM_NONE);
+  return GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (self), tls_problem_quark ()));
+}

@@ -11,6 +11,7 @@
 
 #include "mt-enums.h"
 #include "mt-media-session.h"
+#include "mt-tls.h"
 
 G_BEGIN_DECLS
 
@@ -80,5 +81,8 @@ gboolean         mt_call_send_dtmf       (MtCall *self, const char *digits);
  * "transfer" signal (target) says the peer transfers us. */
 gboolean         mt_call_transfer        (MtCall *self, const char *target);
 
+
+/* a call ended tls-failed: what was wrong with the certificate */
+MtTlsProblem     mt_call_get_tls_problem (MtCall *self);
 
 G_END_DECLS
