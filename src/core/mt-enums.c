@@ -37,7 +37,8 @@ G_DEFINE_ENUM_TYPE (MtEndReason, mt_end_reason,
   G_DEFINE_ENUM_VALUE (MT_END_REASON_AUTH_FAILED, "auth-failed"),
   G_DEFINE_ENUM_VALUE (MT_END_REASON_MEDIA_TIMEOUT, "media-timeout"),
   G_DEFINE_ENUM_VALUE (MT_END_REASON_NETWORK_ERROR, "network-error"),
-  G_DEFINE_ENUM_VALUE (MT_END_REASON_TRANSFERRED, "transferred"))
+  G_DEFINE_ENUM_VALUE (MT_END_REASON_TRANSFERRED, "transferred"),
+  G_DEFINE_ENUM_VALUE (MT_END_REASON_NOT_ENCRYPTED, "not-encrypted"))
 
 G_DEFINE_ENUM_TYPE (MtRegistrationState, mt_registration_state,
   G_DEFINE_ENUM_VALUE (MT_REGISTRATION_NONE, "none"),
@@ -104,6 +105,7 @@ mt_end_reason_to_sentence (MtEndReason reason)
     case MT_END_REASON_MEDIA_TIMEOUT: return _("The call was lost: no sound or picture arrived for several seconds.");
     case MT_END_REASON_NETWORK_ERROR: return _("A network error ended the call.");
     case MT_END_REASON_TRANSFERRED: return _("The call was transferred.");
+    case MT_END_REASON_NOT_ENCRYPTED: return _("The other phone does not support encrypted calls");
     default: return _("The call ended.");
     }
 }

@@ -38,6 +38,7 @@ typedef enum {
   MT_END_REASON_MEDIA_TIMEOUT,
   MT_END_REASON_NETWORK_ERROR,
   MT_END_REASON_TRANSFERRED,     /* handed on: blind or attended transfer */
+  MT_END_REASON_NOT_ENCRYPTED,   /* encryption is mandatory and the peer offered or answered plain */
 } MtEndReason;
 
 typedef enum {

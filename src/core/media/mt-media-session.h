@@ -28,6 +28,7 @@ typedef struct {
   char     ice_state[16];  /* "checking", "connected", "failed", ... */
   char     ice_local[8];   /* selected pair: "host", "srflx", "relay" */
   char     ice_remote[8];  /* "host", "srflx", "prflx", "relay" */
+  char     srtp[8];        /* "sdes", "dtls", or empty: not encrypted */
 } MtStreamStats;
 
 #define MT_MEDIA_ERROR (mt_media_error_quark ())

@@ -60,6 +60,7 @@ struct _MtCall
   sip_event_t const *refer_event;  /* while the "transfer" signal runs */
   GString         *dtmf_queue;   /* digits still to send */
   guint            dtmf_timer;
+  gboolean         signalling_secure; /* the dialog runs over TLS: SDES keys may go in SDP */
 };
 
 G_DEFINE_FINAL_TYPE (MtCall, mt_call, G_TYPE_OBJECT)
@@ -219,7 +220,9 @@ start_media (MtCall *self, gboolean we_offered, MtEndReason *reason)
     {
       g_message ("call %s: %s", self->id, error->message);
       *reason = g_error_matches (error, MT_SDP_ERROR, MT_SDP_ERROR_NO_COMMON_CODEC)
-                ? MT_END_REASON_NO_COMMON_CODEC : MT_END_REASON_NETWORK_ERROR;
+                ? MT_END_REASON_NO_COMMON_CODEC
+                : g_error_matches (error, MT_SDP_ERROR, MT_SDP_ERROR_NOT_ENCRYPTED)
+                ? MT_END_REASON_NOT_ENCRYPTED : MT_END_REASON_NETWORK_ERROR;
       return FALSE;
     }
   set_has_video (self, negotiated_has_video (negotiated));
@@ -361,7 +364,10 @@ answer_arrived (MtCall *self, const sip_t *sip)
     }
   if (!start_media (self, TRUE, &reason))
     {
-      nua_bye (self->nh, TAG_END ());
+      nua_bye (self->nh,
+               TAG_IF (reason == MT_END_REASON_NOT_ENCRYPTED,
+                       SIPTAG_REASON_STR ("SIP;cause=488;text=\"The other phone does not support encrypted calls\"")),
+               TAG_END ());
       end (self, reason);
       return;
     }
@@ -508,6 +514,7 @@ handle_reinvite (MtCall *self, const sip_t *sip)
       return;
     }
   local = mt_media_session_dup_local (self->media);
+  local->sdes = self->signalling_secure;
   local->audio_direction = local->video_direction = self->local_hold ? MT_SDP_SENDONLY
                                                                      : MT_SDP_SENDRECV;
   answer = mt_sdp_build_answer (offer, local, self->local_sdp->session_id, &error);
@@ -648,6 +655,35 @@ call_new (MtCredentials   *credentials,
   return self;
 }
 
+/* MTAVIP_TEST_SDES_OVER_PLAIN=1 (tests only, never for real calls): treat
+ * plain signalling as secure, so that SDES can be tried between two phones
+ * without TLS. SDES keys in clear SIP are readable by anyone on the path. */
+static gboolean
+test_sdes_over_plain (void)
+{
+  return g_strcmp0 (g_getenv ("MTAVIP_TEST_SDES_OVER_PLAIN"), "1") == 0;
+}
+
+/* sips: or ;transport=tls: the request goes out over TLS */
+static gboolean
+uri_is_secure (const char *uri)
+{
+  g_autofree char *lower = g_ascii_strdown (uri, -1);
+
+  return test_sdes_over_plain () || g_str_has_prefix (lower, "sips:") ||
+         strstr (lower, ";transport=tls") != NULL;
+}
+
+/* the INVITE's last hop: the transport of its topmost Via */
+static gboolean
+request_is_secure (const sip_t *sip)
+{
+  const char *protocol = sip && sip->sip_via ? sip->sip_via->v_protocol : NULL;
+
+  return test_sdes_over_plain () ||
+         (protocol != NULL && g_str_has_suffix (protocol, "/TLS"));
+}
+
 static MtCall *
 call_new_outgoing (nua_t          *nua,
                    MtCredentials  *credentials,
@@ -663,6 +699,8 @@ call_new_outgoing (nua_t          *nua,
   g_autofree char *to = NULL;
 
   self->remote_uri = g_strdup (uri);
+  self->signalling_secure = uri_is_secure (uri);
+  local->sdes = self->signalling_secure;
   self->local_sdp = mt_sdp_build_offer (local, (guint64) g_get_real_time ());
   self->has_video = local->video_port != 0;
   sdp = local_sdp_string (self);
@@ -724,6 +762,8 @@ prepare_answer (MtCall *self, const sip_t *sip)
   g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (self->media);
   g_autofree char *warning = NULL;
 
+  self->signalling_secure = request_is_secure (sip);
+  local->sdes = self->signalling_secure;
   self->remote_sdp = remote_sdp_from (sip, &error);
   if (self->remote_sdp)
     self->local_sdp = mt_sdp_build_answer (self->remote_sdp, local,
@@ -742,7 +782,8 @@ prepare_answer (MtCall *self, const sip_t *sip)
   warning = g_strdup_printf ("399 mtavipclient \"%s\"", error->message);
   nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, SIPTAG_WARNING_STR (warning), TAG_END ());
   remember_status (self, 488, "Not Acceptable Here");
-  end (self, MT_END_REASON_NO_COMMON_CODEC);
+  end (self, g_error_matches (error, MT_SDP_ERROR, MT_SDP_ERROR_NOT_ENCRYPTED)
+             ? MT_END_REASON_NOT_ENCRYPTED : MT_END_REASON_NO_COMMON_CODEC);
   return FALSE;
 }
 
@@ -786,6 +827,13 @@ mt_call_release_handle (MtCall *self)
     nua_handle_unref (self->nh);
   self->nh = NULL;
   n_handles--;
+}
+
+gboolean
+mt_call_get_signalling_secure (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->signalling_secure;
 }
 
 gboolean
