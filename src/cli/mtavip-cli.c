@@ -78,6 +78,7 @@ typedef struct {
   gboolean  no_ice;
   gboolean  ice;
   char     *encryption;
+  gboolean  no_dtls;
 
   /* state */
   GMainLoop  *loop;
@@ -795,6 +796,7 @@ media_config_from (Cli *cli)
   if (cli->media_timeout >= 0)
     config->media_timeout_s = (guint) cli->media_timeout;
   config->no_telephone_event = cli->no_telephone_event;
+  config->no_dtls = cli->no_dtls;
   if (cli->video_size)
     sscanf (cli->video_size, "%ux%u", &config->width, &config->height);
   if (!ice_config_from (cli, config))
@@ -960,6 +962,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "no-ice", 0, 0, G_OPTION_ARG_NONE, &cli->no_ice, N_("Plain RTP without ICE"), NULL },
     { "ice", 0, 0, G_OPTION_ARG_NONE, &cli->ice, N_("Use ICE even without a STUN or TURN server (host candidates only)"), NULL },
     { "encryption", 0, 0, G_OPTION_ARG_STRING, &cli->encryption, N_("Media encryption (SRTP): none, optional (offer it, accept plain) or mandatory (default none)"), "none|optional|mandatory" },
+    { "no-dtls", 0, 0, G_OPTION_ARG_NONE, &cli->no_dtls, N_("Encrypt only with keys in SDP (SDES, over TLS), not with DTLS-SRTP"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("- MTAVIPClient command-line phone"));

@@ -42,6 +42,7 @@ typedef struct {
   /* SRTP policy (mt-sdp.h MtSdpLocal says what each offers and accepts);
    * NONE unless the CLI or the account says otherwise */
   MtEncryption encryption;
+  gboolean     no_dtls;         /* SRTP keys only through SDES (no a=fingerprint) */
 } MtMediaConfig;
 
 MtMediaConfig *mt_media_config_new  (void);

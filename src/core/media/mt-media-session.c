@@ -1327,7 +1327,8 @@ fill_local_security (MtMediaSession *self, MtSdpLocal *local)
   local->encryption = self->config->encryption;
   if (local->encryption == MT_ENCRYPTION_NONE)
     return;
-  local->fingerprint = g_strdup (mt_secure_get_fingerprint ());
+  if (!self->config->no_dtls)
+    local->fingerprint = g_strdup (mt_secure_get_fingerprint ());
   if (self->audio_keys == NULL)
     {
       self->audio_keys = mt_secure_new_sdes_keys ();
