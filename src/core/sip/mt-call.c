@@ -434,6 +434,23 @@ follow_redirect (MtCall *self, const sip_t *sip)
   return TRUE;
 }
 
+/* 488/606 to an offer whose streams were all secure-only (our policy is
+ * mandatory): the peer cannot do SRTP, which is what a person needs to know */
+static gboolean
+refused_for_encryption (MtCall *self, int status)
+{
+  if ((status != 488 && status != 606) || self->local_sdp == NULL)
+    return FALSE;
+  for (guint i = 0; i < self->local_sdp->streams->len; i++)
+    {
+      const MtSdpStream *stream = g_ptr_array_index (self->local_sdp->streams, i);
+
+      if (stream->port != 0 && mt_sdp_proto_security (stream->proto) <= 0)
+        return FALSE;
+    }
+  return self->local_sdp->streams->len > 0;
+}
+
 static void
 handle_invite_response (MtCall *self, int status, const char *phrase, const sip_t *sip)
 {
@@ -472,7 +489,8 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
       return;
     }
   remember_status (self, status, phrase);
-  end (self, mt_sip_status_to_reason (status, sip, sip_method_invite));
+  end (self, refused_for_encryption (self, status)
+             ? MT_END_REASON_NOT_ENCRYPTED : mt_sip_status_to_reason (status, sip, sip_method_invite));
 }
 
 /* ---- incoming --------------------------------------------------------------- */
