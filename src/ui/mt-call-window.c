@@ -37,6 +37,7 @@ struct _MtCallWindow
   AdwAvatar        *avatar;
   GtkLabel         *name_label;
   GtkLabel         *address_label;
+  GtkImage         *security_icon;  /* the lock: encrypted or not, and how */
   GtkLabel         *state_label;
   GtkLabel         *notice_label;   /* what the media layer left out or failed at */
   GtkWidget        *incoming_box;
@@ -94,6 +95,36 @@ update_video (MtCallWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->self_picture), self_visible);
 }
 
+/* The way GNOME apps show a secure connection: a lock in the header whose
+ * tooltip says how; an open lock for a call in clear */
+static void
+update_security (MtCallWindow *self)
+{
+  MtCallState state = mt_call_get_state (self->call);
+  MtMediaSession *media = mt_call_get_media_session (self->call);
+  MtStreamStats audio, video;
+  const char *how;
+
+  if ((state != MT_CALL_STATE_ACTIVE && state != MT_CALL_STATE_HELD) || media == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->security_icon), FALSE);
+      return;
+    }
+  mt_media_session_get_stats (media, &audio, &video);
+  if (g_str_equal (audio.srtp, "dtls"))
+    how = _("This call is encrypted (SRTP, keys agreed with DTLS)");
+  else if (g_str_equal (audio.srtp, "sdes"))
+    how = _("This call is encrypted (SRTP, keys sent over TLS)");
+  else
+    how = _("This call is not encrypted");
+  gtk_image_set_from_icon_name (self->security_icon, audio.srtp[0] != '\0'
+                                ? "channel-secure-symbolic" : "channel-insecure-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->security_icon), how);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->security_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, how, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->security_icon), TRUE);
+}
+
 static void
 update (MtCallWindow *self)
 {
@@ -105,6 +136,7 @@ update (MtCallWindow *self)
   gtk_widget_set_visible (self->active_box, state != MT_CALL_STATE_INCOMING);
   gtk_widget_set_sensitive (self->active_box, state != MT_CALL_STATE_ENDED);
   update_video (self);
+  update_security (self);
 }
 
 /* ---- what the buttons show: bound to the call's properties ------------------ */
@@ -326,6 +358,7 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, avatar);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, name_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, address_label);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, security_icon);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, incoming_box);
