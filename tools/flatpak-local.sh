@@ -93,8 +93,9 @@ else
     rm -rf "${RT:?}/files/$d"
   done
   rm -rf "$RT/files/lib/x86_64-linux-gnu/fpc" "$RT/files/lib/x86_64-linux-gnu/libwireshark.so"*
-  # Big static archives (nothing here links statically; libc_nonshared.a & co are small).
-  find "$RT/files/lib" -name '*.a' -size +2M -delete
+  # Big static archives (nothing here links statically; libc_nonshared.a & co are small),
+  # but never the compiler's own (lib/gcc: libgcc.a is 3 MB and every link needs it).
+  find "$RT/files/lib" -name '*.a' -size +2M ! -path "$RT/files/lib/gcc/*" -delete
   # Keep only the translations the app is tested in.
   find "$RT/files/share/locale" -mindepth 1 -maxdepth 1 -type d \
        ! -name 'zh_CN' ! -name 'zh' ! -name 'en*' -exec rm -rf {} +

@@ -41,7 +41,7 @@ typedef struct {
   int       answer_after_ms;
   gboolean  accept_direct;
   gboolean  auto_decline;
-  int       hangup_after;
+  double    hangup_after;
   int       hold_after;
   int       resume_after;
   gboolean  exit_after_call;
@@ -511,7 +511,7 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
       if (watch->stats_id == 0)
         watch->stats_id = g_timeout_add_seconds (1, stats_cb, watch);
       if (watch->cli->hangup_after > 0 && watch->hangup_id == 0)
-        watch->hangup_id = g_timeout_add_seconds (watch->cli->hangup_after, hangup_cb, watch);
+        watch->hangup_id = g_timeout_add ((guint) (watch->cli->hangup_after * 1000), hangup_cb, watch);
       schedule_hold (watch);
       if (!watch->dtmf_scheduled)
         {
@@ -926,7 +926,7 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "answer-after", 0, 0, G_OPTION_ARG_INT, &cli->answer_after_ms, N_("With --auto-answer, let a call ring this long first (default 0)"), N_("MILLISECONDS") },
     { "accept-direct-calls", 0, 0, G_OPTION_ARG_NONE, &cli->accept_direct, N_("With --account, also take calls that do not come through the registrar"), NULL },
     { "auto-decline", 0, 0, G_OPTION_ARG_NONE, &cli->auto_decline, N_("Decline incoming calls (603)"), NULL },
-    { "hangup-after", 0, 0, G_OPTION_ARG_INT, &cli->hangup_after, N_("Hang up SECONDS after the call is answered"), N_("SECONDS") },
+    { "hangup-after", 0, 0, G_OPTION_ARG_DOUBLE, &cli->hangup_after, N_("Hang up SECONDS after the call is answered"), N_("SECONDS") },
     { "hold-after", 0, 0, G_OPTION_ARG_INT, &cli->hold_after, N_("Put the call on hold SECONDS after it is answered"), N_("SECONDS") },
     { "resume-after", 0, 0, G_OPTION_ARG_INT, &cli->resume_after, N_("Take the call off hold SECONDS after it was put on hold"), N_("SECONDS") },
     { "exit-after-call", 0, 0, G_OPTION_ARG_NONE, &cli->exit_after_call, N_("Exit when the first call ends"), NULL },

@@ -299,6 +299,45 @@ class NoCameraTest(unittest.TestCase):
             b.stop()
 
 
+class FileSourceTest(unittest.TestCase):
+    """A GStreamer bin description with decodebin/uridecodebin as the video
+    source (issue 11, item 6): its pad appears only once the file is typed,
+    and the call must still send that video."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="mtavip-clip-")
+        cls.clip = os.path.join(cls.dir, "clip.webm")
+        subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=300", "pattern=ball",
+                        "!", "video/x-raw,width=320,height=240,framerate=30/1",
+                        "!", "vp8enc", "deadline=1", "!", "webmmux",
+                        "!", "filesink", "location=" + cls.clip], check=True, timeout=60)
+
+    def call_with_source(self, source):
+        b = phone("bob", extra=["--auto-answer", "--exit-after-call"])
+        b.start()
+        try:
+            ports.wait_tcp(b.listen_port, proc=b.proc.proc)
+            a = phone("alice", extra=["--video-source", source, "--exit-after-call",
+                                      "--hangup-after", "4", "--call", uri_of(b)])
+            a.start()
+            try:
+                b.wait_media(audio_packets=50, video_frames=20, timeout=30)
+                self.assertEqual(a.wait_exit(), 0, a.describe())
+                self.assertGreater(a.last_media()["video"]["tx_packets"], 50, a.describe())
+                self.assertGreater(b.last_media()["video"]["frames_decoded"], 20, b.describe())
+            finally:
+                a.stop()
+        finally:
+            b.stop()
+
+    def test_decodebin_source(self):
+        self.call_with_source("filesrc location=%s ! decodebin ! videoconvert" % self.clip)
+
+    def test_uridecodebin_source(self):
+        self.call_with_source("uridecodebin uri=file://%s ! videoconvert" % self.clip)
+
+
 class EchoTest(unittest.TestCase):
     """--echo-test calls the built-in echo service: our own media comes back."""
 

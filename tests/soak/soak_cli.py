@@ -5,9 +5,9 @@ registered with Kamailio takes N consecutive calls from other mtavip-cli
 processes, and what it holds is sampled after each call.
 
 Call shapes, in a fixed cycle of 20 (see CYCLE):
-  audio    audio-only, the caller hangs up after 1 s
+  audio    audio-only, the caller hangs up after 0.5 s
   video    audio + 320x240 VP8, the caller hangs up after 1 s
-  remote   audio-only, the long-running phone hangs up (its --hangup-after 3)
+  remote   audio-only, the long-running phone hangs up (its --hangup-after 2)
   busy     a second caller during a `remote` call: 486, ends `busy`
   cancel   the caller gives up while it rings (SIGINT: CANCEL)
 Every tenth caller registers (digest auth) before it calls; the others call
@@ -52,7 +52,11 @@ CYCLE = ["audio", "audio", "video", "audio", "cancel", "audio", "remote", "audio
          "audio", "audio"]
 # each `remote` call brings a `busy` one: 20 calls per cycle
 
-CALLEE_HANGUP_S = 3
+CALLEE_HANGUP_S = 2
+# how long a caller stays in an answered call: long enough for media both
+# ways (25 audio packets in 0.5 s), short enough for 100 calls in ~2 min
+AUDIO_CALL_S = "0.5"
+VIDEO_CALL_S = "1"
 # the long-running phone rings this long before it answers, so that a
 # caller can cancel while it rings
 RING_MS = 400
@@ -183,7 +187,8 @@ class Soak:
     # ---- shapes ----------------------------------------------------------------------
 
     def shape_audio(self, n, video=False):
-        c = self.caller(n, video, ["--hangup-after", "1", "--exit-after-call"])
+        c = self.caller(n, video, ["--hangup-after", VIDEO_CALL_S if video else AUDIO_CALL_S,
+                                   "--exit-after-call"])
         self.expect(c, ("local-hangup",), "the caller's call")
         self.media_check(c, video)
         self.callee_end(("remote-hangup",))

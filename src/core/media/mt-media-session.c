@@ -244,7 +244,10 @@ source_description (const char *setting, MtSdpMediaKind kind)
     return g_strdup (audio ? "audiotestsrc is-live=true wave=silence "
                              "samplesperbuffer=960 ! capsfilter caps=audio/x-raw,rate=48000"
                            : "videotestsrc is-live=true pattern=black");
-  return g_strdup (setting);
+  /* A file (filesrc ! decodebin, uridecodebin) is not a live source: without
+   * a clock it would be read as fast as it decodes and sent in bursts the
+   * far end's jitter buffer throws away. A live source passes straight on. */
+  return g_strdup_printf ("%s ! clocksync", setting);
 }
 
 static char *
@@ -276,6 +279,20 @@ make_bin (const char *description, GError **error)
                          ? MT_MEDIA_ERROR_ELEMENT_MISSING : MT_MEDIA_ERROR_PIPELINE,
                          parse_error->message);
   return bin;
+}
+
+/* A source bin has no input. gst_parse ghosts every pad unlinked when it
+ * parses, and that includes the sink pad an element such as decodebin will
+ * link to later ("filesrc ! decodebin ! videoconvert"): ghosted, it counts
+ * as linked and decodebin's delayed link fails, so nothing is sent. */
+static void
+drop_sink_ghost_pads (GstElement *bin)
+{
+  GList *pads = g_list_copy_deep (GST_ELEMENT (bin)->sinkpads, (GCopyFunc) gst_object_ref, NULL);
+
+  for (GList *l = pads; l != NULL; l = l->next)
+    gst_element_remove_pad (bin, GST_PAD (l->data));
+  g_list_free_full (pads, gst_object_unref);
 }
 
 static GstCaps *
@@ -579,6 +596,7 @@ build_send (MtMediaSession *self, MtStream *stream, GError **error)
 
   if (!(src = make_bin (src_desc, error)))
     return FALSE;
+  drop_sink_ghost_pads (src);
   gst_bin_add (GST_BIN (self->pipeline), src);
   if (!(chain = make_bin (chain_desc, error)))
     return FALSE;
