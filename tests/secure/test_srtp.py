@@ -123,13 +123,15 @@ class SrtpCase(unittest.TestCase):
                     os.environ[k] = v
         return cli
 
-    def two_clis(self, a_extra, b_extra, video=False, env=None, seconds=5):
+    def two_clis(self, a_extra, b_extra, video=False, env=None, seconds=5, capture=True):
         """b auto-answers, a calls b and hangs up after `seconds`; capture
         everything UDP on lo for the wire checks"""
         b = self.cli(["--auto-answer", "--exit-after-call"] + b_extra, video=video, name="cli-b")
         a = self.cli(["--call", "sip:b@127.0.0.1:%d" % b.listen_port, "--exit-after-call",
                       "--hangup-after", str(seconds)] + a_extra, video=video, name="cli-a")
-        cap = started(self, SipCapture([a.listen_port, b.listen_port], extra_filter="udp"))
+        cap = None
+        if capture:
+            cap = started(self, SipCapture([a.listen_port, b.listen_port], extra_filter="udp"))
         self.start(b, env, listener=True)
         self.start(a, env)
         return a, b, cap
@@ -164,6 +166,15 @@ class DtlsBetweenClisTest(SrtpCase):
         records = dtls_records(cap, rtp_ports[0])
         self.assertIn("1", records, records)
         self.assertIn("2", records, records)
+
+    def test_dtls_srtp_over_ice_with_rtcp_mux(self):
+        a, b, cap = self.two_clis(["--encryption", "optional", "--ice"],
+                                  ["--encryption", "mandatory", "--ice"], seconds=3,
+                                  capture=False)
+        self.assert_media_both_ways(a, b, "dtls")
+        for c in (a, b):
+            audio = c.last_media()["audio"]
+            self.assertEqual(audio["ice"]["state"], "connected", audio)
 
     def test_plain_call_shows_the_pattern(self):
         """the control: without encryption the silence is there to be seen"""

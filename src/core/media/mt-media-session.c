@@ -835,7 +835,7 @@ link_filtered_branch (GstElement *tee, GstElement *filter, GstElement *rtpbin,
 /* rtcp-mux: one component; RTP and RTCP leave through a funnel and arrive
  * split by the probes above */
 static gboolean
-build_nice_muxed (MtMediaSession *self, MtStream *stream, GstCaps *caps, GError **error)
+build_nice_muxed_plain (MtMediaSession *self, MtStream *stream, GstCaps *caps)
 {
   g_autofree char *send_rtp = g_strdup_printf ("send_rtp_src_%u", stream->id);
   g_autofree char *send_rtcp = g_strdup_printf ("send_rtcp_src_%u", stream->id);
@@ -850,17 +850,6 @@ build_nice_muxed (MtMediaSession *self, MtStream *stream, GstCaps *caps, GError 
   GstElement *rtcp_filter = make_capsfilter (rtcp_caps);
   g_autoptr(GstPad) rtp_pad = gst_element_get_static_pad (self->rtpbin, send_rtp);
 
-  if (secure (stream))
-    {
-      gst_bin_add_many (GST_BIN (self->pipeline), out, in, NULL);
-      add_count_probe (in, "src", &stream->rx_packets);
-      add_count_probe (out, "sink", &stream->tx_packets);
-      g_clear_pointer (&funnel, gst_object_unref);
-      g_clear_pointer (&tee, gst_object_unref);
-      g_clear_pointer (&rtp_filter, gst_object_unref);
-      g_clear_pointer (&rtcp_filter, gst_object_unref);
-      return link_secure_component (self, stream, out, in, TRUE, TRUE, error);
-    }
   gst_bin_add_many (GST_BIN (self->pipeline), out, in, funnel, tee, rtp_filter, rtcp_filter, NULL);
   add_count_probe (in, "src", &stream->rx_packets);
   add_count_probe (out, "sink", &stream->tx_packets);
@@ -870,6 +859,23 @@ build_nice_muxed (MtMediaSession *self, MtStream *stream, GstCaps *caps, GError 
          gst_element_link (in, tee) &&
          link_filtered_branch (tee, rtp_filter, self->rtpbin, recv_rtp, FALSE) &&
          link_filtered_branch (tee, rtcp_filter, self->rtpbin, recv_rtcp, TRUE);
+}
+
+/* encrypted: the decoder splits RTP from RTCP (and DTLS), the encoder
+ * merges them */
+static gboolean
+build_nice_muxed (MtMediaSession *self, MtStream *stream, GstCaps *caps, GError **error)
+{
+  GstElement *out, *in;
+
+  if (!secure (stream))
+    return build_nice_muxed_plain (self, stream, caps);
+  out = make_nice_element (self, stream, "nicesink", 1);
+  in = make_nice_element (self, stream, "nicesrc", 1);
+  gst_bin_add_many (GST_BIN (self->pipeline), out, in, NULL);
+  add_count_probe (in, "src", &stream->rx_packets);
+  add_count_probe (out, "sink", &stream->tx_packets);
+  return link_secure_component (self, stream, out, in, TRUE, TRUE, error);
 }
 
 /* two components: RTP on 1, RTCP on 2 */
