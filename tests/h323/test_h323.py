@@ -5,23 +5,35 @@ and fake sinks. Every test that makes a call also captures the H.225.0
 signalling with dumpcap and has tshark (an independent decoder) read it back:
 the expected Q.931 messages in order, and no malformed packet, no expert
 error.
+
+The malformed-input case runs its callee as the ASan+UBSan mtavip-cli of
+tests/fixtures/asan.py (built once per source state, shared with the hostile
+suite): a memory error or undefined behaviour aborts it, and any sanitizer
+report in its stderr (leaks included) fails the test.
 """
 
 import os
 import socket
 import subprocess
 import sys
-import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "interop"))
 
-from fixtures import ports  # noqa: E402
+from fixtures import asan, ports  # noqa: E402
 from fixtures.capture import SipCapture  # noqa: E402
 from fixtures.process import require  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
+
+# H.225.0 streams of the fuzz corpus (tests/fuzz/corpus-h225), each sent on a
+# connection of its own: a Setup with 10,000 fastStart elements, Setups with
+# garbage PER, lying lengths, cut short, an Alerting that carries a Setup
+CORPUS_H225 = os.path.join(os.path.dirname(HERE), "fuzz", "corpus-h225")
+MALFORMED_STREAMS = ("setup-10000-faststart.bin", "setup-garbage-per.bin",
+                     "setup-length-lies.bin", "setup-truncated.bin",
+                     "alerting-carrying-setup.bin", "empty-octets-at-end.bin")
 
 Q931_NAMES = {"0x05": "Setup", "0x02": "CallProceeding", "0x01": "Alerting",
               "0x07": "Connect", "0x5a": "ReleaseComplete", "0x62": "Facility"}
@@ -82,13 +94,16 @@ class H323CallTest(unittest.TestCase):
         for p in self.phones:
             p.stop()
 
-    def start_callee(self, name, extra, video=True):
+    def start_callee(self, name, extra, video=True, binary=None):
         port = ports.free_port(span=1, even=False)
         p = phone(name, extra, h323_port=port, video=video)
         p.h323_port = port
+        if binary:
+            p.binary = binary
         self.phones.append(p)
         p.start()
-        p.wait_event(lambda e: e.get("event") == "h323-listening", 15, "h323-listening")
+        p.wait_event(lambda e: e.get("event") == "h323-listening", 30 if binary else 15,
+                     "h323-listening")
         return p
 
     def start_caller(self, name, target, extra, video=True):
@@ -267,11 +282,33 @@ class H323CallTest(unittest.TestCase):
         self.assertEqual(a.wait_exit(30), 1, a.describe())
         self.assertEqual(a.end_reason(), "unreachable", a.describe())
 
+    def send_and_wait(self, port, data):
+        """`data` on a connection of its own; what comes back until the
+        callee closes it (or 1.5 s of silence: an incomplete frame is
+        waited for, not answered)."""
+        got = b""
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(data)
+            s.settimeout(1.5)
+            try:
+                while True:
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        break
+                    got += chunk
+            except (socket.timeout, ConnectionResetError):
+                pass
+        return got
+
     def test_malformed_input(self):
-        """Garbage, truncated TPKT, a lying length, bad PER: the callee
-        releases or closes, stays up, and takes a real call afterwards."""
-        b = self.start_callee("bob", ["--auto-answer", "--exit-after-call",
-                                      "--audio-codecs", "PCMU"], video=False)
+        """Garbage, truncated TPKT, a lying length, bad PER, a Setup with
+        10,000 fastStart elements, a flood of idle connections: the callee
+        (the ASan+UBSan build) releases or closes, stays up, takes a real
+        call afterwards, and exits with no sanitizer report."""
+        cli = asan.build_cli()
+        with asan.environment():
+            b = self.start_callee("bob", ["--auto-answer", "--exit-after-call",
+                                          "--audio-codecs", "PCMU"], video=False, binary=cli)
         garbage = [
             b"GET / HTTP/1.0\r\n\r\n",
             b"\x03\x00\x00",                                   # truncated header
@@ -279,14 +316,14 @@ class H323CallTest(unittest.TestCase):
             b"\x03\x00\x00\x10\x08\x02\x00\x01\x05\x7e\x00\x05\x05\xff\xff\xff\xff\xff",
             b"\x03\x00\xff\xff" + b"\x08" * 200,               # 64K promised
         ]
+        for name in MALFORMED_STREAMS:
+            with open(os.path.join(CORPUS_H225, name), "rb") as f:
+                garbage.append(f.read())
         for g in garbage:
-            with socket.create_connection(("127.0.0.1", b.h323_port), timeout=5) as s:
-                s.sendall(g)
-                s.settimeout(3)
-                try:
-                    s.recv(4096)
-                except (socket.timeout, ConnectionResetError):
-                    pass
+            self.send_and_wait(b.h323_port, g)
+            if not b.proc.alive():
+                asan.assert_clean(self, b.log_path)     # the report says why
+                self.fail("the callee died on %r...\n%s" % (g[:24], b.proc.log_tail(80)))
         # a flood of idle connections (more than the endpoint keeps): closed,
         # not kept open, and no crash
         idle = [socket.create_connection(("127.0.0.1", b.h323_port), timeout=5)
@@ -304,8 +341,11 @@ class H323CallTest(unittest.TestCase):
         a = self.start_caller("alice", "h323:127.0.0.1:%d" % b.h323_port,
                               ["--exit-after-call", "--hangup-after", "2",
                                "--audio-codecs", "PCMU"], video=False)
-        self.assertEqual(a.wait_exit(30), 0, a.describe())
-        self.assertEqual(b.wait_exit(30), 0, b.describe())
+        a_status = a.wait_exit(30)
+        b_status = b.wait_exit(30)
+        asan.assert_clean(self, b.log_path)     # first: a report says why a call failed
+        self.assertEqual(a_status, 0, a.describe())
+        self.assertEqual(b_status, 0, b.describe())
         self.assertEqual(b.end_reason(), "remote-hangup")
 
 

@@ -14,8 +14,9 @@ Via addresses (192.0.2.x, example.com: answered at 127.0.0.1:5060 as RFC
 3261 18.2.2 says) land on our socket there and nothing leaves the machine.
 Needs root (network namespace), iproute2, meson, ninja.
 
-The sanitized build goes to MTAVIP_ASAN_BUILD (meson sets
-<builddir>/tests/hostile/asan); only the mtavip-cli target is built.
+The sanitized build is the one tests/fixtures/asan.py makes once per
+source state in MTAVIP_ASAN_BUILD (meson sets <builddir>/tests/asan), shared
+with the h323 suite; only its mtavip-cli target is built.
 """
 
 import ctypes
@@ -29,7 +30,6 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
-ROOT = os.path.dirname(TESTS)
 sys.path.insert(0, HERE)
 sys.path.insert(0, TESTS)
 sys.path.insert(0, os.path.join(TESTS, "interop"))
@@ -37,6 +37,7 @@ sys.path.insert(0, os.path.join(TESTS, "soak"))
 
 import sipwire  # noqa: E402
 from clirunner import CliPhone, cli_path  # noqa: E402
+from fixtures import asan  # noqa: E402
 from fixtures.netns import NetNs  # noqa: E402
 from procstat import ProcStat  # noqa: E402
 
@@ -113,26 +114,7 @@ EXPECTED = {
 }
 
 
-# ---- the sanitized build and the namespace ---------------------------------------
-
-def asan_build_dir():
-    return os.environ.get("MTAVIP_ASAN_BUILD") or os.path.join(ROOT, "_build", "tests",
-                                                               "hostile", "asan")
-
-
-def build_asan_cli():
-    """meson setup (once) and ninja the mtavip-cli target; its path."""
-    build = asan_build_dir()
-    if not os.path.exists(os.path.join(build, "build.ninja")):
-        subprocess.run(["meson", "setup", build, ROOT, "--buildtype=debug",
-                        "-Db_sanitize=address,undefined"], check=True,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    r = subprocess.run(["ninja", "-C", build, "src/cli/mtavip-cli"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    if r.returncode != 0:
-        raise AssertionError("the ASan build failed:\n" + r.stdout.decode()[-3000:])
-    return os.path.join(build, "src", "cli", "mtavip-cli")
-
+# ---- the namespace ---------------------------------------------------------------------
 
 def enter_netns(ns):
     """Move this thread (the main one: the children it starts follow) into `ns`."""
@@ -155,14 +137,6 @@ def stacks(pid):
     return r.stdout.decode("utf-8", "replace")[-12000:]
 
 
-SANITIZER_ENV = {
-    # a small quarantine: the flood's memory check reads the phone's RSS
-    "ASAN_OPTIONS": "abort_on_error=1:detect_leaks=1:fast_unwind_on_malloc=0:"
-                    "quarantine_size_mb=8",
-    "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
-    "LSAN_OPTIONS": "suppressions=%s" % os.path.join(HERE, "lsan.supp"),
-}
-SANITIZER_REPORT = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:")
 
 
 # ---- raw SIP from our side ---------------------------------------------------------
@@ -248,7 +222,7 @@ class Hostile(unittest.TestCase):
     def setUpClass(cls):
         cli_path()   # fails (not skips) without MTAVIP_CLI
         t0 = time.monotonic()
-        cls.asan_cli = build_asan_cli()
+        cls.asan_cli = asan.build_cli()
         print("hostile: ASan+UBSan mtavip-cli ready in %.0f s: %s"
               % (time.monotonic() - t0, cls.asan_cli), flush=True)
         cls.ns = NetNs().start()
@@ -256,21 +230,13 @@ class Hostile(unittest.TestCase):
         cls.peer = sipwire.UdpPeer(VIA_PORT)
         cls.tcp_sink = sipwire.TcpSink(VIA_PORT)
         cls.probe = sipwire.UdpPeer()
-        saved = {k: os.environ.get(k) for k in SANITIZER_ENV}
-        os.environ.update(SANITIZER_ENV)
-        try:
+        with asan.environment():
             cls.phone = CliPhone(account=None, listen_port=PHONE_PORT, video=False,
                                  name="hostile-phone",
                                  extra=["--auto-answer", "--media-timeout", "20"] +
                                  (["--sip-trace"] if os.environ.get("MTAVIP_HOSTILE_TRACE") else []))
             cls.phone.binary = cls.asan_cli
             cls.phone.start()
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
         cls.stat = ProcStat(cls.phone.proc.pid)
         cls.results = {}
         cls.check_alive_once()
@@ -487,10 +453,7 @@ class Hostile(unittest.TestCase):
     def test_6_clean_exit(self):
         self.phone.interrupt()
         self.assertEqual(self.phone.wait_exit(timeout=30), 0, self.phone.describe())
-        with open(self.phone.log_path, errors="replace") as f:
-            log = f.read()
-        reports = SANITIZER_REPORT.findall(log)
-        self.assertEqual(reports, [], "sanitizer reports:\n" + log[-6000:])
+        asan.assert_clean(self, self.phone.log_path)
 
 
 def sdp_offer(c="127.0.0.1", media=None, session=(), lf="\r\n"):
@@ -523,6 +486,10 @@ def sdp_cases():
         ("pt-300", sdp_offer(media=["m=audio 40000 RTP/AVP 300", "a=rtpmap:300 PCMU/8000"]),
          REFUSE),
         ("rtpmap-no-rate", sdp_offer(media=["m=audio 40000 RTP/AVP 96", "a=rtpmap:96 opus"]),
+         REFUSE),
+        ("rtpmap-zero-rate", sdp_offer(media=["m=audio 40000 RTP/AVP 0", "a=rtpmap:0 PCMU/0"]),
+         REFUSE),
+        ("avpf-zero-rate", sdp_offer(media=["m=audio 40000 RTP/AVPF 96", "a=rtpmap:96 PCMU/0"]),
          REFUSE),
         ("rtpmap-garbage", sdp_offer(media=["m=audio 40000 RTP/AVP 0 96", "a=rtpmap:96 /////",
                                             "a=rtpmap:abc def"]), REFUSE),

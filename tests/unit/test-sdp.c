@@ -749,6 +749,89 @@ test_parse_malformed (void)
   assert_parse_fails (NULL, 0, MT_SDP_ERROR_PARSE);
 }
 
+/* RFC 4566 6: a=rtpmap:<payload type> <encoding name>/<clock rate>. An
+ * rtpmap without a clock rate (RFC 4475 3.1.1.13's "a=rtpmap:31 LPC") or with
+ * 0: for RTP/AVP and RTP/SAVP the description is refused (Sofia refuses a
+ * missing rate, we a rate of 0); for the profiles we parse ourselves the
+ * rtpmap is ignored, as test_parse_avpf has it. Either way no named codec
+ * with clock rate 0 comes out, and an answer uses none of them; the same
+ * lines with a rate parse. */
+static void
+test_parse_rtpmap_without_clock_rate (void)
+{
+  static const struct {
+    const char *proto;
+    gboolean    refused;
+  } protos[] = { { "RTP/AVP", TRUE }, { "RTP/SAVP", TRUE }, { "RTP/AVPF", FALSE } };
+  static const struct {
+    const char *pts;
+    const char *bad;
+    const char *good;
+  } cases[] = {
+    { "31", "a=rtpmap:31 LPC", "a=rtpmap:31 LPC/8000" },
+    { "0 31", "a=rtpmap:31 LPC", "a=rtpmap:31 LPC/8000" },
+    { "96", "a=rtpmap:96 PCMU", "a=rtpmap:96 PCMU/8000" },
+    { "96", "a=rtpmap:96 PCMU/", "a=rtpmap:96 PCMU/8000" },
+    { "96", "a=rtpmap:96 PCMU/0", "a=rtpmap:96 PCMU/8000" },
+    { "0", "a=rtpmap:0 PCMU/0", "a=rtpmap:0 PCMU/8000" },
+    { "0 101", "a=rtpmap:101 telephone-event/0", "a=rtpmap:101 telephone-event/8000" },
+    { "0 101", "a=rtpmap:101 telephone-event", "a=rtpmap:101 telephone-event/8000" },
+  };
+  g_autoptr (MtSdpLocal) bob = make_local ("192.0.2.20", 49172, 0);
+
+  for (gsize p = 0; p < G_N_ELEMENTS (protos); p++) {
+    for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+      g_autofree char *bad = g_strdup_printf (
+        "v=0\no=- 1 1 IN IP4 198.51.100.1\ns=-\nc=IN IP4 198.51.100.1\nt=0 0\n"
+        "m=audio 4000 %s %s\n%s\n", protos[p].proto, cases[i].pts, cases[i].bad);
+      g_autofree char *good = g_strdup_printf (
+        "v=0\no=- 1 1 IN IP4 198.51.100.1\ns=-\nc=IN IP4 198.51.100.1\nt=0 0\n"
+        "m=audio 4000 %s %s\n%s\n", protos[p].proto, cases[i].pts, cases[i].good);
+      g_autoptr (MtSdpSession) s = NULL;
+      g_autoptr (MtSdpSession) g = NULL;
+      g_autoptr (GError) error = NULL;
+      MtSdpStream *audio;
+
+      g_test_message ("%s: %s", protos[p].proto, cases[i].bad);
+      s = mt_sdp_parse (bad, strlen (bad), &error);
+      if (protos[p].refused) {
+        g_assert_null (s);
+        g_assert_true (g_error_matches (error, MT_SDP_ERROR, MT_SDP_ERROR_PARSE) ||
+                       g_error_matches (error, MT_SDP_ERROR, MT_SDP_ERROR_INVALID));
+        g_assert_nonnull (strstr (error->message, "rate"));
+      } else {
+        g_autoptr (MtSdpSession) answer = NULL;
+
+        g_assert_no_error (error);
+        audio = stream_at (s, 0);
+        for (guint c = 0; c < audio->codecs->len; c++)
+          g_assert_true (*codec_at (audio, c)->name == '\0' ||
+                         codec_at (audio, c)->clock_rate > 0);
+        answer = mt_sdp_build_answer (s, bob, 1, NULL);
+        for (guint c = 0; answer != NULL && c < stream_at (answer, 0)->codecs->len; c++)
+          g_assert_cmpuint (codec_at (stream_at (answer, 0), c)->clock_rate, >, 0);
+      }
+      g = parse_ok (good);
+      audio = stream_at (g, 0);
+      for (guint c = 0; c < audio->codecs->len; c++)
+        g_assert_cmpuint (codec_at (audio, c)->clock_rate, >, 0);
+    }
+  }
+}
+
+/* ... and a codec with clock rate 0 matches nothing, itself included */
+static void
+test_codec_zero_clock_rate (void)
+{
+  g_autoptr (MtSdpCodec) zero = mt_sdp_codec_new ("PCMU", 0, 0, 1, NULL);
+  g_autoptr (MtSdpCodec) zero2 = mt_sdp_codec_new ("PCMU", 96, 0, 1, NULL);
+  g_autoptr (MtSdpCodec) pcmu = mt_sdp_codec_new ("PCMU", 0, 8000, 1, NULL);
+
+  g_assert_false (mt_sdp_codec_matches (zero, pcmu));
+  g_assert_false (mt_sdp_codec_matches (pcmu, zero));
+  g_assert_false (mt_sdp_codec_matches (zero, zero2));
+}
+
 /* Sofia 1.12.11 spins forever on these m= lines; we must return an error
  * (or a result) instead. If this test hangs, the guard is broken. */
 static void
@@ -1803,6 +1886,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/sdp/parse/other-media", test_parse_other_media);
   g_test_add_func ("/sdp/parse/lf-and-len", test_parse_lf_and_len);
   g_test_add_func ("/sdp/parse/malformed", test_parse_malformed);
+  g_test_add_func ("/sdp/parse/rtpmap-without-clock-rate", test_parse_rtpmap_without_clock_rate);
+  g_test_add_func ("/sdp/codec/zero-clock-rate", test_codec_zero_clock_rate);
   g_test_add_func ("/sdp/parse/sofia-loop-guard", test_parse_sofia_loop_guard);
   g_test_add_func ("/sdp/parse/binary-and-huge", test_parse_binary_and_huge);
 

@@ -91,6 +91,51 @@ test_parts (void)
   g_assert_cmpuint (mt_sip_uri_get_port ("sip:example.org"), ==, 0);
 }
 
+/* found by tests/fuzz/fuzz-uri.c: text that is not UTF-8 (a link, a command
+ * line in another encoding) is refused with a sentence the window can show */
+static void
+test_not_utf8 (void)
+{
+  static const char *const inputs[] = {
+    "\xff\xfe bob", "bob\xe9@example.org", "sip:bob@example.org\x80", "tel:+49\xc3",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *uri = mt_sip_uri_normalize (inputs[i], "example.org", &error);
+
+      g_assert_null (uri);
+      g_assert_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_SYNTAX);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_nonnull (strstr (error->message, "\xef\xbf\xbd"));   /* U+FFFD */
+    }
+}
+
+/* found by tests/fuzz/fuzz-uri.c: Sofia's url_param() read past the end of
+ * "transporttranslr" looking for "transport" (ASan: heap-buffer-overflow);
+ * our own lookup finds whole names only */
+static void
+test_params (void)
+{
+  const char *uri = "sip:bob@192.0.2.4:5070;transporttranslr";
+  g_autofree char *normal = mt_sip_uri_normalize ("192.0.2.4:5070;transporttranslr", NULL, NULL);
+  g_autofree char *none = mt_sip_uri_get_param (uri, "transport");
+  g_autofree char *tcp = mt_sip_uri_get_param ("sip:b@h;LR;Transport=TCP;x=", "transport");
+  g_autofree char *lr = mt_sip_uri_get_param ("sip:b@h;LR;Transport=TCP;x=", "lr");
+  g_autofree char *x = mt_sip_uri_get_param ("sip:b@h;LR;Transport=TCP;x=", "x");
+  g_autofree char *prefix = mt_sip_uri_get_param ("sip:b@h;transport", "trans");
+  g_autofree char *longer = mt_sip_uri_get_param ("sip:b@h;tr", "transport");
+
+  g_assert_cmpstr (normal, ==, "sip:192.0.2.4:5070;transporttranslr");
+  g_assert_null (none);
+  g_assert_cmpstr (tcp, ==, "TCP");
+  g_assert_cmpstr (lr, ==, "");
+  g_assert_cmpstr (x, ==, "");
+  g_assert_null (prefix);
+  g_assert_null (longer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -98,5 +143,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sip-uri/accepts", test_accepts);
   g_test_add_func ("/sip-uri/refuses-with-a-sentence", test_refuses_with_a_sentence);
   g_test_add_func ("/sip-uri/parts", test_parts);
+  g_test_add_func ("/sip-uri/not-utf8", test_not_utf8);
+  g_test_add_func ("/sip-uri/params", test_params);
   return g_test_run ();
 }

@@ -139,7 +139,9 @@ mt_sdp_codec_matches (const MtSdpCodec *a,
     return FALSE;
   if (g_ascii_strcasecmp (a->name, b->name) != 0)
     return FALSE;
-  if (a->clock_rate != b->clock_rate || a->channels != b->channels)
+  /* RFC 4566 6: an rtpmap has a clock rate; a format without one (an
+   * unnamed dynamic payload type) is nothing we can send or receive */
+  if (a->clock_rate == 0 || a->clock_rate != b->clock_rate || a->channels != b->channels)
     return FALSE;
   if (g_ascii_strcasecmp (a->name, "H264") == 0)
     return mt_sdp_codec_get_h264_packetization_mode (a) ==
@@ -495,20 +497,40 @@ find_codec_by_pt (GPtrArray *codecs,
   return NULL;
 }
 
-/* Format list parsed by Sofia (RTP/AVP, RTP/SAVP). */
-static void
+static gboolean
+refuse_rtpmap_rate (MtSdpStream  *stream,
+                     guint         pt,
+                     const char   *encoding,
+                     guint         index,
+                     GError      **error)
+{
+  g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_INVALID,
+               "Media stream %u (%s) maps payload type %u to %s without a valid clock rate.",
+               index, stream->media, pt, encoding);
+  return FALSE;
+}
+
+/* Format list parsed by Sofia (RTP/AVP, RTP/SAVP). Sofia refuses an rtpmap
+ * with no clock rate at all; one of 0 is refused here (RFC 4566 6). */
+static gboolean
 codecs_from_rtpmaps (MtSdpStream        *stream,
-                     const sdp_rtpmap_t *rm)
+                     const sdp_rtpmap_t *rm,
+                     guint               index,
+                     GError            **error)
 {
   for (; rm != NULL; rm = rm->rm_next) {
-    MtSdpCodec *codec = codec_for_pt (stream->kind, rm->rm_pt);
+    MtSdpCodec *codec;
 
+    if (rm->rm_encoding != NULL && *rm->rm_encoding != '\0' && rm->rm_rate == 0)
+      return refuse_rtpmap_rate (stream, rm->rm_pt, rm->rm_encoding, index, error);
+    codec = codec_for_pt (stream->kind, rm->rm_pt);
     if (rm->rm_encoding != NULL && *rm->rm_encoding != '\0')
       codec_set_format (codec, stream->kind, rm->rm_encoding, rm->rm_rate, rm->rm_params);
     if (rm->rm_fmtp != NULL && *rm->rm_fmtp != '\0')
       codec->fmtp = g_strdup (rm->rm_fmtp);
     g_ptr_array_add (stream->codecs, codec);
   }
+  return TRUE;
 }
 
 /* Format list Sofia left as text: RTP payload numbers for other RTP
@@ -546,7 +568,9 @@ codecs_from_format_list (MtSdpStream      *stream,
   return TRUE;
 }
 
-/* a=rtpmap:PT name/rate[/params], for profiles Sofia does not parse */
+/* a=rtpmap:PT name/rate[/params], for profiles Sofia does not parse. One
+ * that cannot be read, a clock rate of 0 or none included (RFC 4566 6), is
+ * ignored: the format keeps its RFC 3551 name and rate, or stays unnamed. */
 static void
 apply_rtpmap_attribute (MtSdpStream *stream,
                         const char  *value)
@@ -568,7 +592,7 @@ apply_rtpmap_attribute (MtSdpStream *stream,
   if (p == name_start || *p != '/')
     return;
   encoding = g_strndup (name_start, (gsize) (p - name_start));
-  if (!parse_uint (p + 1, G_MAXUINT, &rate, &p))
+  if (!parse_uint (p + 1, G_MAXUINT, &rate, &p) || rate == 0)
     return;
 
   codec_set_format (codec, stream->kind, encoding, rate, *p == '/' ? p + 1 : NULL);
@@ -768,9 +792,10 @@ stream_read_codecs (MtSdpStream       *stream,
                     guint              index,
                     GError           **error)
 {
-  if (m->m_rtpmaps != NULL && sdp_media_has_rtp (m))
-    codecs_from_rtpmaps (stream, m->m_rtpmaps);
-  else if (!codecs_from_format_list (stream, m->m_format, index, error))
+  if (m->m_rtpmaps != NULL && sdp_media_has_rtp (m)) {
+    if (!codecs_from_rtpmaps (stream, m->m_rtpmaps, index, error))
+      return FALSE;
+  } else if (!codecs_from_format_list (stream, m->m_format, index, error))
     return FALSE;
 
   if (stream->codecs->len == 0) {

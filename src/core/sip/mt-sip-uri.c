@@ -123,6 +123,16 @@ mt_sip_uri_normalize (const char *input, const char *default_domain, GError **er
                            _("Type an address to call, like bob@example.org."));
       return NULL;
     }
+  /* not text (a link or a command line in another encoding): the sentence
+   * shows it with U+FFFD for what is not UTF-8, as the window can show that */
+  if (!g_utf8_validate (trimmed, -1, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (trimmed, -1);
+
+      g_set_error (error, MT_SIP_URI_ERROR, MT_SIP_URI_ERROR_SYNTAX,
+                   _("“%s” is not a SIP address; it should look like bob@example.org."), shown);
+      return NULL;
+    }
   /* spaces are visual separators in a typed phone number, not elsewhere */
   if (strpbrk (trimmed, g_str_has_prefix (trimmed, "tel:") ? "\t\r\n<>\"" : " \t\r\n<>\""))
     {
@@ -190,16 +200,39 @@ mt_sip_uri_get_port (const char *uri)
   return port;
 }
 
+/* The value of `name` in "a=1;b;c=3" ("" for a parameter without one), or
+ * NULL. Our own: Sofia 1.12.11's url_param() reads past the end of the
+ * parameters when one of them starts with `name` and goes on ("transportx"),
+ * found by tests/fuzz/fuzz-uri.c. */
+static char *
+find_param (const char *params, const char *name)
+{
+  gsize name_len = strlen (name);
+
+  for (const char *p = params; p != NULL && *p != '\0';)
+    {
+      gsize len = strcspn (p, ";");
+      gsize key_len = strcspn (p, "=;");
+
+      if (key_len == name_len && g_ascii_strncasecmp (p, name, name_len) == 0)
+        return key_len < len ? g_strndup (p + key_len + 1, len - key_len - 1) : g_strdup ("");
+      p = p[len] == ';' ? p + len + 1 : NULL;
+    }
+  return NULL;
+}
+
 char *
 mt_sip_uri_get_param (const char *uri, const char *name)
 {
   su_home_t home[1] = { SU_HOME_INIT (home) };
-  url_t *url = parse (home, uri);
-  char buf[256];
+  url_t *url;
   char *value = NULL;
 
-  if (url && url->url_params && url_param (url->url_params, name, buf, sizeof buf) > 0)
-    value = g_strdup (buf);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  url = parse (home, uri);
+  if (url && url->url_params)
+    value = find_param (url->url_params, name);
   su_home_deinit (home);
   return value;
 }
