@@ -102,7 +102,7 @@ update_security (MtCallWindow *self)
 {
   MtCallState state = mt_call_get_state (self->call);
   MtMediaSession *media = mt_call_get_media_session (self->call);
-  MtStreamStats audio, video;
+  MtSrtpMode mode;
   const char *how;
 
   if ((state != MT_CALL_STATE_ACTIVE && state != MT_CALL_STATE_HELD) || media == NULL)
@@ -110,14 +110,14 @@ update_security (MtCallWindow *self)
       gtk_widget_set_visible (GTK_WIDGET (self->security_icon), FALSE);
       return;
     }
-  mt_media_session_get_stats (media, &audio, &video);
-  if (g_str_equal (audio.srtp, "dtls"))
+  mode = mt_media_session_get_srtp_mode (media);
+  if (mode == MT_SRTP_DTLS)
     how = _("This call is encrypted (SRTP, keys agreed with DTLS)");
-  else if (g_str_equal (audio.srtp, "sdes"))
+  else if (mode == MT_SRTP_SDES)
     how = _("This call is encrypted (SRTP, keys sent over TLS)");
   else
     how = _("This call is not encrypted");
-  gtk_image_set_from_icon_name (self->security_icon, audio.srtp[0] != '\0'
+  gtk_image_set_from_icon_name (self->security_icon, mode != MT_SRTP_NONE
                                 ? "channel-secure-symbolic" : "channel-insecure-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->security_icon), how);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->security_icon),

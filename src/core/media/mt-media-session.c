@@ -1683,6 +1683,15 @@ fill_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
     }
 }
 
+MtSrtpMode
+mt_media_session_get_srtp_mode (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), MT_SRTP_NONE);
+  if (self->audio == NULL || self->audio->neg == NULL)
+    return MT_SRTP_NONE;
+  return self->audio->neg->srtp;
+}
+
 void
 mt_media_session_get_stats (MtMediaSession *self, MtStreamStats *audio, MtStreamStats *video)
 {

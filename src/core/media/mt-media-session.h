@@ -87,6 +87,10 @@ gboolean    mt_media_session_get_mic_muted   (MtMediaSession *self);
 void        mt_media_session_set_camera_off  (MtMediaSession *self, gboolean off);
 gboolean    mt_media_session_get_camera_off  (MtMediaSession *self);
 
+/* How the audio stream is encrypted now (MT_SRTP_NONE before start); no
+ * pipeline query, cheap enough for a window to ask every second */
+MtSrtpMode  mt_media_session_get_srtp_mode (MtMediaSession *self);
+
 void        mt_media_session_get_stats (MtMediaSession *self,
                                         MtStreamStats  *audio,
                                         MtStreamStats  *video);
