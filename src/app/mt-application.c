@@ -611,9 +611,10 @@ open_more_account (MtApplication *self, GSettings *settings, GError **error)
   if (!split_listen (listen, &host, &port))
     host = g_strdup ("0.0.0.0");
   address = g_strdup_printf ("%s:0", host);
-  return mt_account_new (address, aor, *registrar ? registrar : NULL,
-                         g_str_equal (transport, "tcp") ? MT_TRANSPORT_TCP : MT_TRANSPORT_UDP,
-                         error);
+  return mt_account_new_tls (address, aor, *registrar ? registrar : NULL,
+                             g_str_equal (transport, "tls") ? MT_TRANSPORT_TLS
+                             : g_str_equal (transport, "tcp") ? MT_TRANSPORT_TCP : MT_TRANSPORT_UDP,
+                             NULL, NULL, error);
 }
 
 static void
