@@ -78,6 +78,8 @@ struct _MtAccount
   char                *local_addresses;  /* at the last network change */
   MtSleepMonitor      *sleep_monitor;
   gulong               resumed_id;
+  guint                probe_id;     /* asks the registrar every REGISTRAR_PROBE_S */
+  nua_handle_t        *probe_nh;     /* the OPTIONS in flight, or NULL */
   char                *instance_id;  /* +sip.instance (RFC 5626), or NULL */
 
   GHashTable          *calls;        /* id -> MtCall (owned) */
@@ -531,6 +533,58 @@ resumed_cb (MtSleepMonitor *monitor, MtAccount *self)
   send_register (self);
 }
 
+/* ---- is the registrar still there? ---------------------------------------------- */
+
+/* A registration lasts an hour by default: a registrar that restarts (and
+ * forgets us) or goes away would only be noticed at the refresh. So while
+ * registered we ask it every REGISTRAR_PROBE_S with an OPTIONS; when no
+ * server answers (408, or a 503 of our own transport: ICMP, refused), we
+ * register again at once, and that REGISTER's failure takes the normal
+ * back-off path until the registrar is back. Any answer from it, even an
+ * error status, means it is there. */
+#define REGISTRAR_PROBE_S 20
+
+static void
+probe_response (MtAccount *self, int status, const sip_t *sip)
+{
+  if (status < 200)
+    return;
+  nua_handle_destroy (self->probe_nh);
+  self->probe_nh = NULL;
+  if (mt_sip_response_from_peer (sip) || self->reg_state != MT_REGISTRATION_REGISTERED ||
+      !self->reg_wanted || self->shutdown_task)
+    return;
+  g_message ("registration: the registrar did not answer an OPTIONS (%d), registering again",
+             status);
+  send_register (self);
+}
+
+static gboolean
+probe_cb (gpointer user_data)
+{
+  MtAccount *self = user_data;
+  g_autofree char *registrar = NULL;
+
+  if (self->reg_state != MT_REGISTRATION_REGISTERED || self->probe_nh || self->shutdown_task)
+    return G_SOURCE_CONTINUE;
+  registrar = with_transport (self, self->registrar);
+  self->probe_nh = nua_handle (self->nua, NULL, NUTAG_URL (registrar),
+                               SIPTAG_TO_STR (self->aor), TAG_END ());
+  nua_options (self->probe_nh, TAG_END ());
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_probe (MtAccount *self)
+{
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  if (self->probe_nh)
+    {
+      nua_handle_destroy (self->probe_nh);
+      self->probe_nh = NULL;
+    }
+}
+
 /* ---- why a TLS connection failed ---------------------------------------------- */
 
 /* Sofia closes a TLS connection whose certificate it does not trust and
@@ -881,6 +935,10 @@ account_event (MtAccount    *self,
       if (nh == self->reg_nh)
         registration_response (self, event, status, sip);
       break;
+    case nua_r_options:
+      if (nh != NULL && nh == self->probe_nh)
+        probe_response (self, status, sip);
+      break;
     case nua_r_shutdown:
       if (status >= 200)
         {
@@ -1169,6 +1227,8 @@ mt_account_register (MtAccount *self)
       self->resumed_id = g_signal_connect (self->sleep_monitor, "resumed",
                                            G_CALLBACK (resumed_cb), self);
     }
+  if (self->probe_id == 0 && self->registrar != NULL)
+    self->probe_id = g_timeout_add_seconds (REGISTRAR_PROBE_S, probe_cb, self);
   send_register (self);
 }
 
@@ -1303,6 +1363,7 @@ mt_account_shutdown_async (MtAccount           *self,
   self->shutdown_task = g_task_new (self, cancellable, callback, user_data);
   self->reg_wanted = FALSE;
   g_clear_handle_id (&self->reg_retry_id, g_source_remove);
+  stop_probe (self);
   calls = mt_account_list_calls (self);
   for (GList *l = calls; l; l = l->next)
     mt_call_hangup (l->data);
@@ -1398,6 +1459,7 @@ mt_account_dispose (GObject *object)
   g_cancellable_cancel (self->tls_cancellable);
   g_clear_object (&self->tls_cancellable);
   g_clear_handle_id (&self->tls_grace_id, g_source_remove);
+  stop_probe (self);
   g_clear_signal_handler (&self->network_changed_id, self->network_monitor);
   g_clear_signal_handler (&self->resumed_id, self->sleep_monitor);
   g_clear_object (&self->sleep_monitor);
