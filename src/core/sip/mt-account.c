@@ -232,6 +232,15 @@ with_transport (MtAccount *self, const char *uri)
                           self->transport == MT_TRANSPORT_TLS ? "tls" : "tcp");
 }
 
+/* every request of the account goes over TLS, every one it takes came
+ * over TLS (it listens on TLS only): a call's signalling is secure even
+ * with a plain sip: URI */
+static gboolean
+over_tls (MtAccount *self)
+{
+  return self->transport == MT_TRANSPORT_TLS;
+}
+
 /* a sips: URI, or one with transport=tls */
 static gboolean
 uri_wants_tls (const char *uri)
@@ -358,7 +367,8 @@ follow_transfer_cb (MtCall *call, const char *target, MtAccount *self)
       return;
     }
   id = g_strdup_printf ("%u", next_call_id++);
-  new_call = mt_call_new_transfer (self->nua, self->credentials, id, uri, media, call);
+  new_call = mt_call_new_transfer (self->nua, self->credentials, id, uri, over_tls (self),
+                                   media, call);
   if (new_call == NULL)
     return;
   g_signal_connect_object (new_call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
@@ -433,7 +443,8 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
     }
 
   id = g_strdup_printf ("%u", next_call_id++);
-  call = mt_call_new_incoming (self->credentials, id, nh, sip, via_server, media);
+  call = mt_call_new_incoming (self->credentials, id, nh, sip, via_server, over_tls (self),
+                               media);
   mt_call_set_nua (call, self->nua);
   g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
@@ -1315,8 +1326,9 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
 
   id = g_strdup_printf ("%u", next_call_id++);
   call = self->delayed_offer
-         ? mt_call_new_outgoing_delayed_offer (self->nua, self->credentials, id, uri, media)
-         : mt_call_new_outgoing (self->nua, self->credentials, id, uri, media);
+         ? mt_call_new_outgoing_delayed_offer (self->nua, self->credentials, id, uri,
+                                               over_tls (self), media)
+         : mt_call_new_outgoing (self->nua, self->credentials, id, uri, over_tls (self), media);
   if (call == NULL)
     {
       g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,

@@ -14,11 +14,14 @@
 
 G_BEGIN_DECLS
 
-/* NULL when nua cannot make a handle for `uri` */
+/* NULL when nua cannot make a handle for `uri`. over_tls: the account
+ * sends every request over TLS (its transport is TLS), so the signalling
+ * is secure whatever `uri` says */
 MtCall *mt_call_new_outgoing (nua_t          *nua,
                               MtCredentials  *credentials,
                               const char     *id,
                               const char     *uri,
+                              gboolean        over_tls,
                               MtMediaSession *media);
 /* The INVITE goes without SDP (RFC 3261 13.2.1, "delayed offer"): the 2xx
  * carries the peer's offer, our answer goes in the ACK */
@@ -26,13 +29,16 @@ MtCall *mt_call_new_outgoing_delayed_offer (nua_t          *nua,
                                             MtCredentials  *credentials,
                                             const char     *id,
                                             const char     *uri,
+                                            gboolean        over_tls,
                                             MtMediaSession *media);
-/* verified: the INVITE came from our server, which vouches for the From */
+/* verified: the INVITE came from our server, which vouches for the From;
+ * over_tls: the account's transport is TLS (it listens on TLS only) */
 MtCall *mt_call_new_incoming (MtCredentials  *credentials,
                               const char     *id,
                               nua_handle_t   *nh,
                               const sip_t    *sip,
                               gboolean        verified,
+                              gboolean        over_tls,
                               MtMediaSession *media);
 void    mt_call_handle_event (MtCall         *self,
                               nua_event_t     event,
@@ -50,6 +56,7 @@ MtCall *mt_call_new_transfer (nua_t          *nua,
                               MtCredentials  *credentials,
                               const char     *id,
                               const char     *uri,
+                              gboolean        over_tls,
                               MtMediaSession *media,
                               MtCall         *referrer);
 /* RFC 3891: the call that an incoming INVITE's Replaces names (a new

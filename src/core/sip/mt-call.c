@@ -851,6 +851,7 @@ call_new_outgoing (nua_t          *nua,
                    MtCredentials  *credentials,
                    const char     *id,
                    const char     *uri,
+                   gboolean        over_tls,
                    MtMediaSession *media,
                    nua_handle_t      *notify_refer,
                    sip_event_t const *refer_event,
@@ -863,7 +864,7 @@ call_new_outgoing (nua_t          *nua,
   g_autofree char *to = NULL;
 
   self->remote_uri = g_strdup (uri);
-  self->signalling_secure = uri_is_secure (uri);
+  self->signalling_secure = over_tls || uri_is_secure (uri);
   local->sdes = self->signalling_secure;
   self->local_sdp = mt_sdp_build_offer (local, (guint64) g_get_real_time ());
   self->has_video = local->video_port != 0;
@@ -897,9 +898,10 @@ mt_call_new_outgoing (nua_t          *nua,
                       MtCredentials  *credentials,
                       const char     *id,
                       const char     *uri,
+                      gboolean        over_tls,
                       MtMediaSession *media)
 {
-  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL, NULL, FALSE);
+  return call_new_outgoing (nua, credentials, id, uri, over_tls, media, NULL, NULL, NULL, FALSE);
 }
 
 MtCall *
@@ -907,9 +909,10 @@ mt_call_new_outgoing_delayed_offer (nua_t          *nua,
                                     MtCredentials  *credentials,
                                     const char     *id,
                                     const char     *uri,
+                                    gboolean        over_tls,
                                     MtMediaSession *media)
 {
-  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL, NULL, TRUE);
+  return call_new_outgoing (nua, credentials, id, uri, over_tls, media, NULL, NULL, NULL, TRUE);
 }
 
 static void
@@ -934,15 +937,16 @@ take_remote_identity (MtCall *self, const sip_t *sip)
     }
 }
 
-/* Answer-or-refuse decisions that need no person: malformed or useless offers. */
+/* Answer-or-refuse decisions that need no person: malformed or useless offers.
+ * over_tls: the account takes requests over TLS only */
 static gboolean
-prepare_answer (MtCall *self, const sip_t *sip)
+prepare_answer (MtCall *self, const sip_t *sip, gboolean over_tls)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (self->media);
   g_autofree char *warning = NULL;
 
-  self->signalling_secure = request_is_secure (sip);
+  self->signalling_secure = over_tls || request_is_secure (sip);
   local->sdes = self->signalling_secure;
   self->remote_sdp = remote_sdp_from (sip, &error);
   if (self->remote_sdp)
@@ -973,6 +977,7 @@ mt_call_new_incoming (MtCredentials  *credentials,
                       nua_handle_t   *nh,
                       const sip_t    *sip,
                       gboolean        verified,
+                      gboolean        over_tls,
                       MtMediaSession *media)
 {
   MtCall *self = call_new (credentials, id, MT_CALL_DIRECTION_INCOMING, media);
@@ -983,7 +988,7 @@ mt_call_new_incoming (MtCredentials  *credentials,
   n_handles++;
   nua_handle_bind (nh, self);
   take_remote_identity (self, sip);
-  if (prepare_answer (self, sip))
+  if (prepare_answer (self, sip, over_tls))
     {
       session_timer_follow (self, sip, FALSE);
       /* one that replaces a call (RFC 3891) is answered without ringing:
@@ -1931,6 +1936,7 @@ mt_call_new_transfer (nua_t          *nua,
                       MtCredentials  *credentials,
                       const char     *id,
                       const char     *uri,
+                      gboolean        over_tls,
                       MtMediaSession *media,
                       MtCall         *referrer)
 {
@@ -1938,7 +1944,7 @@ mt_call_new_transfer (nua_t          *nua,
 
   g_return_val_if_fail (MT_IS_CALL (referrer), NULL);
 
-  self = call_new_outgoing (nua, credentials, id, uri, media,
+  self = call_new_outgoing (nua, credentials, id, uri, over_tls, media,
                             referrer->nh, referrer->refer_event, referrer->refer_replaces,
                             FALSE);
   if (self)
