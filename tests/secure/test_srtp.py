@@ -28,6 +28,7 @@ from clirunner import CliPhone, cli_path  # noqa: E402
 from fixtures.baresip import Baresip  # noqa: E402
 from fixtures import ports  # noqa: E402
 from fixtures.capture import SipCapture  # noqa: E402
+from wire import clear_pattern, media_ports, payloads  # noqa: E402
 
 SILENCE = ["--audio-codecs", "PCMU", "--audio-source", "audiotestsrc wave=silence is-live=true"]
 NOT_ENCRYPTED = "The other phone does not support encrypted calls"
@@ -37,43 +38,6 @@ def started(test, fixture):
     test.addCleanup(fixture.stop)
     fixture.start()
     return fixture
-
-
-def media_ports(cap, sip_ports):
-    """RTP ports from the m= lines of the SDP bodies our phones sent"""
-    found = set()
-    for m in cap.messages():
-        if m.src_port not in sip_ports:
-            continue
-        for line in m.sdp_media:
-            parts = line.split()
-            if len(parts) >= 3 and parts[1].isdigit() and int(parts[1]) != 0:
-                found.add(int(parts[1]))
-    return sorted(found)
-
-
-def payloads(cap, ports):
-    """{port: [UDP payload (hex) of each packet sent from it]}, one tshark pass"""
-    flt = " || ".join("udp.srcport==%d" % p for p in ports)
-    r = subprocess.run([cap.tshark, "-r", cap.pcap, "-Y", flt,
-                        "-T", "fields", "-e", "udp.srcport", "-e", "udp.payload"],
-                       capture_output=True, text=True, timeout=60)
-    if r.returncode != 0:
-        raise AssertionError("tshark failed: %s" % r.stderr)
-    out = {p: [] for p in ports}
-    for line in r.stdout.splitlines():
-        fields = line.split("\t")
-        if len(fields) == 2 and fields[0].isdigit() and int(fields[0]) in out:
-            out[int(fields[0])].append(fields[1].strip().replace(":", ""))
-    return out
-
-
-SILENT = re.compile(r"(..)\1{79}$")
-
-
-def clear_silence(hexes):
-    """packets whose payload ends in 80 equal bytes (PCMU silence): clear RTP"""
-    return [h for h in hexes if SILENT.search(h.lower())]
 
 
 def dtls_records(cap, port):
@@ -161,7 +125,7 @@ class DtlsBetweenClisTest(SrtpCase):
         for port in rtp_ports:
             sent = sent_by[port]
             self.assertGreater(len(sent), 20, "port %d sent nothing" % port)
-            self.assertEqual(clear_silence(sent), [], "clear RTP from port %d" % port)
+            self.assertEqual(clear_pattern(sent), [], "clear RTP from port %d" % port)
         # the handshake is on the wire: ClientHello (1) and ServerHello (2)
         records = dtls_records(cap, rtp_ports[0])
         self.assertIn("1", records, records)
@@ -183,7 +147,7 @@ class DtlsBetweenClisTest(SrtpCase):
         self.assert_media_both_ways(a, b, None)
         cap.stop()
         port = media_ports(cap, (a.listen_port, b.listen_port))[0]
-        self.assertGreater(len(clear_silence(payloads(cap, [port])[port])), 20)
+        self.assertGreater(len(clear_pattern(payloads(cap, [port])[port])), 20)
 
 
 class SdesBetweenClisTest(SrtpCase):
@@ -204,7 +168,7 @@ class SdesBetweenClisTest(SrtpCase):
         for port in rtp_ports:
             sent = sent_by[port]
             self.assertGreater(len(sent), 20, "port %d sent nothing" % port)
-            self.assertEqual(clear_silence(sent), [], "clear RTP from port %d" % port)
+            self.assertEqual(clear_pattern(sent), [], "clear RTP from port %d" % port)
 
 
 class MandatoryTest(SrtpCase):

@@ -26,8 +26,9 @@ from clirunner import CliPhone, cli_path  # noqa: E402
 from fixtures import ports  # noqa: E402
 from fixtures.baresip import Baresip  # noqa: E402
 from fixtures.capture import SipCapture  # noqa: E402
-from fixtures.kamailio import Kamailio  # noqa: E402
+from fixtures.kamailio import USERS, Kamailio  # noqa: E402
 from fixtures.tlscerts import TestCA  # noqa: E402
+from wire import TONE, TONE_PERIOD, clear_pattern, payloads  # noqa: E402
 
 SENTENCES = {
     "unknown-issuer": "The server’s certificate was not issued by an authority this computer trusts.",
@@ -51,7 +52,9 @@ class TlsCase(unittest.TestCase):
             "self": cls.ca.self_signed("self"),
         }
         cls.tls_ports = {name: ports.free_port() for name in cls.certs}
-        cls.kam = Kamailio(tls=[(cls.tls_ports[n], cls.certs[n])
+        # erin: baresip with SDES, a user of its own (no stale contact to fork to)
+        cls.kam = Kamailio(users=dict(USERS, erin="erin-secret"),
+                           tls=[(cls.tls_ports[n], cls.certs[n])
                                 for n in ("good", "expired", "wrong", "self")])
         cls.kam.start()
 
@@ -91,6 +94,37 @@ class TlsCase(unittest.TestCase):
         self.assertEqual(e.get("tls"), problem, e)
         self.assertEqual(e.get("message"), SENTENCES[problem], e)
         self.assertNotIn("retry_in", e, "a certificate a person must fix is not retried")
+
+    def assert_no_sip_in_clear(self, cap, tls_port):
+        """the capture (stopped) of `tls_port` holds TLS records and no SIP text"""
+        payload = subprocess.run([cap.tshark, "-r", cap.pcap, "-Y", "tcp.port==%d" % tls_port,
+                                  "-T", "fields", "-e", "tcp.payload"],
+                                 capture_output=True, text=True, timeout=60).stdout
+        data = b"".join(bytes.fromhex(h.replace(":", "")) for h in payload.split() if h)
+        self.assertGreater(len(data), 2000, "no traffic captured on the TLS port")
+        for clear in (b"SIP/2.0", b"INVITE sip:", b"REGISTER sip:", b"m=audio", b"a=crypto"):
+            self.assertNotIn(clear, data, "SIP in clear on the TLS port")
+        records = subprocess.run([cap.tshark, "-r", cap.pcap, "-d", "tcp.port==%d,tls" % tls_port,
+                                  "-Y", "tls.app_data", "-T", "fields",
+                                  "-e", "frame.number"],
+                                 capture_output=True, text=True, timeout=60).stdout.split()
+        self.assertGreater(len(records), 8, "no TLS application data on the TLS port")
+
+    def tls_baresip(self, user, **kwargs):
+        """baresip registered over TLS at the good port: its own TLS certificate
+        (Kamailio connects to it, unverified) and the test CA for Kamailio's"""
+        own = os.path.join(self.ca.dir, "baresip-own.pem")
+        with open(own, "w") as f:
+            f.write(open(self.certs["good"].cert).read() + open(self.certs["good"].key).read())
+        extra = {"sip_certificate": own, "sip_cafile": self.ca.cert}
+        extra.update(kwargs.pop("extra_config", {}))
+        bob = Baresip(user, registrar=self.kam, transport="tls",
+                      registrar_port=self.tls_ports["good"], video_codecs=[],
+                      extra_config=extra, **kwargs)
+        self.addCleanup(bob.stop)
+        bob.start()
+        bob.wait_registered()
+        return bob
 
 
 class TlsTest(TlsCase):
@@ -160,31 +194,10 @@ class TlsTest(TlsCase):
         self.assertIn("REQ INVITE %s from 127.0.0.1:" % self.kam.tls_uri("bob"), log)
         self.assertRegex(log, r"REPLY 200 OK for INVITE from 127\.0\.0\.1:\d+/tls")
         cap.stop()
-        payload = subprocess.run(["tshark", "-r", cap.pcap, "-T", "fields", "-e", "tcp.payload"],
-                                 capture_output=True, text=True, timeout=60).stdout
-        data = b"".join(bytes.fromhex(h.replace(":", "")) for h in payload.split() if h)
-        self.assertGreater(len(data), 2000, "no traffic captured on the TLS port")
-        for clear in (b"SIP/2.0", b"INVITE sip:", b"REGISTER sip:", b"m=audio"):
-            self.assertNotIn(clear, data, "SIP in clear on the TLS port")
-        records = subprocess.run(["tshark", "-r", cap.pcap, "-d", "tcp.port==%d,tls" % tls_port,
-                                  "-Y", "tls.app_data", "-T", "fields",
-                                  "-e", "frame.number"],
-                                 capture_output=True, text=True, timeout=60).stdout.split()
-        self.assertGreater(len(records), 8, "no TLS application data on the TLS port")
+        self.assert_no_sip_in_clear(cap, tls_port)
 
     def test_call_to_baresip_over_tls(self):
-        tls_port = self.tls_ports["good"]
-        # baresip's own TLS certificate (Kamailio connects to it, unverified) and
-        # the test CA for Kamailio's
-        own = os.path.join(self.ca.dir, "baresip-own.pem")
-        with open(own, "w") as f:
-            f.write(open(self.certs["good"].cert).read() + open(self.certs["good"].key).read())
-        bob = Baresip("dave", registrar=self.kam, transport="tls", registrar_port=tls_port,
-                      video_codecs=[], extra_config={"sip_certificate": own,
-                                                     "sip_cafile": self.ca.cert})
-        self.addCleanup(bob.stop)
-        bob.start()
-        bob.wait_registered()
+        bob = self.tls_baresip("dave")
         alice = self.phone("alice", extra=["--tls-ca", self.ca.cert, "--call",
                                            self.kam.tls_uri("dave"), "--hangup-after", "3",
                                            "--exit-after-call"])
@@ -196,6 +209,35 @@ class TlsTest(TlsCase):
         self.assertIn("REQ INVITE %s from 127.0.0.1:" % self.kam.tls_uri("dave"), log)
         self.assertRegex(log, r"REPLY 200 \w+ for INVITE from 127\.0\.0\.1:\d+/tls",
                          "\n".join(l for l in log.splitlines() if "INVITE" in l))
+
+    def test_sdes_call_to_baresip_nothing_in_clear(self):
+        """SDES-SRTP (RFC 4568) with baresip's srtp module, the keys in SDP
+        that only TLS carries: our account's transport is TLS, so a plain
+        sip: target counts as secure signalling"""
+        tls_port = self.tls_ports["good"]
+        rtp = ports.free_port()                 # baresip's RTP (and RTCP +1)
+        bob = self.tls_baresip("erin", mediaenc="srtp-mand", record_audio=True,
+                               audio_codecs=["PCMU"],
+                               extra_config={"rtp_ports": "%d-%d" % (rtp, rtp + 1)})
+        with SipCapture([tls_port], extra_filter="udp port %d" % rtp) as cap:
+            alice = self.phone("alice", extra=["--tls-ca", self.ca.cert, "--call",
+                                               self.kam.uri("erin"), "--hangup-after", "4",
+                                               "--exit-after-call", "--encryption", "mandatory",
+                                               "--no-dtls"] + TONE)
+            alice.wait_call("active")
+            e = alice.wait_media(audio_packets=50, video_frames=0)
+            self.assertEqual(e["audio"]["srtp"], "sdes", e)
+            self.assertEqual(alice.wait_exit(), 0, alice.describe())
+            bob.wait_closed()
+        cap.stop()
+        # baresip decoded us: its recording of the call holds our tone
+        path, secs, rms = bob.decoded_audio()[-1]
+        self.assertGreater(secs, 1.0, (path, secs))
+        self.assertGreater(rms, 100.0, "baresip decoded silence from us")
+        self.assert_no_sip_in_clear(cap, tls_port)
+        sent = payloads(cap, [rtp], field="udp.dstport")[rtp]
+        self.assertGreater(len(sent), 50, "no RTP from us to baresip's port %d" % rtp)
+        self.assertEqual(clear_pattern(sent, TONE_PERIOD), [], "our tone in clear RTP")
 
 
 if __name__ == "__main__":
