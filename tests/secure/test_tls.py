@@ -52,8 +52,9 @@ class TlsCase(unittest.TestCase):
             "self": cls.ca.self_signed("self"),
         }
         cls.tls_ports = {name: ports.free_port() for name in cls.certs}
-        # erin: baresip with SDES, a user of its own (no stale contact to fork to)
-        cls.kam = Kamailio(users=dict(USERS, erin="erin-secret"),
+        # baresip (erin, frank) and us (grace) with SRTP: users of their own
+        cls.kam = Kamailio(users=dict(USERS, erin="erin-secret", frank="frank-secret",
+                                      grace="grace-secret"),
                            tls=[(cls.tls_ports[n], cls.certs[n])
                                 for n in ("good", "expired", "wrong", "self")])
         cls.kam.start()
@@ -115,7 +116,9 @@ class TlsCase(unittest.TestCase):
         (Kamailio connects to it, unverified) and the test CA for Kamailio's"""
         own = os.path.join(self.ca.dir, "baresip-own.pem")
         with open(own, "w") as f:
-            f.write(open(self.certs["good"].cert).read() + open(self.certs["good"].key).read())
+            for part in (self.certs["good"].cert, self.certs["good"].key):
+                with open(part) as p:
+                    f.write(p.read())
         extra = {"sip_certificate": own, "sip_cafile": self.ca.cert}
         extra.update(kwargs.pop("extra_config", {}))
         bob = Baresip(user, registrar=self.kam, transport="tls",
@@ -210,35 +213,60 @@ class TlsTest(TlsCase):
         self.assertRegex(log, r"REPLY 200 \w+ for INVITE from 127\.0\.0\.1:\d+/tls",
                          "\n".join(l for l in log.splitlines() if "INVITE" in l))
 
-    def test_sdes_call_to_baresip_nothing_in_clear(self):
-        """SDES-SRTP (RFC 4568) with baresip's srtp module, the keys in SDP
-        that only TLS carries: our account's transport is TLS, so a plain
-        sip: target counts as secure signalling"""
+    def tone_call_with_baresip(self, user, mediaenc, encryption, baresip_calls=False):
+        """our phone (TLS account, TONE) and baresip (TLS, PCMU, RTP on a port
+        we chose) talk ~4 s: we call it, or it calls us (we answer as
+        "grace"); dumpcap records the TLS port and baresip's RTP port.
+        Returns (capture, what we sent to baresip's RTP port, our last media
+        event, what baresip decoded)"""
         tls_port = self.tls_ports["good"]
         rtp = ports.free_port()                 # baresip's RTP (and RTCP +1)
-        bob = self.tls_baresip("erin", mediaenc="srtp-mand", record_audio=True,
+        bob = self.tls_baresip(user, mediaenc=mediaenc, record_audio=True,
                                audio_codecs=["PCMU"],
                                extra_config={"rtp_ports": "%d-%d" % (rtp, rtp + 1)})
+        ours = ["--tls-ca", self.ca.cert, "--hangup-after", "4", "--exit-after-call",
+                "--encryption", encryption, "--no-dtls"] + TONE
         with SipCapture([tls_port], extra_filter="udp port %d" % rtp) as cap:
-            alice = self.phone("alice", extra=["--tls-ca", self.ca.cert, "--call",
-                                               self.kam.uri("erin"), "--hangup-after", "4",
-                                               "--exit-after-call", "--encryption", "mandatory",
-                                               "--no-dtls"] + TONE)
-            alice.wait_call("active")
-            e = alice.wait_media(audio_packets=50, video_frames=0)
-            self.assertEqual(e["audio"]["srtp"], "sdes", e)
-            self.assertEqual(alice.wait_exit(), 0, alice.describe())
+            if baresip_calls:
+                us = self.phone("grace", extra=ours + ["--auto-answer"])
+                us.wait_registration("registered")
+                bob.dial(self.kam.tls_uri("grace", tls_port))
+            else:
+                # a plain sip: target: the account's TLS makes the call secure
+                us = self.phone("alice", extra=ours + ["--call", self.kam.uri(user)])
+            us.wait_call("active")
+            e = us.wait_media(audio_packets=50, video_frames=0)
+            self.assertEqual(us.wait_exit(), 0, us.describe())
             bob.wait_closed()
         cap.stop()
-        # baresip decoded us: its recording of the call holds our tone
-        path, secs, rms = bob.decoded_audio()[-1]
-        self.assertGreater(secs, 1.0, (path, secs))
-        self.assertGreater(rms, 100.0, "baresip decoded silence from us")
         self.assert_no_sip_in_clear(cap, tls_port)
         sent = payloads(cap, [rtp], field="udp.dstport")[rtp]
         self.assertGreater(len(sent), 50, "no RTP from us to baresip's port %d" % rtp)
+        return cap, sent, e, bob.decoded_audio()[-1]
+
+    def assert_sdes_nothing_in_clear(self, sent, media, decoded):
+        self.assertEqual(media["audio"]["srtp"], "sdes", media)
+        path, secs, rms = decoded               # baresip's recording of our tone
+        self.assertGreater(secs, 1.0, (path, secs))
+        self.assertGreater(rms, 100.0, "baresip decoded silence from us")
         self.assertEqual(clear_pattern(sent, TONE_PERIOD), [], "our tone in clear RTP")
 
+    def test_sdes_call_to_baresip_nothing_in_clear(self):
+        """SDES-SRTP (RFC 4568) with baresip's srtp module, the keys in SDP
+        that only TLS carries"""
+        cap, sent, media, decoded = self.tone_call_with_baresip("erin", "srtp-mand", "mandatory")
+        self.assert_sdes_nothing_in_clear(sent, media, decoded)
+
+    def test_sdes_call_from_baresip_nothing_in_clear(self):
+        cap, sent, media, decoded = self.tone_call_with_baresip("frank", "srtp-mand", "mandatory",
+                                                                baresip_calls=True)
+        self.assert_sdes_nothing_in_clear(sent, media, decoded)
+
+    def test_plain_media_over_tls_shows_the_tone(self):
+        """the control: TLS hides SIP, not plain RTP, where the tone is seen"""
+        cap, sent, media, decoded = self.tone_call_with_baresip("erin", None, "none")
+        self.assertIsNone(media["audio"]["srtp"], media)
+        self.assertGreater(len(clear_pattern(sent, TONE_PERIOD)), 0.9 * len(sent))
 
 if __name__ == "__main__":
     unittest.main()
