@@ -37,6 +37,7 @@ struct _MtCallWindow
   AdwAvatar        *avatar;
   GtkLabel         *name_label;
   GtkLabel         *address_label;
+  GtkLabel         *path_label;     /* how the media goes: direct, via STUN, via relay */
   GtkLabel         *state_label;
   GtkLabel         *notice_label;   /* what the media layer left out or failed at */
   GtkWidget        *incoming_box;
@@ -94,6 +95,53 @@ update_video (MtCallWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->self_picture), self_visible);
 }
 
+/* ---- the media path (ICE's selected pair) ------------------------------------ */
+
+static const char *
+path_text (const MtStreamStats *s)
+{
+  if (s->ice_state[0] == '\0' || g_str_equal (s->ice_state, "plain"))
+    return _("no ICE");
+  if (g_str_equal (s->ice_state, "failed"))
+    return _("no path");
+  if (s->ice_local[0] == '\0' || !g_str_equal (s->ice_state, "connected"))
+    return _("finding a path…");
+  if (g_str_equal (s->ice_local, "relay") || g_str_equal (s->ice_remote, "relay"))
+    return _("via relay");
+  if (g_str_equal (s->ice_local, "srflx") || g_str_equal (s->ice_remote, "srflx") ||
+      g_str_equal (s->ice_remote, "prflx"))
+    return _("via STUN");
+  return _("direct");
+}
+
+/* "Audio: direct · Video: via relay", hidden without media */
+static void
+update_path (MtCallWindow *self)
+{
+  MtMediaSession *media = mt_call_get_media_session (self->call);
+  MtCallState state = mt_call_get_state (self->call);
+  g_autoptr(GString) text = g_string_new (NULL);
+  MtStreamStats audio, video;
+
+  if (media != NULL && (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+    {
+      mt_media_session_get_stats (media, &audio, &video);
+      if (audio.enabled)
+        /* Translators: %s is how the sound goes: "direct", "via STUN", "via relay", "no ICE" */
+        g_string_append_printf (text, _("Audio: %s"), path_text (&audio));
+      if (video.enabled)
+        {
+          if (text->len > 0)
+            g_string_append (text, " · ");
+          /* Translators: %s is how the picture goes: "direct", "via STUN", "via relay", "no ICE" */
+          g_string_append_printf (text, _("Video: %s"), path_text (&video));
+        }
+    }
+  if (g_strcmp0 (gtk_label_get_label (self->path_label), text->str) != 0)
+    gtk_label_set_label (self->path_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->path_label), text->len > 0);
+}
+
 static void
 update (MtCallWindow *self)
 {
@@ -105,6 +153,7 @@ update (MtCallWindow *self)
   gtk_widget_set_visible (self->active_box, state != MT_CALL_STATE_INCOMING);
   gtk_widget_set_sensitive (self->active_box, state != MT_CALL_STATE_ENDED);
   update_video (self);
+  update_path (self);
 }
 
 /* ---- what the buttons show: bound to the call's properties ------------------ */
@@ -326,6 +375,7 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, avatar);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, name_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, address_label);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, path_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, incoming_box);
