@@ -5,7 +5,8 @@ server and TURN password typed into the preferences' Network page (a malformed
 STUN server first: its sentence shows and it is not saved); the password goes
 to the Secret Service. The app then calls a `mtavip-cli --ice` peer on
 loopback: the call connects over ICE (the peer's JSON says "connected"), media
-flows both ways, and the call window's details show the path of each stream.
+flows both ways, and the call window's details show the path of each stream;
+coturn saw the app's TURN allocation with that user and password.
 On loopback every pair is host-to-host (the server-reflexive address equals
 the host one and coturn relays to no loopback peer), so the path is "direct"."""
 
@@ -38,7 +39,7 @@ def start_server(port):
         argv = [turnserver, "-n", "--listening-ip", "127.0.0.1", "--relay-ip", "127.0.0.1",
                 "--listening-port", str(port), "--lt-cred-mech", "--fingerprint",
                 "--user", "%s:%s" % (TURN_USER, TURN_PASSWORD), "--realm", "mtavip.test",
-                "--no-tls", "--no-dtls", "--no-cli", "--log-file", "stdout", "--simple-log",
+                "--no-tls", "--no-dtls", "--no-cli", "--log-file", "stdout", "--simple-log", "-v",
                 "--pidfile", os.path.join(work, "turnserver.pid")]
     else:
         argv = [sys.executable, "-m", "fixtures.stunserver", "127.0.0.1", str(port)]
@@ -140,6 +141,12 @@ def main():
         check(path == "Audio: direct · Video: direct",
               "the call window does not show the direct path of both streams", path)
         # the app quits at the end of the test (which hangs up)
+        if turn:
+            # the TURN server, user and the password from the keyring reached the call's ICE
+            allocated = "user <%s>: incoming packet ALLOCATE processed, success" % TURN_USER
+            check(allocated in server.log_tail(2000),
+                  "the app got no TURN allocation with the user and password set",
+                  [l for l in server.log_tail(400).splitlines() if "session" in l][-10:])
 
 
 if __name__ == "__main__":
