@@ -29,7 +29,7 @@ struct _MtNetworkPage
   GtkLabel            *stun_error;
   AdwEntryRow         *turn_row;
   GtkLabel            *turn_error;
-  AdwComboRow         *turn_transport_row;
+  GtkSwitch           *turn_tcp_switch;
   AdwEntryRow         *turn_user_row;
   AdwPasswordEntryRow *turn_password_row;
 };
@@ -85,7 +85,7 @@ load (MtNetworkPage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->stun_row), stun);
   gtk_editable_set_text (GTK_EDITABLE (self->turn_row), turn);
   gtk_editable_set_text (GTK_EDITABLE (self->turn_user_row), user);
-  adw_combo_row_set_selected (self->turn_transport_row, g_str_equal (transport, "tcp") ? 1 : 0);
+  gtk_switch_set_active (self->turn_tcp_switch, g_str_equal (transport, "tcp"));
 }
 
 static void
@@ -125,7 +125,7 @@ save (MtNetworkPage *self)
     set_string (settings, "turn-server", turn);
   set_string (settings, "turn-user", user);
   set_string (settings, "turn-transport",
-              adw_combo_row_get_selected (self->turn_transport_row) == 1 ? "tcp" : "udp");
+              gtk_switch_get_active (self->turn_tcp_switch) ? "tcp" : "udp");
   key = mt_settings_dup_turn_key (self->settings);
   if (key == NULL || *password == '\0')
     return;
@@ -165,7 +165,7 @@ mt_network_page_class_init (MtNetworkPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtNetworkPage, stun_error);
   gtk_widget_class_bind_template_child (widget_class, MtNetworkPage, turn_row);
   gtk_widget_class_bind_template_child (widget_class, MtNetworkPage, turn_error);
-  gtk_widget_class_bind_template_child (widget_class, MtNetworkPage, turn_transport_row);
+  gtk_widget_class_bind_template_child (widget_class, MtNetworkPage, turn_tcp_switch);
   gtk_widget_class_bind_template_child (widget_class, MtNetworkPage, turn_user_row);
   gtk_widget_class_bind_template_child (widget_class, MtNetworkPage, turn_password_row);
   gtk_widget_class_bind_template_callback (widget_class, stun_changed_cb);
