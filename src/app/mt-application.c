@@ -1,6 +1,8 @@
 /* mt-application.c: the MTAVIPClient application
  *
- * Owns the account (one MtAccount: a SIP account, or direct mode), the H.323
+ * Owns the account (one MtAccount: a SIP account, or direct mode), any
+ * further SIP accounts (settings "accounts": each its own registration,
+ * transport and password; a call says on which one it came), the H.323
  * endpoint when H.323 is on, the echo service, the contacts and the history; turns core calls into windows,
  * notifications, a ringtone and history entries. Everything a person can do
  * is an application action, shared by the UI, notifications and scripts.
@@ -45,6 +47,7 @@ struct _MtApplication
   MtRingtone     *ringtone;
   MtAccount      *account;
   char           *account_error;
+  GPtrArray      *more_accounts;   /* MtAccount: the further accounts ("accounts") */
   MtEchoService  *echo;
   MtH323Endpoint *h323;        /* NULL when H.323 is off */
   GHashTable     *calls;       /* id -> MtCallView, until FORGET_AFTER_END_S after the end */
@@ -198,6 +201,9 @@ forget_view_later (MtApplication *self, MtCall *call)
                               forget, forget_view_free);
 }
 
+/* set on a call refused because "Do not disturb" was on */
+#define REFUSED_DND "mt-refused-do-not-disturb"
+
 /* the call's view stopped ringing already (it follows the call first) */
 static void
 call_ended (MtApplication *self, MtCall *call)
@@ -211,8 +217,11 @@ call_ended (MtApplication *self, MtCall *call)
                                 mt_call_get_remote_name (call), mt_call_get_start_time (call),
                                 duration, mt_call_get_has_video (call));
   mt_history_entry_set_protocol (entry, mt_call_get_protocol (call));
+  mt_history_entry_set_do_not_disturb (entry, g_object_get_data (G_OBJECT (call), REFUSED_DND) != NULL);
+  mt_history_entry_set_account (entry, mt_application_get_call_account (self, call));
   mt_history_add (self->history, entry);
-  if (kind == MT_HISTORY_KIND_MISSED)
+  /* "Do not disturb" means no notification either: the history has it */
+  if (kind == MT_HISTORY_KIND_MISSED && !mt_history_entry_get_do_not_disturb (entry))
     mt_notifier_missed_call (self->notifier, call, name);
   if (find_view (self, mt_call_get_id (call)))
     forget_view_later (self, call);
@@ -231,11 +240,18 @@ call_state_cb (MtCall *call, GParamSpec *pspec, MtApplication *self)
     call_ended (self, call);   /* once: an ended call stays ended */
 }
 
+/* the address of the account a SIP call came in on or went out on */
+#define CALL_ACCOUNT "mt-call-account"
+
 static void
 call_added_cb (GObject *source, MtCall *call, MtApplication *self)
 {
-  MtCallView *view = mt_call_view_new (self, call,
-                                       mt_settings_get_video_in_window (self->settings));
+  MtCallView *view;
+
+  if (MT_IS_ACCOUNT (source) && mt_account_get_aor (MT_ACCOUNT (source)))
+    g_object_set_data_full (G_OBJECT (call), CALL_ACCOUNT,
+                            g_strdup (mt_account_get_aor (MT_ACCOUNT (source))), g_free);
+  view = mt_call_view_new (self, call, mt_settings_get_video_in_window (self->settings));
 
   g_hash_table_replace (self->calls, g_strdup (mt_call_get_id (call)), view);
   g_signal_connect_object (view, "notify::ringing", G_CALLBACK (ringing_changed_cb), self, 0);
@@ -244,19 +260,49 @@ call_added_cb (GObject *source, MtCall *call, MtApplication *self)
     mt_call_view_present (view);
 }
 
+/* another call is up (active or held): a new one gets the waiting tone */
+static gboolean
+in_a_call (MtApplication *self, MtCall *except)
+{
+  GHashTableIter iter;
+  MtCallView *view;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &view))
+    {
+      MtCall *call = mt_call_view_get_call (view);
+      MtCallState state = mt_call_get_state (call);
+
+      if (call != except && (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 incoming_call_cb (GObject *source, MtCall *call, MtApplication *self)
 {
   MtCallView *view = find_view (self, mt_call_get_id (call));
-  g_autofree char *name = caller_name (self, call);
+  g_autofree char *name = NULL;
 
   if (view == NULL || mt_call_get_state (call) == MT_CALL_STATE_ENDED)
     return;
+  if (g_settings_get_boolean (mt_settings_get_gsettings (self->settings), "do-not-disturb"))
+    {
+      g_message ("call %s refused as busy: do not disturb", mt_call_get_id (call));
+      g_object_set_data (G_OBJECT (call), REFUSED_DND, GINT_TO_POINTER (TRUE));
+      mt_call_reject_busy (call);
+      return;
+    }
+  name = caller_name (self, call);
   mt_call_view_set_ringing (view, TRUE);
   /* the incoming-call view exists already: the notification's default action shows it */
   mt_call_view_ensure_window (view);
-  mt_notifier_incoming_call (self->notifier, call, name);
-  mt_ringtone_start (self->ringtone);
+  mt_notifier_incoming_call (self->notifier, call, name,
+                             mt_application_get_said_account (self, call));
+  /* a soft waiting tone during a call, not a ring over the conversation */
+  mt_ringtone_start_kind (self->ringtone, in_a_call (self, call) ? MT_RINGTONE_WAITING
+                                                                 : MT_RINGTONE_RING);
 }
 
 /* h323:[user@]host[:port]: checked by the endpoint's own parser */
@@ -304,6 +350,8 @@ place_h323_call (MtApplication *self, const char *uri, gboolean video, GError **
   return call;
 }
 
+static MtAccount *find_account (MtApplication *self, const char *aor);
+
 MtCall *
 mt_application_place_call (MtApplication *self, const char *target, gboolean video, GError **error)
 {
@@ -317,6 +365,14 @@ mt_application_place_call (MtApplication *self, const char *target, gboolean vid
     return NULL;
   if (mt_h323_uri_is_h323 (uri))
     return place_h323_call (self, uri, video, error);
+  /* a contact's calls go out on the contact's account */
+  {
+    MtContact *contact = mt_contacts_find_by_uri (self->contacts, uri);
+    const char *account = contact ? mt_contact_get_account (contact) : NULL;
+
+    if (account && find_account (self, account))
+      return mt_application_place_call_on (self, account, uri, video, error);
+  }
   if (self->account == NULL)
     {
       g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_LISTEN,
@@ -329,6 +385,78 @@ mt_application_place_call (MtApplication *self, const char *target, gboolean vid
   if (call)
     mt_account_switch_to (self->account, call);
   return call;
+}
+
+static MtAccount *
+find_account (MtApplication *self, const char *aor)
+{
+  if (self->account && g_strcmp0 (mt_account_get_aor (self->account), aor) == 0)
+    return self->account;
+  for (guint i = 0; i < self->more_accounts->len; i++)
+    {
+      MtAccount *account = g_ptr_array_index (self->more_accounts, i);
+
+      if (g_strcmp0 (mt_account_get_aor (account), aor) == 0)
+        return account;
+    }
+  return NULL;
+}
+
+MtCall *
+mt_application_place_call_on (MtApplication *self,
+                               const char    *account_uri,
+                               const char    *target,
+                               gboolean       video,
+                               GError       **error)
+{
+  g_autofree char *uri = NULL;
+  MtAccount *account;
+  MtCall *call;
+
+  g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (target != NULL, NULL);
+
+  account = account_uri && *account_uri ? find_account (self, account_uri) : NULL;
+  if (account == NULL || mt_h323_uri_is_h323 (target))
+    return mt_application_place_call (self, target, video, error);
+  if (!(uri = mt_account_dup_target_uri (account, target, error)))
+    return NULL;
+  call = mt_account_call (account, uri, video, error);
+  if (call)
+    mt_account_switch_to (account, call);
+  return call;
+}
+
+GStrv
+mt_application_dup_account_uris (MtApplication *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
+  if (self->account && mt_account_get_aor (self->account))
+    g_strv_builder_add (builder, mt_account_get_aor (self->account));
+  for (guint i = 0; i < self->more_accounts->len; i++)
+    g_strv_builder_add (builder, mt_account_get_aor (g_ptr_array_index (self->more_accounts, i)));
+  return g_strv_builder_end (builder);
+}
+
+/* the call's account when there is more than one to tell apart */
+const char *
+mt_application_get_said_account (MtApplication *self, MtCall *call)
+{
+  g_auto(GStrv) all = NULL;
+
+  g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
+  all = mt_application_dup_account_uris (self);
+  return g_strv_length (all) > 1 ? mt_application_get_call_account (self, call) : NULL;
+}
+
+const char *
+mt_application_get_call_account (MtApplication *self, MtCall *call)
+{
+  g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (MT_IS_CALL (call), NULL);
+  return g_object_get_data (G_OBJECT (call), CALL_ACCOUNT);
 }
 
 /* ---- account -------------------------------------------------------------------- */
@@ -355,15 +483,17 @@ open_account (MtApplication *self, const char *aor, GError **error)
   g_autofree char *registrar = mt_settings_dup_registrar (self->settings);
   g_autofree char *host = NULL;
   MtTransport transport = mt_settings_get_transport (self->settings);
+  g_autofree char *pin = mt_settings_dup_tls_fingerprint (self->settings);
   guint port = 0;
 
   if (!split_listen (listen, &host, &port) || port == 0)
-    return mt_account_new (listen, aor, registrar, transport, error);
+    return mt_account_new_tls (listen, aor, registrar, transport, NULL, pin, error);
   for (guint i = 0; i < LISTEN_TRIES; i++)
     {
       g_autofree char *address = g_strdup_printf ("%s:%u", host, port + i);
       g_autoptr(GError) local = NULL;
-      MtAccount *account = mt_account_new (address, aor, registrar, transport, &local);
+      MtAccount *account = mt_account_new_tls (address, aor, registrar, transport, NULL, pin,
+                                               &local);
 
       if (account)
         return account;
@@ -422,6 +552,94 @@ start_account (MtApplication *self)
   if (aor)
     mt_secrets_lookup_password_async (aor, self->cancellable, password_cb, self);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ACCOUNT]);
+}
+
+static void
+more_password_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(MtAccount) account = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = mt_secrets_lookup_password_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error)
+    g_warning ("Could not read the password of %s: %s", mt_account_get_aor (account),
+               error->message);
+  mt_account_set_password (account, password);
+  mt_account_register (account);
+}
+
+/* an id is one path element: letters, digits, '-' */
+static gboolean
+account_id_valid (const char *id)
+{
+  if (id == NULL || *id == '\0')
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* A further account: the same listening host as the first, any port */
+static MtAccount *
+open_more_account (MtApplication *self, GSettings *settings, GError **error)
+{
+  g_autofree char *aor = g_strstrip (g_settings_get_string (settings, "account-uri"));
+  g_autofree char *registrar = g_strstrip (g_settings_get_string (settings, "registrar"));
+  g_autofree char *transport = g_settings_get_string (settings, "transport");
+  g_autofree char *listen = mt_settings_dup_listen_address (self->settings);
+  g_autofree char *host = NULL;
+  g_autofree char *address = NULL;
+  guint port;
+
+  if (*aor == '\0')
+    return NULL;
+  if (!split_listen (listen, &host, &port))
+    host = g_strdup ("0.0.0.0");
+  address = g_strdup_printf ("%s:0", host);
+  return mt_account_new (address, aor, *registrar ? registrar : NULL,
+                         g_str_equal (transport, "tcp") ? MT_TRANSPORT_TCP : MT_TRANSPORT_UDP,
+                         error);
+}
+
+static void
+start_more_accounts (MtApplication *self)
+{
+  g_auto(GStrv) ids = mt_settings_dup_account_ids (self->settings);
+  g_autoptr(MtMediaConfig) config = mt_settings_dup_media_config (self->settings);
+
+  for (guint i = 0; ids[i]; i++)
+    {
+      g_autoptr(GSettings) settings = NULL;
+      g_autoptr(GError) error = NULL;
+      MtAccount *account;
+
+      if (!account_id_valid (ids[i]))
+        {
+          g_warning ("Account id “%s” is not valid: letters, digits and '-' only", ids[i]);
+          continue;
+        }
+      settings = mt_settings_dup_account_settings (self->settings, ids[i]);
+      if (!(account = open_more_account (self, settings, &error)))
+        {
+          if (error)
+            g_warning ("Account %s: %s", ids[i], error->message);
+          continue;
+        }
+      mt_account_set_media_config (account, config);
+      mt_account_set_max_calls (account, 2);
+      mt_account_set_accept_direct_calls (account,
+                                          mt_settings_get_accept_direct_calls (self->settings));
+      g_signal_connect (account, "call-added", G_CALLBACK (call_added_cb), self);
+      g_signal_connect (account, "incoming-call", G_CALLBACK (incoming_call_cb), self);
+      g_ptr_array_add (self->more_accounts, account);
+      g_message ("account %s listening at %s", mt_account_get_aor (account),
+                 mt_account_get_contact_uri (account));
+      mt_secrets_lookup_password_async (mt_account_get_aor (account), self->cancellable,
+                                        more_password_cb, g_object_ref (account));
+    }
 }
 
 static void
@@ -513,12 +731,12 @@ h323_settings_changed_cb (MtApplication *self)
 static void
 network_settings_changed_cb (MtApplication *self)
 {
-  g_autoptr(MtMediaConfig) config = NULL;
+  g_autoptr(MtMediaConfig) config = mt_settings_dup_media_config (self->settings);
 
-  if (self->account == NULL)
-    return;
-  config = mt_settings_dup_media_config (self->settings);
-  mt_account_set_media_config (self->account, config);
+  if (self->account)
+    mt_account_set_media_config (self->account, config);
+  for (guint i = 0; self->more_accounts && i < self->more_accounts->len; i++)
+    mt_account_set_media_config (g_ptr_array_index (self->more_accounts, i), config);
 }
 
 static void
@@ -596,6 +814,25 @@ call_activated (MtApplication *self, GVariant *parameter, gboolean video)
   g_autoptr(GError) error = NULL;
 
   if (!mt_application_place_call (self, target, video, &error))
+    {
+      MtWindow *window = main_window (self);
+
+      gtk_window_present (GTK_WINDOW (window));
+      mt_window_show_call_error (window, target, error->message);
+    }
+}
+
+/* app.call-on (account address, target, video): the account chooser */
+static void
+call_on_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  MtApplication *self = user_data;
+  const char *account, *target;
+  gboolean video;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_get (parameter, "(&s&sb)", &account, &target, &video);
+  if (!mt_application_place_call_on (self, account, target, video, &error))
     {
       MtWindow *window = main_window (self);
 
@@ -710,6 +947,7 @@ debug_state_action (GSimpleAction *action, GVariant *value, gpointer user_data)
 static const GActionEntry app_actions[] = {
   { "call", call_action, "s" },
   { "call-audio", call_audio_action, "s" },
+  { "call-on", call_on_action, "(ssb)" },
   { "answer", answer_action, "s" },
   { "decline", decline_action, "s" },
   { "hangup", hangup_action, "s" },
@@ -786,6 +1024,12 @@ mt_application_startup (GApplication *application)
                                      G_N_ELEMENTS (test_actions), self);
 
   self->settings = mt_settings_new ();
+  {
+    g_autoptr(GAction) dnd = g_settings_create_action (mt_settings_get_gsettings (self->settings),
+                                                       "do-not-disturb");
+
+    g_action_map_add_action (G_ACTION_MAP (self), dnd);
+  }
   self->contacts = mt_contacts_new ();
   self->history = mt_history_new ();
   g_signal_connect (self->contacts, "save-failed", G_CALLBACK (contacts_save_failed_cb), self);
@@ -795,6 +1039,7 @@ mt_application_startup (GApplication *application)
   self->ringtone = mt_ringtone_new (sink);
   start_echo_service (self);
   start_account (self);
+  start_more_accounts (self);
   start_h323 (self);
   g_signal_connect_object (mt_settings_get_gsettings (self->settings), "changed::h323-enabled",
                            G_CALLBACK (h323_settings_changed_cb), self, G_CONNECT_SWAPPED);
@@ -870,6 +1115,12 @@ shutdown_core (MtApplication *self)
       wait->pending++;
       mt_account_shutdown_async (self->account, NULL, account_done_cb, g_rc_box_acquire (wait));
     }
+  for (guint i = 0; i < self->more_accounts->len; i++)
+    {
+      wait->pending++;
+      mt_account_shutdown_async (g_ptr_array_index (self->more_accounts, i), NULL,
+                                 account_done_cb, g_rc_box_acquire (wait));
+    }
   if (self->echo)
     {
       wait->pending++;
@@ -924,6 +1175,9 @@ mt_application_dispose (GObject *object)
   if (self->account)
     g_signal_handlers_disconnect_by_data (self->account, self);
   g_clear_object (&self->account);
+  for (guint i = 0; self->more_accounts && i < self->more_accounts->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->more_accounts, i), self);
+  g_clear_pointer (&self->more_accounts, g_ptr_array_unref);
   if (self->h323)
     g_signal_handlers_disconnect_by_data (self->h323, self);
   g_clear_object (&self->h323);
@@ -962,6 +1216,7 @@ mt_application_init (MtApplication *self)
 {
   self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cancellable = g_cancellable_new ();
+  self->more_accounts = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 MtApplication *

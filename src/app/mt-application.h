@@ -35,6 +35,22 @@ MtCall        *mt_application_place_call   (MtApplication  *self,
                                             const char     *target,
                                             gboolean        video,
                                             GError        **error);
+/* The same on the account whose address is `account_uri` (any account
+ * when NULL, empty or unknown) */
+MtCall        *mt_application_place_call_on (MtApplication *self,
+                                             const char    *account_uri,
+                                             const char    *target,
+                                             gboolean       video,
+                                             GError       **error);
+/* the addresses of every SIP account, the first one first */
+GStrv          mt_application_dup_account_uris (MtApplication *self);
+/* the address of the account @call came in on or went out on; NULL for a
+ * direct (no account) or H.323 call */
+const char    *mt_application_get_call_account (MtApplication *self,
+                                                MtCall        *call);
+/* the same, only when there is more than one account (so worth saying) */
+const char    *mt_application_get_said_account (MtApplication *self,
+                                                MtCall        *call);
 /* the name to show for a SIP address: the contact's, the given one, or the address */
 /* how to name the other side of @call: a contact's name only when the
  * caller is verified (mt_call_get_caller_verified()), else the raw address */

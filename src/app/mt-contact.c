@@ -13,6 +13,7 @@ struct _MtContact
   char     *name;
   GStrv     addresses;
   gboolean  builtin;
+  char     *account;
 };
 
 G_DEFINE_FINAL_TYPE (MtContact, mt_contact, G_TYPE_OBJECT)
@@ -56,6 +57,7 @@ mt_contact_finalize (GObject *object)
   g_free (self->id);
   g_free (self->name);
   g_strfreev (self->addresses);
+  g_free (self->account);
   G_OBJECT_CLASS (mt_contact_parent_class)->finalize (object);
 }
 
@@ -158,4 +160,19 @@ mt_contact_set_builtin (MtContact *self, gboolean builtin)
 {
   g_return_if_fail (MT_IS_CONTACT (self));
   self->builtin = builtin;
+}
+
+const char *
+mt_contact_get_account (MtContact *self)
+{
+  g_return_val_if_fail (MT_IS_CONTACT (self), NULL);
+  return self->account;
+}
+
+void
+mt_contact_set_account (MtContact *self, const char *account)
+{
+  g_return_if_fail (MT_IS_CONTACT (self));
+  g_free (self->account);
+  self->account = account && *account ? g_strdup (account) : NULL;
 }

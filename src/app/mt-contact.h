@@ -25,4 +25,9 @@ const char         *mt_contact_get_address   (MtContact *self);
 gboolean            mt_contact_get_builtin   (MtContact *self);
 void                mt_contact_set_builtin   (MtContact *self, gboolean builtin);
 
+/* the address of the account calls to this contact go out on by default;
+ * NULL: the first account */
+const char         *mt_contact_get_account   (MtContact *self);
+void                mt_contact_set_account   (MtContact *self, const char *account);
+
 G_END_DECLS

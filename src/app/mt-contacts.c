@@ -52,6 +52,9 @@ mt_contacts_save (MtContacts *self)
                              mt_contact_get_name (contact));
       g_key_file_set_string_list (keyfile, mt_contact_get_id (contact), "addresses",
                                   addresses, g_strv_length ((GStrv) addresses));
+      if (mt_contact_get_account (contact))
+        g_key_file_set_string (keyfile, mt_contact_get_id (contact), "account",
+                               mt_contact_get_account (contact));
     }
   if (!mt_store_save (CONTACTS_FILE, keyfile, &error))
     {
@@ -75,7 +78,10 @@ mt_contacts_load (MtContacts *self)
 
       if (name == NULL || addresses == NULL || addresses[0] == NULL)
         continue;
+      g_autofree char *account = g_key_file_get_string (keyfile, groups[i], "account", NULL);
+
       contact = mt_contact_new (groups[i], name, (const char * const *) addresses);
+      mt_contact_set_account (contact, account);
       g_list_store_append (self->store, contact);
     }
 }

@@ -17,6 +17,8 @@ struct _MtHistoryEntry
   guint          duration;
   gboolean       video;
   char          *protocol;
+  gboolean       do_not_disturb;
+  char          *account;
 };
 
 G_DEFINE_FINAL_TYPE (MtHistoryEntry, mt_history_entry, G_TYPE_OBJECT)
@@ -30,6 +32,7 @@ mt_history_entry_finalize (GObject *object)
   g_free (self->remote_uri);
   g_free (self->remote_name);
   g_free (self->protocol);
+  g_free (self->account);
   G_OBJECT_CLASS (mt_history_entry_parent_class)->finalize (object);
 }
 
@@ -88,6 +91,35 @@ mt_history_entry_set_protocol (MtHistoryEntry *self, const char *protocol)
   g_return_if_fail (MT_IS_HISTORY_ENTRY (self));
   g_free (self->protocol);
   self->protocol = g_strdup (protocol && *protocol ? protocol : "sip");
+}
+
+gboolean
+mt_history_entry_get_do_not_disturb (MtHistoryEntry *self)
+{
+  g_return_val_if_fail (MT_IS_HISTORY_ENTRY (self), FALSE);
+  return self->do_not_disturb;
+}
+
+void
+mt_history_entry_set_do_not_disturb (MtHistoryEntry *self, gboolean dnd)
+{
+  g_return_if_fail (MT_IS_HISTORY_ENTRY (self));
+  self->do_not_disturb = !!dnd;
+}
+
+const char *
+mt_history_entry_get_account (MtHistoryEntry *self)
+{
+  g_return_val_if_fail (MT_IS_HISTORY_ENTRY (self), NULL);
+  return self->account;
+}
+
+void
+mt_history_entry_set_account (MtHistoryEntry *self, const char *account)
+{
+  g_return_if_fail (MT_IS_HISTORY_ENTRY (self));
+  g_free (self->account);
+  self->account = account && *account ? g_strdup (account) : NULL;
 }
 
 const char *

@@ -37,6 +37,16 @@ const char     *mt_history_entry_get_protocol    (MtHistoryEntry *self);
 void            mt_history_entry_set_protocol    (MtHistoryEntry *self,
                                                   const char     *protocol);
 
+/* a missed call refused because "Do not disturb" was on */
+gboolean        mt_history_entry_get_do_not_disturb (MtHistoryEntry *self);
+void            mt_history_entry_set_do_not_disturb (MtHistoryEntry *self,
+                                                     gboolean        dnd);
+
+/* the address of the account the call was on, or NULL */
+const char     *mt_history_entry_get_account (MtHistoryEntry *self);
+void            mt_history_entry_set_account (MtHistoryEntry *self,
+                                              const char     *account);
+
 const char     *mt_history_kind_to_string   (MtHistoryKind kind);
 MtHistoryKind   mt_history_kind_from_string (const char *string);
 

@@ -48,6 +48,10 @@ mt_history_save (MtHistory *self)
       g_key_file_set_uint64 (keyfile, group, "duration", mt_history_entry_get_duration (e));
       g_key_file_set_boolean (keyfile, group, "video", mt_history_entry_get_video (e));
       g_key_file_set_string (keyfile, group, "protocol", mt_history_entry_get_protocol (e));
+      if (mt_history_entry_get_account (e))
+        g_key_file_set_string (keyfile, group, "account", mt_history_entry_get_account (e));
+      if (mt_history_entry_get_do_not_disturb (e))
+        g_key_file_set_boolean (keyfile, group, "do-not-disturb", TRUE);
     }
   if (!mt_store_save (HISTORY_FILE, keyfile, &error))
     {
@@ -78,6 +82,13 @@ mt_history_load (MtHistory *self)
                                     g_key_file_get_uint64 (keyfile, groups[i], "duration", NULL),
                                     g_key_file_get_boolean (keyfile, groups[i], "video", NULL));
       mt_history_entry_set_protocol (entry, protocol);
+      {
+        g_autofree char *account = g_key_file_get_string (keyfile, groups[i], "account", NULL);
+
+        mt_history_entry_set_account (entry, account);
+      }
+      mt_history_entry_set_do_not_disturb (entry, g_key_file_get_boolean (keyfile, groups[i],
+                                                                          "do-not-disturb", NULL));
       g_list_store_append (self->store, entry);
     }
 }

@@ -39,6 +39,22 @@ mt_notifier_new (GApplication *application)
   return self;
 }
 
+char *
+mt_incoming_call_text (MtCall *call, const char *account)
+{
+  gboolean video;
+
+  g_return_val_if_fail (MT_IS_CALL (call), NULL);
+  video = mt_call_get_has_video (call);
+  if (account == NULL)
+    return g_strdup (video ? _("Incoming video call") : _("Incoming call"));
+  if (g_str_has_prefix (account, "sip:"))
+    account += 4;
+  /* Translators: %s is the SIP account the call came in on, e.g. bob@example.org */
+  return g_strdup_printf (video ? _("Incoming video call on %s") : _("Incoming call on %s"),
+                          account);
+}
+
 static char *
 incoming_id (MtCall *call)
 {
@@ -46,18 +62,18 @@ incoming_id (MtCall *call)
 }
 
 void
-mt_notifier_incoming_call (MtNotifier *self, MtCall *call, const char *caller)
+mt_notifier_incoming_call (MtNotifier *self, MtCall *call, const char *caller, const char *account)
 {
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = NULL;
-  const char *body;
+  g_autofree char *body = NULL;
   const char *call_id;
 
   g_return_if_fail (MT_IS_NOTIFIER (self));
   g_return_if_fail (MT_IS_CALL (call));
 
   call_id = mt_call_get_id (call);
-  body = mt_call_get_has_video (call) ? _("Incoming video call") : _("Incoming call");
+  body = mt_incoming_call_text (call, account);
   notification = g_notification_new (caller);
   g_notification_set_body (notification, body);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);

@@ -1,18 +1,33 @@
 /* mt-ringtone.c: a ringing tone while a call comes in
  *
- * A generated two-tone ring (one second on, two off) through the configured
- * audio output: audiotestsrc ! volume ! audioconvert ! audioresample ! SINK.
+ * A generated ring (440 Hz, one second on, two off) through the configured
+ * audio output: audiotestsrc ! volume ! audioconvert ! audioresample ! SINK;
+ * or, while a second call comes in during a call, a soft call-waiting tone
+ * (425 Hz at a third of the volume, 300 ms every 3 s, like the ITU-T E.180
+ * waiting tone) that does not drown the conversation.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "mt-ringtone"
 
+#include "config.h"
+
 #include "mt-ringtone.h"
 
+#include <glib/gi18n.h>
 #include <gst/gst.h>
 
-#define RING_ON_MS 1000
-#define RING_OFF_MS 2000
+typedef struct {
+  guint  freq;
+  double volume;
+  guint  on_ms;
+  guint  off_ms;
+} Tone;
+
+static const Tone tones[] = {
+  [MT_RINGTONE_RING]    = { 440, 0.3, 1000, 2000 },
+  [MT_RINGTONE_WAITING] = { 425, 0.1, 300, 2700 },
+};
 
 struct _MtRingtone
 {
@@ -22,33 +37,70 @@ struct _MtRingtone
   GstElement *volume;
   guint       cadence_id;
   gboolean    sounding;
+  MtRingtoneKind kind;
 };
 
 G_DEFINE_FINAL_TYPE (MtRingtone, mt_ringtone, G_TYPE_OBJECT)
+
+static gboolean
+have_taginject (void)
+{
+  g_autoptr(GstElementFactory) factory = gst_element_factory_find ("taginject");
+
+  return factory != NULL;
+}
+
+/* the sound server shows the title as the stream's name (PulseAudio's
+ * media.name): a person's sound settings say what is playing */
+static void
+set_title (GstElement *pipeline, const char *title)
+{
+  g_autoptr(GstElement) inject = gst_bin_get_by_name (GST_BIN (pipeline), "ringtitle");
+  g_autofree char *escaped = g_strescape (title, NULL);
+  g_autofree char *tags = g_strdup_printf ("title=\"%s\"", escaped);
+
+  if (inject)
+    g_object_set (inject, "tags", tags, NULL);
+}
 
 static gboolean
 cadence_cb (gpointer user_data)
 {
   MtRingtone *self = user_data;
 
+  const Tone *tone = &tones[self->kind];
+
   self->sounding = !self->sounding;
   g_object_set (self->volume, "mute", !self->sounding, NULL);
-  self->cadence_id = g_timeout_add (self->sounding ? RING_ON_MS : RING_OFF_MS, cadence_cb, self);
+  self->cadence_id = g_timeout_add (self->sounding ? tone->on_ms : tone->off_ms, cadence_cb, self);
   return G_SOURCE_REMOVE;
 }
 
 void
 mt_ringtone_start (MtRingtone *self)
 {
+  mt_ringtone_start_kind (self, MT_RINGTONE_RING);
+}
+
+void
+mt_ringtone_start_kind (MtRingtone *self, MtRingtoneKind kind)
+{
   g_autoptr(GError) error = NULL;
   g_autofree char *desc = NULL;
+  char volume[G_ASCII_DTOSTR_BUF_SIZE];
+  const Tone *tone;
 
   g_return_if_fail (MT_IS_RINGTONE (self));
-  if (self->pipeline)
+  g_return_if_fail (kind == MT_RINGTONE_RING || kind == MT_RINGTONE_WAITING);
+  if (self->pipeline && self->kind == kind)
     return;
-  desc = g_strdup_printf ("audiotestsrc wave=sine freq=440 volume=0.3 is-live=true ! "
+  mt_ringtone_stop (self);
+  self->kind = kind;
+  tone = &tones[kind];
+  desc = g_strdup_printf ("audiotestsrc wave=sine freq=%u volume=%s is-live=true ! %s"
                           "volume name=ringvolume ! audioconvert ! audioresample ! %s",
-                          self->sink);
+                          tone->freq, g_ascii_dtostr (volume, sizeof volume, tone->volume),
+                          have_taginject () ? "taginject name=ringtitle ! " : "", self->sink);
   self->pipeline = gst_parse_launch (desc, &error);
   if (self->pipeline == NULL)
     {
@@ -56,10 +108,11 @@ mt_ringtone_start (MtRingtone *self)
       return;
     }
   self->volume = gst_bin_get_by_name (GST_BIN (self->pipeline), "ringvolume");
+  set_title (self->pipeline, kind == MT_RINGTONE_RING ? _("Incoming call") : _("Call waiting"));
   self->sounding = TRUE;
   gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
-  self->cadence_id = g_timeout_add (RING_ON_MS, cadence_cb, self);
-  g_debug ("ringing");
+  self->cadence_id = g_timeout_add (tone->on_ms, cadence_cb, self);
+  g_debug (kind == MT_RINGTONE_RING ? "ringing" : "call-waiting tone");
 }
 
 void
@@ -74,6 +127,13 @@ mt_ringtone_stop (MtRingtone *self)
     }
   g_clear_object (&self->volume);
   g_clear_object (&self->pipeline);
+}
+
+MtRingtoneKind
+mt_ringtone_get_kind (MtRingtone *self)
+{
+  g_return_val_if_fail (MT_IS_RINGTONE (self), MT_RINGTONE_NONE);
+  return self->pipeline ? self->kind : MT_RINGTONE_NONE;
 }
 
 gboolean

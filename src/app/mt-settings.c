@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "mt-settings.h"
+#include "mt-tls.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -207,6 +208,8 @@ mt_settings_get_transport (MtSettings *self)
 
   g_return_val_if_fail (MT_IS_SETTINGS (self), MT_TRANSPORT_UDP);
   transport = g_settings_get_string (self->settings, "transport");
+  if (g_str_equal (transport, "tls"))
+    return MT_TRANSPORT_TLS;
   return g_str_equal (transport, "tcp") ? MT_TRANSPORT_TCP : MT_TRANSPORT_UDP;
 }
 
@@ -244,6 +247,34 @@ mt_settings_dup_h323_listen (MtSettings *self)
   return g_strdup_printf ("0.0.0.0:%u", g_settings_get_uint (self->settings, "h323-port"));
 }
 
+/* the pinned server certificate of the account (normalized), or NULL */
+char *
+mt_settings_dup_tls_fingerprint (MtSettings *self)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  value = g_strstrip (g_settings_get_string (self->settings, "tls-fingerprint"));
+  return *value ? mt_tls_normalize_fingerprint (value, NULL) : NULL;
+}
+
+GStrv
+mt_settings_dup_account_ids (MtSettings *self)
+{
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  return g_settings_get_strv (self->settings, "accounts");
+}
+
+GSettings *
+mt_settings_dup_account_settings (MtSettings *self, const char *id)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+  path = g_strdup_printf ("/io/github/MTMediaDev/MTAVIPClient/accounts/%s/", id);
+  return g_settings_new_with_path (APP_ID ".Account", path);
+}
 /* ---- network: ICE with STUN and TURN ------------------------------------------ */
 
 static gboolean

@@ -25,6 +25,9 @@ char          *mt_settings_dup_audio_sink_description (MtSettings *self);
 /* NULL when no account is configured (direct mode) */
 char          *mt_settings_dup_account_uri    (MtSettings *self);
 char          *mt_settings_dup_registrar      (MtSettings *self);
+/* the SHA-256 fingerprint of a server certificate pinned for the account
+ * (key tls-fingerprint), or NULL */
+char          *mt_settings_dup_tls_fingerprint (MtSettings *self);
 MtTransport    mt_settings_get_transport      (MtSettings *self);
 /* unless set: "0.0.0.0:5060" without an account, any free port with one
  * (the registrar tells callers where we are) */
@@ -33,6 +36,12 @@ gboolean       mt_settings_get_accept_direct_calls (MtSettings *self);
 /* where H.323 calls come in ("0.0.0.0:1720" by default), NULL when H.323
  * is off; MTAVIP_H323_LISTEN=HOST:PORT turns it on at that address */
 char          *mt_settings_dup_h323_listen    (MtSettings *self);
+
+/* Accounts beyond the first (whose settings are the keys above): their
+ * ids ("accounts"), and each one's settings (schema ...Account) */
+GStrv          mt_settings_dup_account_ids    (MtSettings *self);
+GSettings     *mt_settings_dup_account_settings (MtSettings *self,
+                                                 const char *id);
 
 /* ---- network: ICE with STUN and TURN ------------------------------------------
  * Signal "network-changed": a STUN/TURN setting or the TURN password (read

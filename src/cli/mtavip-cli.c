@@ -36,6 +36,8 @@ typedef struct {
   char     *password_file;
   char     *registrar;
   char     *transport;
+  char     *tls_ca;
+  char     *tls_trust;
   char     *call;
   gboolean  auto_answer;
   int       answer_after_ms;
@@ -70,6 +72,11 @@ typedef struct {
   char     *transfer_to;
   int       transfer_after;
   gboolean  transfer_scheduled;
+  char     *consult;
+  gboolean  delayed_offer;
+  int       consult_after;
+  MtCall   *transferee;      /* --consult: the call we transfer ... */
+  MtCall   *consultation;    /* ... to the far end of this one */
   char     *stun;
   char     *turn;
   char     *turn_transport;
@@ -158,6 +165,16 @@ print_message (Cli *cli, const char *kind, const char *message)
     }
 }
 
+/* tls-failed: what was wrong, as a name and as a sentence */
+static void
+append_tls_problem (GString *line, MtTlsProblem problem)
+{
+  g_string_append (line, ",\"tls\":");
+  json_string (line, mt_tls_problem_to_string (problem));
+  g_string_append (line, ",\"message\":");
+  json_string (line, mt_tls_problem_to_sentence (problem));
+}
+
 static void
 print_registration (Cli *cli)
 {
@@ -176,6 +193,8 @@ print_registration (Cli *cli)
       json_string (line, name);
       g_string_append (line, ",\"reason\":");
       json_string (line, reason == MT_END_REASON_NONE ? NULL : mt_end_reason_to_string (reason));
+      if (reason == MT_END_REASON_TLS_FAILED)
+        append_tls_problem (line, mt_account_get_tls_problem (cli->account_obj));
       if (state == MT_REGISTRATION_FAILED && mt_account_get_registration_retry (cli->account_obj))
         g_string_append_printf (line, ",\"retry_in\":%u",
                                 mt_account_get_registration_retry (cli->account_obj));
@@ -185,7 +204,9 @@ print_registration (Cli *cli)
   else
     {
       printf (_("Registration: %s%s%s\n"), name, reason ? ": " : "",
-              reason ? mt_end_reason_to_sentence (reason) : "");
+              reason == MT_END_REASON_TLS_FAILED
+              ? mt_tls_problem_to_sentence (mt_account_get_tls_problem (cli->account_obj))
+              : reason ? mt_end_reason_to_sentence (reason) : "");
       fflush (stdout);
     }
 }
@@ -215,6 +236,8 @@ print_call (Cli *cli, MtCall *call)
         {
           g_string_append (line, ",\"reason\":");
           json_string (line, mt_end_reason_to_string (reason));
+          if (reason == MT_END_REASON_TLS_FAILED)
+            append_tls_problem (line, mt_call_get_tls_problem (call));
           if (mt_call_get_end_status (call))
             {
               g_string_append (line, ",\"status\":");
@@ -226,8 +249,10 @@ print_call (Cli *cli, MtCall *call)
     }
   else
     {
-      const char *what = state == MT_CALL_STATE_ENDED ? mt_end_reason_to_sentence (reason)
-                                                      : mt_call_state_to_string (state);
+      const char *what = state != MT_CALL_STATE_ENDED ? mt_call_state_to_string (state)
+                         : reason == MT_END_REASON_TLS_FAILED
+                         ? mt_tls_problem_to_sentence (mt_call_get_tls_problem (call))
+                         : mt_end_reason_to_sentence (reason);
 
       if (mt_call_get_direction (call) == MT_CALL_DIRECTION_OUTGOING)
         printf (_("Call %s to %s: %s\n"), mt_call_get_id (call), mt_call_get_remote_uri (call), what);
@@ -235,6 +260,23 @@ print_call (Cli *cli, MtCall *call)
         printf (_("Call %s from %s: %s\n"), mt_call_get_id (call), mt_call_get_remote_uri (call), what);
       fflush (stdout);
     }
+}
+
+/* loss recovery and rate (issue 11) */
+static void
+append_video_quality (GString *line, const MtStreamStats *s)
+{
+  g_string_append_printf (line,
+                          ",\"fps_sent\":%.1f,\"fps_decoded\":%.1f,\"nacks_sent\":%" G_GUINT64_FORMAT
+                          ",\"retransmitted\":%" G_GUINT64_FORMAT ",\"rtx_sent\":%" G_GUINT64_FORMAT
+                          ",\"keyframes_requested\":%" G_GUINT64_FORMAT
+                          ",\"keyframe_requests_received\":%" G_GUINT64_FORMAT
+                          ",\"keyframes_sent\":%" G_GUINT64_FORMAT ",\"keyframes_answered\":%" G_GUINT64_FORMAT
+                          ",\"longest_freeze_ms\":%u"
+                          ",\"rtx\":%s",
+                          s->fps_sent, s->fps_decoded, s->nacks_sent, s->retransmitted, s->rtx_sent,
+                          s->keyframes_requested, s->keyframe_requests_received, s->keyframes_sent,
+                          s->keyframes_answered, s->longest_freeze_ms, s->rtx ? "true" : "false");
 }
 
 static void
@@ -248,6 +290,11 @@ append_stream_stats (GString *line, const char *name, const MtStreamStats *s, gb
                           ",\"rx_lost\":%" G_GINT64_FORMAT ",\"jitter_ms\":%.2f",
                           s->tx_packets, s->tx_bytes, s->rx_packets, s->rx_bytes,
                           s->rx_lost, s->jitter_ms);
+  g_string_append_printf (line, ",\"tx_kbps\":%.1f,\"rx_kbps\":%.1f,\"rtt_ms\":%.1f"
+                          ",\"target_kbps\":%u,\"loss_reported\":%.3f",
+                          s->tx_kbps, s->rx_kbps, s->rtt_ms, s->target_kbps, s->loss_reported);
+  if (video)
+    append_video_quality (line, s);
   if (video)
     g_string_append_printf (line, ",\"frames_decoded\":%" G_GUINT64_FORMAT ",\"width\":%u,\"height\":%u",
                             s->decoded, s->width, s->height);
@@ -353,7 +400,12 @@ static gboolean
 stats_cb (gpointer user_data)
 {
   CallWatch *watch = user_data;
+  MtMediaSession *media = mt_call_get_media_session (watch->call);
 
+  /* while it rings: only early media (a 183 with SDP) has anything to say */
+  if (mt_call_get_state (watch->call) == MT_CALL_STATE_RINGING &&
+      (media == NULL || !mt_media_session_is_running (media)))
+    return G_SOURCE_CONTINUE;
   print_media (watch->cli, watch->call);
   return G_SOURCE_CONTINUE;
 }
@@ -436,15 +488,60 @@ transfer_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* --consult: hold the first call, call the consultation target */
+static gboolean
+consult_cb (gpointer user_data)
+{
+  CallWatch *watch = user_data;
+  Cli *cli = watch->cli;
+  g_autoptr(GError) error = NULL;
+  MtCall *call;
+
+  watch->transfer_id = 0;
+  mt_call_set_hold (watch->call, TRUE);
+  call = mt_account_call (cli->account_obj, cli->consult, FALSE, &error);
+  if (call == NULL)
+    {
+      print_message (cli, "error", error->message);
+      return G_SOURCE_REMOVE;
+    }
+  g_set_object (&cli->transferee, watch->call);
+  g_set_object (&cli->consultation, call);
+  return G_SOURCE_REMOVE;
+}
+
+/* the consultation is answered: transfer the first call to it (attended) */
+static gboolean
+transfer_attended_cb (gpointer user_data)
+{
+  CallWatch *watch = user_data;
+  Cli *cli = watch->cli;
+
+  watch->transfer_id = 0;
+  if (cli->transferee == NULL ||
+      !mt_call_transfer_attended (cli->transferee, watch->call))
+    print_message (cli, "error", _("The call is not up: not transferred"));
+  return G_SOURCE_REMOVE;
+}
+
 /* --transfer-to: the first call that is up, --transfer-after seconds after */
 static void
 schedule_transfer (CallWatch *watch)
 {
   Cli *cli = watch->cli;
 
-  if (cli->transfer_to == NULL || watch->transfer_id != 0)
+  if (watch->transfer_id != 0)
     return;
-  watch->transfer_id = g_timeout_add_seconds (cli->transfer_after, transfer_cb, watch);
+  if (cli->consultation != NULL && watch->call == cli->consultation)
+    watch->transfer_id = g_timeout_add_seconds (cli->transfer_after, transfer_attended_cb, watch);
+  else if (cli->transfer_scheduled)
+    return;
+  else if (cli->consult != NULL)
+    watch->transfer_id = g_timeout_add_seconds (cli->consult_after, consult_cb, watch);
+  else if (cli->transfer_to != NULL)
+    watch->transfer_id = g_timeout_add_seconds (cli->transfer_after, transfer_cb, watch);
+  else
+    return;
   cli->transfer_scheduled = TRUE;
 }
 
@@ -472,6 +569,22 @@ schedule_hold (CallWatch *watch)
 
 static void resume_held_call (Cli *cli);
 
+/* a call besides `call` is not over: a transfer's new call, the call that
+ * replaced this one, a held call */
+static gboolean
+other_call_going (Cli *cli, MtCall *call)
+{
+  g_autoptr(GList) calls = NULL;
+
+  if (cli->account_obj == NULL)
+    return FALSE;
+  calls = mt_account_list_calls (cli->account_obj);
+  for (GList *l = calls; l; l = l->next)
+    if (l->data != call)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 call_ended (CallWatch *watch)
 {
@@ -483,7 +596,11 @@ call_ended (CallWatch *watch)
   print_call (cli, watch->call);
   cli->had_call = TRUE;
   cli->last_reason = mt_call_get_end_reason (watch->call);
-  if (cli->exit_after_call)
+  if (watch->call == cli->transferee)
+    g_clear_object (&cli->transferee);
+  if (watch->call == cli->consultation)
+    g_clear_object (&cli->consultation);
+  if (cli->exit_after_call && !other_call_going (cli, watch->call))
     quit (cli);
   else
     resume_held_call (cli);
@@ -510,8 +627,7 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
         {
           watch->dtmf_scheduled = TRUE;
           schedule_dtmf (watch);
-          if (!watch->cli->transfer_scheduled)
-            schedule_transfer (watch);
+          schedule_transfer (watch);
         }
       break;
     case MT_CALL_STATE_HELD:
@@ -520,9 +636,35 @@ call_state_cb (MtCall *call, GParamSpec *pspec, CallWatch *watch)
       break;
     case MT_CALL_STATE_NEW:
       break;
+    case MT_CALL_STATE_RINGING:
+      print_call (watch->cli, call);
+      if (watch->stats_id == 0)
+        watch->stats_id = g_timeout_add_seconds (1, stats_cb, watch);
+      break;
     default:
       print_call (watch->cli, call);
       break;
+    }
+}
+
+/* {"event":"network","id":...,"reconnecting":true|false}: the call lost
+ * the address it used and looks for a new path, or found one */
+static void
+call_reconnecting_cb (MtCall *call, GParamSpec *pspec, Cli *cli)
+{
+  if (cli->json)
+    {
+      g_autoptr(GString) line = g_string_new ("{\"event\":\"network\",\"id\":");
+
+      json_string (line, mt_call_get_id (call));
+      g_string_append_printf (line, ",\"reconnecting\":%s}",
+                              mt_call_get_reconnecting (call) ? "true" : "false");
+      emit_line (line);
+    }
+  else if (mt_call_get_reconnecting (call))
+    {
+      printf ("%s\n", mt_call_get_network_notice (call));
+      fflush (stdout);
     }
 }
 
@@ -546,6 +688,7 @@ call_added_cb (gpointer source, MtCall *call, Cli *cli)
     g_signal_connect (media, "error", G_CALLBACK (media_error_cb), cli);
   g_signal_connect (call, "notify::state", G_CALLBACK (call_state_cb), watch);
   g_signal_connect (call, "dtmf", G_CALLBACK (call_dtmf_cb), cli);
+  g_signal_connect (call, "notify::reconnecting", G_CALLBACK (call_reconnecting_cb), cli);
   call_state_cb (call, NULL, watch);
 }
 
@@ -802,8 +945,16 @@ check_options (Cli *cli)
   g_autoptr(GError) error = NULL;
   guint w = 0, h = 0;
 
-  if (cli->transport && !g_str_equal (cli->transport, "udp") && !g_str_equal (cli->transport, "tcp"))
-    return usage_error (_("--transport must be udp or tcp, not “%s”"), cli->transport);
+  if (cli->transport && !g_str_equal (cli->transport, "udp") && !g_str_equal (cli->transport, "tcp") &&
+      !g_str_equal (cli->transport, "tls"))
+    return usage_error (_("--transport must be udp, tcp or tls, not “%s”"), cli->transport);
+  if (cli->tls_trust)
+    {
+      g_autofree char *fingerprint = mt_tls_normalize_fingerprint (cli->tls_trust, &error);
+
+      if (fingerprint == NULL)
+        return usage_error (_("--tls-trust: %s"), error->message);
+    }
   if (cli->account)
     {
       g_autofree char *uri = mt_sip_uri_normalize (cli->account, NULL, &error);
@@ -849,8 +1000,21 @@ check_options (Cli *cli)
     return usage_error (_("--hangup-after, --hold-after and --resume-after take a number of seconds"));
   if (cli->dtmf && !mt_dtmf_digits_valid (cli->dtmf))
     return usage_error (_("--dtmf takes digits 0-9, *, #, A-D, not “%s”"), cli->dtmf);
-  if (cli->transfer_after < 0)
+  if (cli->transfer_after < 0 || cli->consult_after < 0)
     return usage_error (_("--transfer-after takes a number of seconds"));
+  if (cli->consult)
+    {
+      g_autofree char *uri = NULL;
+
+      if (cli->transfer_to)
+        return usage_error (_("--consult and --transfer-to exclude each other"));
+      if (!(uri = mt_sip_uri_normalize (cli->consult, NULL, &error)))
+        return usage_error (_("--consult: %s"), error->message);
+      g_free (cli->consult);
+      cli->consult = g_steal_pointer (&uri);
+      /* the consultation is a second call */
+      cli->max_calls = MAX (cli->max_calls, 2);
+    }
   if (cli->transfer_to)
     {
       g_autofree char *uri = mt_sip_uri_normalize (cli->transfer_to, NULL, &error);
@@ -904,7 +1068,9 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "account", 'a', 0, G_OPTION_ARG_STRING, &cli->account, N_("Address of record to register"), N_("SIP-URI") },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->password_file, N_("Read the password from FILE (or set MTAVIP_PASSWORD)"), N_("FILE") },
     { "registrar", 0, 0, G_OPTION_ARG_STRING, &cli->registrar, N_("Registrar and outbound proxy (default: the account's host)"), N_("SIP-URI") },
-    { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, N_("udp or tcp"), "udp|tcp" },
+    { "transport", 't', 0, G_OPTION_ARG_STRING, &cli->transport, N_("udp, tcp or tls (default: tls for a sips: or transport=tls address, else udp)"), "udp|tcp|tls" },
+    { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &cli->tls_ca, N_("Also trust the CA certificates in FILE (PEM) for TLS"), N_("FILE") },
+    { "tls-trust", 0, 0, G_OPTION_ARG_STRING, &cli->tls_trust, N_("Trust the server certificate with this SHA-256 fingerprint for this account"), N_("SHA256") },
     { "call", 'c', 0, G_OPTION_ARG_STRING, &cli->call, N_("Call this address"), N_("SIP-URI") },
     { "auto-answer", 0, 0, G_OPTION_ARG_NONE, &cli->auto_answer, N_("Answer incoming calls"), NULL },
     { "answer-after", 0, 0, G_OPTION_ARG_INT, &cli->answer_after_ms, N_("With --auto-answer, let a call ring this long first (default 0)"), N_("MILLISECONDS") },
@@ -935,6 +1101,9 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "dtmf-after", 0, 0, G_OPTION_ARG_INT, &cli->dtmf_after, N_("Send the --dtmf digits SECONDS after the call is answered (default 1)"), N_("SECONDS") },
     { "transfer-to", 0, 0, G_OPTION_ARG_STRING, &cli->transfer_to, N_("Transfer the first call to this address (blind transfer, REFER)"), N_("SIP-URI") },
     { "transfer-after", 0, 0, G_OPTION_ARG_INT, &cli->transfer_after, N_("Transfer SECONDS after the call is answered (default 3)"), N_("SECONDS") },
+    { "consult", 0, 0, G_OPTION_ARG_STRING, &cli->consult, N_("Attended transfer: hold the first call, call this address, and once it answers transfer the first call to it (REFER with Replaces)"), N_("SIP-URI") },
+    { "consult-after", 0, 0, G_OPTION_ARG_INT, &cli->consult_after, N_("Place the --consult call SECONDS after the first call is answered (default 2); the transfer follows --transfer-after seconds after it is answered"), N_("SECONDS") },
+    { "delayed-offer", 0, 0, G_OPTION_ARG_NONE, &cli->delayed_offer, N_("Send INVITEs without SDP: the answer to the offer in the 200 goes in the ACK"), NULL },
     { "max-calls", 0, 0, G_OPTION_ARG_INT, &cli->max_calls, N_("Calls at once: a call coming in while N are going on gets 486 Busy Here (default 1); answering a second holds the first"), "N" },
     { "no-telephone-event", 0, 0, G_OPTION_ARG_NONE, &cli->no_telephone_event, N_("Offer and accept no RFC 4733 telephone-event: DTMF goes as SIP INFO"), NULL },
     { "echo-test", 0, 0, G_OPTION_ARG_NONE, &cli->echo_test, N_("Call the built-in echo service: see and hear yourself through SIP and RTP"), NULL },
@@ -1012,9 +1181,14 @@ cli_clear (Cli *cli)
   g_free (cli->password_file);
   g_free (cli->registrar);
   g_free (cli->transport);
+  g_free (cli->tls_ca);
+  g_free (cli->tls_trust);
   g_free (cli->call);
   g_free (cli->dtmf);
   g_free (cli->transfer_to);
+  g_free (cli->consult);
+  g_clear_object (&cli->transferee);
+  g_clear_object (&cli->consultation);
   g_free (cli->audio_source);
   g_free (cli->video_source);
   g_free (cli->audio_sink);
@@ -1029,6 +1203,26 @@ cli_clear (Cli *cli)
   g_free (cli->turn_password_file);
 }
 
+/* --transport, or TLS when an address asks for it (sips:, transport=tls) */
+static MtTransport
+cli_transport (Cli *cli)
+{
+  const char *addresses[] = { cli->registrar, cli->account, cli->call };
+
+  if (cli->transport)
+    return g_str_equal (cli->transport, "tls") ? MT_TRANSPORT_TLS
+           : g_str_equal (cli->transport, "tcp") ? MT_TRANSPORT_TCP : MT_TRANSPORT_UDP;
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    {
+      g_autofree char *param = addresses[i] ? mt_sip_uri_get_param (addresses[i], "transport") : NULL;
+
+      if (addresses[i] && (g_str_has_prefix (addresses[i], "sips:") ||
+                           g_ascii_strcasecmp (param ? param : "", "tls") == 0))
+        return MT_TRANSPORT_TLS;
+    }
+  return MT_TRANSPORT_UDP;
+}
+
 static int
 final_status (Cli *cli)
 {
@@ -1038,13 +1232,14 @@ final_status (Cli *cli)
     return cli->call ? 1 : 0;
   return (cli->last_reason == MT_END_REASON_LOCAL_HANGUP ||
           cli->last_reason == MT_END_REASON_REMOTE_HANGUP ||
-          cli->last_reason == MT_END_REASON_TRANSFERRED) ? 0 : 1;
+          cli->last_reason == MT_END_REASON_TRANSFERRED ||
+          cli->last_reason == MT_END_REASON_REPLACED) ? 0 : 1;
 }
 
 int
 main (int argc, char **argv)
 {
-  Cli cli = { .hangup_after = 0, .dtmf_after = 1, .max_calls = 1, .transfer_after = 3, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
+  Cli cli = { .hangup_after = 0, .dtmf_after = 1, .max_calls = 1, .transfer_after = 3, .consult_after = 2, .jitter_ms = -1, .expires = -1, .media_timeout = -1 };
   g_autoptr(GError) error = NULL;
   g_autoptr(MtMediaConfig) config = NULL;
   g_autoptr(MtSipStack) stack = NULL;
@@ -1076,15 +1271,16 @@ main (int argc, char **argv)
       cli_clear (&cli);
       return EXIT_USAGE;
     }
-  cli.account_obj = mt_account_new (cli.listen ? cli.listen
-                                               : cli.echo_test ? "127.0.0.1:0"
-                                               /* with an account the registrar knows where we are */
-                                               : cli.account ? "0.0.0.0:0" : "0.0.0.0:5060",
-                                    cli.account,
-                                    cli.registrar,
-                                    g_strcmp0 (cli.transport, "tcp") == 0 ? MT_TRANSPORT_TCP
-                                                                         : MT_TRANSPORT_UDP,
-                                    &error);
+  cli.account_obj = mt_account_new_tls (cli.listen ? cli.listen
+                                                   : cli.echo_test ? "127.0.0.1:0"
+                                                   /* with an account the registrar knows where we are */
+                                                   : cli.account ? "0.0.0.0:0" : "0.0.0.0:5060",
+                                        cli.account,
+                                        cli.registrar,
+                                        cli_transport (&cli),
+                                        cli.tls_ca,
+                                        cli.tls_trust,
+                                        &error);
   if (cli.account_obj == NULL)
     {
       usage_error ("%s", error->message);
@@ -1109,6 +1305,7 @@ main (int argc, char **argv)
   if (cli.expires > 0)
     mt_account_set_expires (cli.account_obj, (guint) cli.expires);
   mt_account_set_max_calls (cli.account_obj, (guint) cli.max_calls);
+  mt_account_set_delayed_offer (cli.account_obj, cli.delayed_offer);
 
   if (!start_h323 (&cli, config))
     {

@@ -37,7 +37,9 @@ G_DEFINE_ENUM_TYPE (MtEndReason, mt_end_reason,
   G_DEFINE_ENUM_VALUE (MT_END_REASON_AUTH_FAILED, "auth-failed"),
   G_DEFINE_ENUM_VALUE (MT_END_REASON_MEDIA_TIMEOUT, "media-timeout"),
   G_DEFINE_ENUM_VALUE (MT_END_REASON_NETWORK_ERROR, "network-error"),
-  G_DEFINE_ENUM_VALUE (MT_END_REASON_TRANSFERRED, "transferred"))
+  G_DEFINE_ENUM_VALUE (MT_END_REASON_TRANSFERRED, "transferred"),
+  G_DEFINE_ENUM_VALUE (MT_END_REASON_TLS_FAILED, "tls-failed"),
+  G_DEFINE_ENUM_VALUE (MT_END_REASON_REPLACED, "replaced"))
 
 G_DEFINE_ENUM_TYPE (MtRegistrationState, mt_registration_state,
   G_DEFINE_ENUM_VALUE (MT_REGISTRATION_NONE, "none"),
@@ -48,7 +50,8 @@ G_DEFINE_ENUM_TYPE (MtRegistrationState, mt_registration_state,
 
 G_DEFINE_ENUM_TYPE (MtTransport, mt_transport,
   G_DEFINE_ENUM_VALUE (MT_TRANSPORT_UDP, "udp"),
-  G_DEFINE_ENUM_VALUE (MT_TRANSPORT_TCP, "tcp"))
+  G_DEFINE_ENUM_VALUE (MT_TRANSPORT_TCP, "tcp"),
+  G_DEFINE_ENUM_VALUE (MT_TRANSPORT_TLS, "tls"))
 
 static const char *
 enum_nick (GType type, int value)
@@ -103,7 +106,9 @@ mt_end_reason_to_sentence (MtEndReason reason)
     case MT_END_REASON_AUTH_FAILED: return _("The server refused the user name or password.");
     case MT_END_REASON_MEDIA_TIMEOUT: return _("The call was lost: no sound or picture arrived for several seconds.");
     case MT_END_REASON_NETWORK_ERROR: return _("A network error ended the call.");
-    case MT_END_REASON_TRANSFERRED: return _("The call was transferred.");
+    case MT_END_REASON_TLS_FAILED: return _("No secure connection to the server could be made.");
+    case MT_END_REASON_TRANSFERRED:
+    case MT_END_REASON_REPLACED: return _("The call was transferred.");
     default: return _("The call ended.");
     }
 }

@@ -38,6 +38,8 @@ typedef enum {
   MT_END_REASON_MEDIA_TIMEOUT,
   MT_END_REASON_NETWORK_ERROR,
   MT_END_REASON_TRANSFERRED,     /* handed on: blind or attended transfer */
+  MT_END_REASON_TLS_FAILED,      /* the server's certificate is not trusted */
+  MT_END_REASON_REPLACED,        /* another call took its place (RFC 3891 Replaces) */
 } MtEndReason;
 
 typedef enum {
@@ -51,6 +53,7 @@ typedef enum {
 typedef enum {
   MT_TRANSPORT_UDP,
   MT_TRANSPORT_TCP,
+  MT_TRANSPORT_TLS,
 } MtTransport;
 
 #define MT_TYPE_CALL_STATE (mt_call_state_get_type ())

@@ -5,6 +5,8 @@
  * the same actions the notifications and the application use. The dial pad
  * and digits typed while the window has the focus go out as "call.dtmf";
  * the digits the other person pressed are shown.
+ * "Call details" shows each stream's codec, bitrate, loss, jitter, round
+ * trip and frame rate, and a good / fair / poor verdict (mt-call-quality.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,9 +18,22 @@
 
 #include <glib/gi18n.h>
 
+#include "mt-call-quality.h"
 #include "mt-history-row.h"
+#include "mt-notifier.h"
 
 #define CLOSE_AFTER_END_S 3
+
+/* the rows of the call-details pane */
+enum {
+  DETAIL_CODEC,
+  DETAIL_BITRATE,
+  DETAIL_LOSS,
+  DETAIL_JITTER,
+  DETAIL_RTT,
+  DETAIL_FPS,
+  N_DETAILS
+};
 
 struct _MtCallWindow
 {
@@ -50,6 +65,13 @@ struct _MtCallWindow
   GtkLabel         *dtmf_label;     /* the digits the other person pressed */
   GString          *keys_sent;
   GString          *keys_received;
+  GtkToggleButton  *details_button;
+  GtkLabel         *quality_label;  /* "Fair: Packet loss 3 %" */
+  GtkGrid          *details_grid;
+  GtkRevealer      *details_revealer;
+  GtkLabel         *details[N_DETAILS][2];   /* audio, video */
+  MtCallQuality    *quality;
+  char             *account;        /* the account it is on, when there are several */
 };
 
 G_DEFINE_FINAL_TYPE (MtCallWindow, mt_call_window, ADW_TYPE_WINDOW)
@@ -65,8 +87,7 @@ state_text (MtCallWindow *self)
     case MT_CALL_STATE_RINGING:
       return g_strdup (_("Ringing…"));
     case MT_CALL_STATE_INCOMING:
-      return g_strdup (mt_call_get_has_video (self->call) ? _("Incoming video call")
-                                                          : _("Incoming call"));
+      return mt_incoming_call_text (self->call, self->account);
     case MT_CALL_STATE_ACTIVE:
       return mt_format_duration (mt_call_get_duration (self->call));
     case MT_CALL_STATE_HELD:
@@ -280,12 +301,142 @@ key_pressed_cb (MtCallWindow *self, guint keyval, guint keycode, GdkModifierType
   return gtk_widget_activate_action (GTK_WIDGET (self), "call.dtmf", "s", digit);
 }
 
+/* ---- call details: codec, bitrate, loss, jitter, round trip, frame rate ----------- */
+
+static void
+build_details (MtCallWindow *self)
+{
+  const char *titles[N_DETAILS] = {
+    /* Translators: the rows of the call-details pane */
+    N_("Codec"), N_("Bitrate"), N_("Packet loss"), N_("Jitter"), N_("Round trip"),
+    N_("Frame rate"),
+  };
+  const char *columns[2] = { N_("Audio"), N_("Video") };
+
+  for (guint c = 0; c < 2; c++)
+    {
+      GtkWidget *head = gtk_label_new (_(columns[c]));
+
+      gtk_widget_add_css_class (head, "heading");
+      gtk_label_set_xalign (GTK_LABEL (head), 1);
+      gtk_grid_attach (self->details_grid, head, c + 1, 0, 1, 1);
+    }
+  for (guint r = 0; r < N_DETAILS; r++)
+    {
+      GtkWidget *title = gtk_label_new (_(titles[r]));
+
+      gtk_widget_add_css_class (title, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_grid_attach (self->details_grid, title, 0, r + 1, 1, 1);
+      for (guint c = 0; c < 2; c++)
+        {
+          self->details[r][c] = GTK_LABEL (gtk_label_new ("—"));
+          gtk_label_set_xalign (self->details[r][c], 1);
+          gtk_grid_attach (self->details_grid, GTK_WIDGET (self->details[r][c]), c + 1, r + 1, 1, 1);
+        }
+    }
+}
+
+static char *
+detail_text (const MtStreamQuality *q, guint row, gboolean video)
+{
+  if (!q->enabled)
+    return g_strdup ("—");
+  switch (row)
+    {
+    case DETAIL_CODEC:
+      return g_strdup (q->codec);
+    case DETAIL_BITRATE:
+      /* Translators: sent and received, kilobits per second */
+      return g_strdup_printf (_("↑ %.0f ↓ %.0f kbit/s"), q->send_kbps, q->recv_kbps);
+    case DETAIL_LOSS:
+      return q->loss_percent < 0 ? g_strdup ("—") : g_strdup_printf ("%.1f %%", q->loss_percent);
+    case DETAIL_JITTER:
+      return g_strdup_printf (_("%.0f ms"), q->jitter_ms);
+    case DETAIL_RTT:
+      return q->rtt_ms > 0 ? g_strdup_printf (_("%.0f ms"), q->rtt_ms) : g_strdup ("—");
+    case DETAIL_FPS:
+    default:
+      /* Translators: frames per second */
+      return video ? g_strdup_printf (_("%.0f fps"), q->fps) : g_strdup ("—");
+    }
+}
+
+static const char *
+quality_icon (MtQualityLevel level)
+{
+  switch (level)
+    {
+    case MT_QUALITY_FAIR:
+      return "network-cellular-signal-ok-symbolic";
+    case MT_QUALITY_POOR:
+      return "network-cellular-signal-weak-symbolic";
+    case MT_QUALITY_GOOD:
+    case MT_QUALITY_UNKNOWN:
+    default:
+      return "network-cellular-signal-excellent-symbolic";
+    }
+}
+
+/* the verdict on the header button; its accessible name stays "Call details" */
+static void
+set_details_icon (MtCallWindow *self, const char *icon)
+{
+  if (g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (self->details_button)), icon) == 0)
+    return;
+  gtk_button_set_icon_name (GTK_BUTTON (self->details_button), icon);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->details_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Call details"), -1);
+}
+
+/* once a second while the call is up: the verdict on the header button,
+ * the numbers in the pane */
+static void
+update_details (MtCallWindow *self)
+{
+  MtStreamStats audio, video;
+  const MtStreamQuality *streams[2];
+  MtQualityLevel level;
+  g_autofree char *reason = NULL;
+  g_autofree char *verdict = NULL;
+
+  mt_call_get_stats (self->call, &audio, &video);
+  mt_call_quality_add_sample (self->quality, &audio, &video, g_get_monotonic_time ());
+  level = mt_call_quality_get_level (self->quality);
+  reason = mt_call_quality_dup_reason (self->quality);
+  if (reason)
+    /* Translators: call quality and why, e.g. "Poor: Packet loss 6 %" */
+    verdict = g_strdup_printf (_("%s: %s"), mt_quality_level_to_sentence (level), reason);
+  else
+    verdict = g_strdup (mt_quality_level_to_sentence (level));
+  set_details_icon (self, quality_icon (level));
+  /* the numbers only while they are shown: no accessibility events for
+   * labels nobody can see */
+  if (!gtk_revealer_get_reveal_child (self->details_revealer))
+    return;
+  gtk_label_set_label (self->quality_label, verdict);
+  streams[0] = mt_call_quality_get_audio (self->quality);
+  streams[1] = mt_call_quality_get_video (self->quality);
+  for (guint r = 0; r < N_DETAILS; r++)
+    for (guint c = 0; c < 2; c++)
+      {
+        g_autofree char *text = detail_text (streams[c], r, c == 1);
+
+        gtk_label_set_label (self->details[r][c], text);
+      }
+}
+
 /* ---- lifetime ------------------------------------------------------------------ */
 
 static gboolean
 tick_cb (gpointer user_data)
 {
-  update (user_data);
+  MtCallWindow *self = user_data;
+  MtCallState state = mt_call_get_state (self->call);
+
+  update (self);
+  if (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD)
+    update_details (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -349,6 +500,8 @@ mt_call_window_dispose (GObject *object)
   g_clear_object (&self->remote);
   g_clear_object (&self->self_view);
   g_clear_object (&self->view);
+  g_clear_object (&self->quality);
+  g_clear_pointer (&self->account, g_free);
   if (self->keys_sent)
     g_string_free (g_steal_pointer (&self->keys_sent), TRUE);
   if (self->keys_received)
@@ -386,6 +539,10 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, dial_pad);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, keys_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, dtmf_label);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, details_button);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, quality_label);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, details_grid);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, details_revealer);
 }
 
 static void
@@ -396,6 +553,19 @@ mt_call_window_init (MtCallWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->keys_sent = g_string_new (NULL);
   self->keys_received = g_string_new (NULL);
+  self->quality = mt_call_quality_new ();
+  build_details (self);
+  /* "details.show": a stateful action, so the toggle works from the
+   * keyboard and accessibility tools alike */
+  {
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+    g_autoptr(GPropertyAction) show = g_property_action_new ("show", self->details_revealer,
+                                                             "reveal-child");
+
+    g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (show));
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "details", G_ACTION_GROUP (group));
+  }
+  gtk_label_set_label (self->quality_label, mt_quality_level_to_sentence (MT_QUALITY_UNKNOWN));
   g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
@@ -417,6 +587,17 @@ set_address (MtCallWindow *self, const char *uri)
 
       address = g_strdup_printf ("%s · H.323", plain);
     }
+  if (self->account)
+    {
+      g_autofree char *plain = g_steal_pointer (&address);
+      const char *account = self->account;
+
+      if (g_str_has_prefix (account, "sip:"))
+        account += 4;
+      /* Translators: the address of the other person, then the SIP account
+       * of ours the call is on ("on bob@example.org") */
+      address = g_strdup_printf (_("%s · on %s"), plain, account);
+    }
   gtk_label_set_label (self->address_label, address);
 }
 
@@ -437,6 +618,7 @@ mt_call_window_new (MtApplication *app, MtCallView *view)
   self->self_view = g_object_ref (mt_call_view_get_self_view (view));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "call", mt_call_view_get_actions (view));
 
+  self->account = g_strdup (mt_application_get_said_account (app, self->call));
   uri = mt_call_get_remote_uri (self->call);
   name = mt_application_dup_caller_name (app, self->call);
   gtk_window_set_title (GTK_WINDOW (self), name);

@@ -94,6 +94,13 @@ mt_history_row_set_entry (MtHistoryRow *self, MtHistoryEntry *entry)
     detail = g_strdup_printf ("%s · %s", kind_text (kind), when);
   else
     detail = g_strdup_printf ("%s · %s · %s", kind_text (kind), when, duration);
+  if (mt_history_entry_get_do_not_disturb (entry))
+    {
+      g_autofree char *plain = g_steal_pointer (&detail);
+
+      /* Translators: a missed call refused while "Do not disturb" was on */
+      detail = g_strdup_printf ("%s · %s", plain, _("Do not disturb"));
+    }
   if (g_strcmp0 (mt_history_entry_get_protocol (entry), "h323") == 0)
     {
       g_autofree char *plain = g_steal_pointer (&detail);

@@ -36,6 +36,8 @@ struct _MtPreferencesWindow
   GtkSwitch            *direct_calls_switch;
   GtkSwitch            *h323_switch;
   AdwComboRow          *transport_row;
+  AdwActionRow         *tls_pin_row;
+  GtkButton            *tls_pin_clear_button;
   GtkLabel             *account_error;
   AdwComboRow          *camera_row;
   AdwComboRow          *microphone_row;
@@ -94,6 +96,35 @@ selected_id (AdwComboRow *row, GPtrArray *ids)
   return selected < ids->len ? g_ptr_array_index (ids, selected) : "";
 }
 
+/* ---- the pinned server certificate -------------------------------------------------- */
+
+/* read-only: a certificate is pinned outside this window (mtavip-cli's
+ * --tls-trust, the tls-fingerprint key); it can only be forgotten here */
+static void
+load_tls_pin (MtPreferencesWindow *self)
+{
+  g_autofree char *pin = g_settings_get_string (self->settings, "tls-fingerprint");
+  g_autoptr(GString) shown = g_string_new (NULL);
+
+  /* SHA-256 as people compare it: AB:CD:... */
+  for (const char *p = pin; *p; p++)
+    {
+      if (shown->len && (p - pin) % 2 == 0)
+        g_string_append_c (shown, ':');
+      g_string_append_c (shown, g_ascii_toupper (*p));
+    }
+  adw_action_row_set_subtitle (self->tls_pin_row, shown->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->tls_pin_row), *pin != '\0');
+}
+
+static void
+tls_pin_clear_cb (MtPreferencesWindow *self)
+{
+  g_settings_set_string (self->settings, "tls-fingerprint", "");
+  load_tls_pin (self);
+  mt_application_restart_account (self->app);
+}
+
 /* ---- load and save -------------------------------------------------------------- */
 
 static void
@@ -106,7 +137,9 @@ load (MtPreferencesWindow *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->account_row), account);
   gtk_editable_set_text (GTK_EDITABLE (self->registrar_row), registrar);
-  adw_combo_row_set_selected (self->transport_row, g_str_equal (transport, "tcp") ? 1 : 0);
+  adw_combo_row_set_selected (self->transport_row, g_str_equal (transport, "tls") ? 2
+                                                   : g_str_equal (transport, "tcp") ? 1 : 0);
+  load_tls_pin (self);
   gtk_switch_set_active (self->direct_calls_switch,
                              g_settings_get_boolean (self->settings, "accept-direct-calls"));
   for (guint i = 0; video_sizes[i]; i++)
@@ -157,7 +190,7 @@ save_account (MtPreferencesWindow *self)
   changed |= set_string (self->settings, "account-uri", normal ? normal : "");
   changed |= set_string (self->settings, "registrar", registrar);
   changed |= set_string (self->settings, "transport",
-                         adw_combo_row_get_selected (self->transport_row) == 1 ? "tcp" : "udp");
+                         (const char *[]) { "udp", "tcp", "tls" }[MIN (adw_combo_row_get_selected (self->transport_row), 2)]);
   if (g_settings_get_boolean (self->settings, "accept-direct-calls") !=
       gtk_switch_get_active (self->direct_calls_switch))
     {
@@ -227,6 +260,8 @@ mt_preferences_window_class_init (MtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, direct_calls_switch);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, h323_switch);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, transport_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, tls_pin_row);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, tls_pin_clear_button);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, account_error);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, camera_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, microphone_row);
@@ -239,6 +274,7 @@ static void
 mt_preferences_window_init (MtPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->tls_pin_clear_button, "clicked", G_CALLBACK (tls_pin_clear_cb), self);
   self->camera_ids = g_ptr_array_new_with_free_func (g_free);
   self->microphone_ids = g_ptr_array_new_with_free_func (g_free);
   self->speaker_ids = g_ptr_array_new_with_free_func (g_free);

@@ -27,6 +27,8 @@ struct _MtWindow
   GtkImage             *account_icon;
   GtkEntry             *dial_entry;
   GtkLabel             *dial_error;
+  GtkDropDown          *account_chooser;   /* shown with more than one account */
+  GStrv                 account_uris;      /* what it offers, in order */
   GtkSearchEntry       *search_entry;
   GtkStack             *contacts_stack;
   GtkListView          *contacts_view;
@@ -73,6 +75,9 @@ account_status_text (MtWindow *self, const char **icon)
     case MT_REGISTRATION_FAILED:
       *icon = "dialog-warning-symbolic";
       /* Translators: %s is a sentence saying why, e.g. the server refused the password */
+      if (mt_account_get_registration_reason (account) == MT_END_REASON_TLS_FAILED)
+        return g_strdup_printf (_("Registration failed: %s"),
+                                mt_tls_problem_to_sentence (mt_account_get_tls_problem (account)));
       if (mt_account_get_registration_retry (account) > 0)
         /* Translators: %s is a sentence saying why (the server could not be reached),
          * %u the number of seconds until the phone tries again */
@@ -104,6 +109,26 @@ registration_changed_cb (MtWindow *self)
   update_account_status (self);
 }
 
+/* the accounts, the first one picked; without "sip:" as people write them */
+static void
+update_account_chooser (MtWindow *self)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+
+  g_clear_pointer (&self->account_uris, g_strfreev);
+  self->account_uris = mt_application_dup_account_uris (self->app);
+  for (guint i = 0; self->account_uris[i]; i++)
+    {
+      const char *uri = self->account_uris[i];
+
+      gtk_string_list_append (list, g_str_has_prefix (uri, "sip:") ? uri + 4 : uri);
+    }
+  gtk_drop_down_set_model (self->account_chooser, G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (self->account_chooser, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->account_chooser),
+                          g_strv_length (self->account_uris) > 1);
+}
+
 static void
 account_changed_cb (MtWindow *self)
 {
@@ -114,6 +139,7 @@ account_changed_cb (MtWindow *self)
     g_signal_connect_swapped (self->account, "notify::registration-state",
                               G_CALLBACK (registration_changed_cb), self);
   update_account_status (self);
+  update_account_chooser (self);
 }
 
 /* ---- call an address ------------------------------------------------------------ */
@@ -136,8 +162,15 @@ dial (MtWindow *self, gboolean video)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->dial_entry));
 
+  guint picked = gtk_drop_down_get_selected (self->account_chooser);
+
   show_dial_error (self, NULL);
-  gtk_widget_activate_action (GTK_WIDGET (self), video ? "app.call" : "app.call-audio", "s", text);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->account_chooser)) &&
+      picked < g_strv_length (self->account_uris))
+    gtk_widget_activate_action (GTK_WIDGET (self), "app.call-on", "(ssb)",
+                                self->account_uris[picked], text, video);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), video ? "app.call" : "app.call-audio", "s", text);
 }
 
 static void
@@ -358,6 +391,7 @@ mt_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->app, self);
   g_clear_object (&self->contacts_filtered);
   g_clear_object (&self->contacts_filter);
+  g_clear_pointer (&self->account_uris, g_strfreev);
   gtk_widget_dispose_template (GTK_WIDGET (self), MT_TYPE_WINDOW);
   G_OBJECT_CLASS (mt_window_parent_class)->dispose (object);
 }
@@ -379,6 +413,7 @@ mt_window_class_init (MtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtWindow, account_label);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, account_icon);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, dial_entry);
+  gtk_widget_class_bind_template_child (widget_class, MtWindow, account_chooser);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, dial_error);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, MtWindow, contacts_stack);

@@ -11,6 +11,7 @@ phone would not (an UPDATE with an offer, a stray REFER, MESSAGE, ...).
 import random
 import re
 import socket
+import struct
 import time
 
 
@@ -87,6 +88,25 @@ class RawUA:
                 "t=0 0\r\nm=audio %d RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
                 "a=rtpmap:101 telephone-event/8000\r\na=%s\r\n"
                 % (version, self.rtp_port, direction))
+
+    @staticmethod
+    def audio_target(body):
+        """(address, port) of the first m=audio in an SDP body"""
+        address = re.search(r"^c=IN IP4 (\S+)", body, re.M).group(1)
+        port = int(re.search(r"^m=audio (\d+) ", body, re.M).group(1))
+        return address, port
+
+    def send_rtp(self, target, seconds, pt=0, start_seq=0):
+        """PCMU silence, 20 ms a packet, for `seconds`; returns the next seq"""
+        ssrc, seq = 0x5eed1234, start_seq
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            header = struct.pack("!BBHII", 0x80, pt | (0x80 if seq == 0 else 0),
+                                 seq & 0xffff, (seq * 160) & 0xffffffff, ssrc)
+            self.rtp.sendto(header + b"\xff" * 160, target)
+            seq += 1
+            time.sleep(0.02)
+        return seq
 
     # ---- wire -------------------------------------------------------------------
     def send(self, text, to=None):

@@ -420,7 +420,7 @@ class BadArgumentsTest(unittest.TestCase):
 
     def test_bad_transport(self):
         r = self.run_cli("--transport", "carrier-pigeon")
-        self.assert_usage_error(r, "udp or tcp")
+        self.assert_usage_error(r, "udp, tcp or tls")
 
 
 if __name__ == "__main__":

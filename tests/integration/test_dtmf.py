@@ -117,15 +117,16 @@ class DtmfTest(unittest.TestCase):
         self.assertEqual(len(events), len(ALL_DIGITS), packets)
         for (ts, pkts), digit in zip(sorted(events.items()), ALL_DIGITS):
             self.assertEqual({p[1] for p in pkts}, {ALL_DIGITS.index(digit)}, pkts)
-            # payload type 101, 8000 Hz: what the answer agreed (our offer)
-            self.assertEqual({p[4] for p in pkts}, {101}, pkts)
+            # payload type 100, 48000 Hz: our offer has telephone-event at
+            # Opus's rate, the answer agreed (RFC 4733 7.1.1)
+            self.assertEqual({p[4] for p in pkts}, {100}, pkts)
             # one marker, on the first packet
             self.assertEqual([p[0] for p in pkts], [True] + [False] * (len(pkts) - 1), pkts)
             # durations grow, then the end three times with the tone's length
             ends = [p for p in pkts if p[2]]
             self.assertEqual(len(ends), 3, pkts)
             self.assertEqual(pkts[-3:], ends, pkts)
-            self.assertEqual({p[3] for p in ends}, {TONE_MS * 8}, pkts)
+            self.assertEqual({p[3] for p in ends}, {TONE_MS * 48}, pkts)
             durations = [p[3] for p in pkts[:-3]]
             self.assertEqual(durations, sorted(durations), pkts)
         # the audio went on around the digits

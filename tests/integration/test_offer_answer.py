@@ -7,6 +7,11 @@ refresher (RFC 4028: its refresh carries its SDP, an offer, so the ACK
 needs none), methods it does not implement (MESSAGE, SUBSCRIBE: refused,
 not 200'd and dropped; not listed in Allow), REFER outside a dialog (403)
 and inside one (followed: 202 and NOTIFYs).
+
+The raw UA as the callee: a 200 that carries an offer (our INVITE had none,
+--delayed-offer) gets our answer in the ACK (RFC 3264, RFC 3261 13.2.1); a
+183 with SDP plays the far end's early media while the call still rings
+(RFC 3960), the 200 makes it active without starting media again.
 """
 
 import os
@@ -19,7 +24,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "interop"))
 
 from fixtures import ports  # noqa: E402
 from clirunner import CliPhone, cli_path  # noqa: E402
-from rawsip import RawUA  # noqa: E402
+from rawsip import Dialog, RawUA  # noqa: E402
+import re  # noqa: E402
 
 
 def sdp_media(body):
@@ -112,6 +118,85 @@ class OfferAnswerTest(unittest.TestCase):
         ended = self.phone.wait_event(lambda e: e.get("event") == "call" and e.get("id") == "1"
                                       and e.get("state") == "ended", 10, "the first call ended")
         self.assertEqual(ended["reason"], "transferred", ended)
+
+
+class CalleeTest(unittest.TestCase):
+    """The phone calls the raw UA (alice -> desk)."""
+
+    def setUp(self):
+        cli_path()
+        self.ua = RawUA(0, user="desk")
+        self.addCleanup(self.ua.close)
+
+    def call_out(self, extra=()):
+        self.phone = CliPhone(account=None, video=False, name="alice",
+                              extra=["--call", "sip:desk@127.0.0.1:%d" % self.ua.port,
+                                     "--media-timeout", "0", "--exit-after-call"] + list(extra))
+        self.addCleanup(self.phone.stop)
+        self.phone.start()
+        return self.ua.wait_request("INVITE", timeout=20)
+
+    def dialog_of(self, invite, tag):
+        remote_tag = re.search(r";tag=([^;>\s]+)", invite.get("from")).group(1)
+        target = re.search(r"<([^>]+)>", invite.get("contact")).group(1)
+        self.ua.peer = invite.source   # in-dialog requests go back to the phone
+        return Dialog(invite.get("call-id"), tag, remote_tag, target, 1)
+
+    def hang_up(self, dialog):
+        self.assertEqual(self.ua.request("BYE", dialog).status, 200)
+        self.assertEqual(self.phone.wait_exit(timeout=20), 0, self.phone.describe())
+
+    def media_before_active(self):
+        out = []
+        for e in self.phone.events:
+            if e.get("event") == "call" and e.get("state") == "active":
+                break
+            if e.get("event") == "media":
+                out.append(e["audio"])
+        return out
+
+    def test_offer_in_200_answered_in_ack(self):
+        invite = self.call_out(["--delayed-offer"])
+        self.assertEqual(invite.body.strip(), "", invite)
+        self.assertIsNone(invite.get("content-type"), invite)
+        self.ua.respond(invite, 180, "Ringing", to_tag="d1")
+        self.ua.respond(invite, 200, "OK", self.ua.offer(), "application/sdp", to_tag="d1")
+        ack = self.ua.wait_request("ACK")
+        self.assertEqual(ack.get("content-type"), "application/sdp", ack)
+        media = sdp_media(ack.body)
+        # our answer: one audio stream, PCMU (all we offered in the 200) first
+        self.assertEqual(len(media), 1, ack.body)
+        self.assertTrue(re.match(r"m=audio \d+ RTP/AVP 0( 101)?$", media[0]), media)
+        self.phone.wait_call("active", 10)
+        # media flows to where the answer says
+        self.ua.send_rtp(RawUA.audio_target(ack.body), 2.0)
+        self.phone.wait_event(lambda e: e.get("event") == "media" and
+                              e["audio"].get("decoded", 0) > 20, 10, "audio decoded")
+        self.hang_up(self.dialog_of(invite, "d1"))
+        self.assertEqual(self.phone.call_states(), ["calling", "ringing", "active", "ended"],
+                         self.phone.describe())
+
+    def test_early_media_plays_while_ringing(self):
+        invite = self.call_out()
+        target = RawUA.audio_target(invite.body)
+        answer = self.ua.offer()
+        self.ua.respond(invite, 183, "Session Progress", answer, "application/sdp", to_tag="e1")
+        seq = self.ua.send_rtp(target, 3.0)
+        self.assertEqual(self.phone.call_states(), ["calling", "ringing"], self.phone.describe())
+        early = self.media_before_active()
+        self.assertTrue(early and early[-1].get("rx_packets", 0) > 50, self.phone.describe())
+        self.assertGreater(early[-1].get("decoded", 0), 20, self.phone.describe())
+        # the 200 repeats the answer: the call goes active, media goes on
+        self.ua.respond(invite, 200, "OK", answer, "application/sdp", to_tag="e1")
+        ack = self.ua.wait_request("ACK")
+        self.assertEqual(ack.body.strip(), "", ack)
+        self.phone.wait_call("active", 10)
+        self.ua.send_rtp(target, 2.0, start_seq=seq)
+        self.phone.wait_event(lambda e: e.get("event") == "media" and
+                              e["audio"].get("rx_packets", 0) > seq + 50, 10, "more audio")
+        self.hang_up(self.dialog_of(invite, "e1"))
+        self.assertEqual(self.phone.call_states(), ["calling", "ringing", "active", "ended"],
+                         self.phone.describe())
 
 
 if __name__ == "__main__":

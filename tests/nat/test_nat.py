@@ -14,6 +14,7 @@ Run: meson test -C _build --suite nat --print-errorlogs
 """
 
 import os
+import re
 import sys
 import time
 import unittest
@@ -24,14 +25,28 @@ sys.path.insert(0, TESTS)
 sys.path.insert(0, os.path.join(TESTS, "interop"))
 
 from clirunner import CliPhone, cli_path  # noqa: E402
+from fixtures.coturn import PASSWORD as TURN_PASSWORD, USER as TURN_USER, Coturn  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
 from fixtures.natlab import ADDRESSES, PUBLIC, NatLab  # noqa: E402
 from fixtures.process import Managed, make_tempdir, wait_until  # noqa: E402
 from fixtures.process import MissingProgram, require  # noqa: E402
 
 STUN_PORT = 3478
-TURN_USER = "mtturn"
-TURN_PASSWORD = "mtturn-secret"
+
+
+def sent_invites(log_path):
+    """The SDP bodies of the INVITEs a phone sent, from its --sip-trace."""
+    with open(log_path, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    bodies = []
+    for block in re.split(r"^(?=send \d+ bytes |recv \d+ bytes )", text, flags=re.M):
+        if not block.startswith("send "):
+            continue
+        lines = [ln[3:] for ln in block.splitlines()[1:]
+                 if ln.startswith("   ") and not ln.startswith("   ---")]
+        if lines and lines[0].startswith("INVITE ") and "v=0" in lines:
+            bodies.append("\n".join(lines[lines.index("v=0"):]))
+    return bodies
 
 
 class NatCase(unittest.TestCase):
@@ -61,23 +76,19 @@ class NatCase(unittest.TestCase):
 
     def _start_stun_turn(self):
         pub = self.lab.ns["pub"]
-        log = os.path.join(self.dir, "stun-turn.log")
         if self.turnserver:
-            argv = [self.turnserver, "-n", "--listening-ip", PUBLIC, "--relay-ip", PUBLIC,
-                    "--listening-port", str(STUN_PORT), "--lt-cred-mech", "--fingerprint",
-                    "--user", "%s:%s" % (TURN_USER, TURN_PASSWORD), "--realm", "mtavip.test",
-                    "--no-tls", "--no-dtls", "--no-cli", "--min-port", "49152",
-                    "--max-port", "49999", "--log-file", "stdout", "--simple-log",
-                    "--pidfile", os.path.join(self.dir, "turnserver.pid")]
-        else:
-            argv = [sys.executable, "-m", "fixtures.stunserver", PUBLIC, str(STUN_PORT)]
+            self.server = Coturn(netns=pub, host=PUBLIC, port=STUN_PORT).start()
+            self.addCleanup(self.server.stop)
+            return
+        log = os.path.join(self.dir, "stun.log")
+        argv = [sys.executable, "-m", "fixtures.stunserver", PUBLIC, str(STUN_PORT)]
         server = Managed(pub.wrap(argv), log, cwd=TESTS)
         self.addCleanup(server.stop)
 
         def listening():
             out = pub.exec("ss", "-lnu")
             return ("%s:%d" % (PUBLIC, STUN_PORT)) in out
-        wait_until(listening, timeout=10, what="STUN/TURN server")
+        wait_until(listening, timeout=10, what="STUN server")
         self.server = server
 
     def _report(self):
@@ -152,6 +163,34 @@ class ConeNats(NatCase):
                 self.assert_ice(phone, local=("host", "srflx", "prflx"),
                                 remote=("srflx", "prflx"), stream=stream)
 
+    def test_reinvite_names_the_selected_pair(self):
+        """Once ICE has completed, Alice's hold and resume re-INVITEs put the
+        selected pair's local candidate in m=/c= and list only it, and, as
+        the controlling agent, the peer's side in a=remote-candidates (RFC
+        8839 4.4.1.2.2). Media flows again after the resume."""
+        alice, bob = self.call("a", "b", self.stun_options() + ["--sip-trace", "--hold-after", "2",
+                                                                "--resume-after", "1"],
+                               self.stun_options())
+        held = alice.wait_event(lambda e: e.get("event") == "call" and e.get("state") == "held",
+                                timeout=10, what="held")
+        resumed = alice.wait_event(lambda e: e.get("event") == "call" and e.get("state") == "active"
+                                   and e["_time"] > held["_time"], timeout=10, what="resumed")
+        offers = [sdp for sdp in sent_invites(alice.log_path) if "a=sendonly" in sdp or
+                  ("a=sendrecv" in sdp and "a=remote-candidates" in sdp)]
+        self.assertEqual(len(offers), 2, "hold and resume offers\n%s" % alice.proc.log_tail(80))
+        for sdp in offers:
+            port = int(re.search(r"^m=audio (\d+) ", sdp, re.M).group(1))
+            address = re.search(r"^c=IN IP4 (\S+)", sdp, re.M).group(1)
+            rtp = [c.split() for c in re.findall(r"^a=candidate:(.*)$", sdp, re.M)
+                   if c.split()[1] == "1"]
+            self.assertEqual(len(rtp), 1, sdp)
+            self.assertEqual((rtp[0][4], int(rtp[0][5])), (address, port), sdp)
+            self.assertRegex(sdp, r"a=remote-candidates:1 203\.0\.113\.12 \d+")
+        rx = ((alice.last_media() or {}).get("audio") or {}).get("rx_packets", 0)
+        alice.wait_event(lambda e: e.get("event") == "media" and e["_time"] > resumed["_time"] and
+                         e["audio"]["rx_packets"] >= rx + 40, timeout=10, what="media after resume")
+        self.assert_ice(alice)
+
     def test_one_side_public(self):
         """A phone with a public address calls one behind a NAT."""
         alice, bob = self.call("p", "a", self.stun_options(), self.stun_options())
@@ -201,12 +240,70 @@ class KeepAlive(NatCase):
         alice.wait_media(audio_packets=40, video_frames=0, timeout=30)
 
 
+class NetworkChange(NatCase):
+    """Alice's media address goes away mid-call and another one comes up
+    (Wi-Fi to cable): a new address, so a new mapping in her NAT."""
+
+    SIP_ADDRESS = ADDRESSES["a"]      # stays: Sofia binds SIP to one address
+    OLD_MEDIA = "198.51.100.4"
+    NEW_MEDIA = "198.51.100.5"
+
+    def rx(self, phone):
+        return ((phone.last_media() or {}).get("audio") or {}).get("rx_packets", 0)
+
+    def test_call_survives_a_new_address(self):
+        """The address the media leaves from is replaced during the call:
+        the phone says it is reconnecting, re-REGISTERs, restarts ICE in a
+        re-INVITE (new ufrag/pwd) and media flows both ways again within
+        5 s, on the same call."""
+        lab = self.lab
+        lab.add_address("a", self.OLD_MEDIA)
+        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
+        bob.wait_registration("registered", timeout=20)
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options())
+        # SIP keeps its address; media can only leave from the one that
+        # goes away (nothing but SIP leaves from the SIP address)
+        lab.ns["a"].exec(lab.ns["a"].iptables, "-A", "OUTPUT", "-s", self.SIP_ADDRESS, "-p",
+                         "udp", "-m", "udp", "!", "--sport", str(alice.listen_port), "-j", "DROP")
+        alice.start()
+        alice.wait_call("active", timeout=30)
+        for phone in (alice, bob):
+            phone.wait_media(audio_packets=40, video_frames=0, timeout=30)
+            self.assert_ice(phone)
+        registers = self.kam.log_text().count("REQ REGISTER")
+        before = {p.name: self.rx(p) for p in (alice, bob)}
+
+        changed = time.monotonic()
+        lab.add_address("a", self.NEW_MEDIA)
+        lab.remove_address("a", self.OLD_MEDIA)
+        alice.wait_event(lambda e: e.get("event") == "network" and e.get("reconnecting"),
+                         timeout=5, what="reconnecting")
+        for phone in (alice, bob):
+            phone.wait_event(lambda e, p=phone: e.get("event") == "media" and
+                             e["_time"] > changed and
+                             (e.get("audio") or {}).get("rx_packets", 0) >= before[p.name] + 40,
+                             timeout=15, what="media again after the change")
+        back = max(next(e["_time"] for e in p.media_events() if e["_time"] > changed and
+                        e["audio"]["rx_packets"] >= before[p.name] + 40) for p in (alice, bob))
+        self.assertLess(back - changed, 5.0 + 1.0,  # + one media report interval
+                        "media came back %.1f s after the change\n%s\n%s"
+                        % (back - changed, alice.describe(), bob.describe()))
+        alice.wait_event(lambda e: e.get("event") == "network" and e.get("reconnecting") is False,
+                         timeout=10, what="reconnected")
+        for phone in (alice, bob):
+            self.assert_ice(phone)
+            calls = {e.get("id") for e in phone.events if e.get("event") == "call"}
+            self.assertEqual(calls, {"1"}, phone.describe())
+            self.assertNotIn("ended", phone.call_states(), phone.describe())
+        # the registrar learnt the new way to Alice
+        self.assertGreater(self.kam.log_text().count("REQ REGISTER"), registers,
+                           self.kam.log_tail(20))
+
+
 class SymmetricNats(NatCase):
     SYMMETRIC = (True, True)
     TURN = True
 
-    @unittest.skip("TURN relay does not connect yet (issue 9 open): no media both ways "
-                   "through coturn")
     def test_turn_relay_through_symmetric_nats(self):
         """Both behind symmetric NATs (--random-fully): only the relay works."""
         alice, bob = self.call("a", "b", self.turn_options(), self.turn_options())
@@ -218,8 +315,6 @@ class SymmetricNats(NatCase):
 class UdpBlocked(NatCase):
     TURN = True
 
-    @unittest.skip("TURN relay does not connect yet (issue 9 open): no media both ways "
-                   "through coturn")
     def test_turn_over_tcp_with_udp_blocked(self):
         """Alice's network lets no UDP out: SIP over TCP and media through a
         TURN allocation made over TCP."""

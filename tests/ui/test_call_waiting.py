@@ -4,8 +4,10 @@
 The app talks to a CLI peer (alice); a second CLI peer (carol) calls: a
 notification with Answer and Decline comes up instead of a busy signal;
 Answer takes carol's call and holds alice's (alice's phone reports the
-hold); Resume in alice's call window switches back (carol is held now);
-hanging up each window ends each call."""
+hold); while it rings, the sound server plays the soft call-waiting tone
+(a stream named "Call waiting"), not the ringtone; Resume in alice's call
+window switches back (carol is held now); hanging up each window ends each
+call."""
 
 import os
 import sys
@@ -14,6 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import UiTest, check, screenshot, wait_for  # noqa: E402
 from clirunner import CliPhone  # noqa: E402
+from test_do_not_disturb import playing  # noqa: E402
 from test_hold import press, udp_port_taken  # noqa: E402
 
 
@@ -47,8 +50,13 @@ def call_waiting(t, app):
             check("Answer" in keys and "Decline" in keys, "the notification offers Answer and Decline",
                   ev["actions"])
             wait_for(lambda: last_state(carol) == "ringing", 10, "the second call ringing")
+            # the soft call-waiting tone, not the ringtone, over the conversation
+            names = wait_for(lambda: (lambda n: n if "Call waiting" in n else None)(playing(env)),
+                             10, "the call-waiting tone playing")
+            check("Incoming call" not in names, "no ringtone during a call", names)
             env.notifyd.invoke(ev["id"], keys["Answer"])
             carol.wait_call("active", 15)
+            wait_for(lambda: "Call waiting" not in playing(env), 10, "the waiting tone to stop")
             # answering the second held the first
             alice.wait_call("held", 15)
             app.call_state(lambda c: c["state"] == "held" and c["direction"] == "outgoing", 10,

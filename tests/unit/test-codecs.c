@@ -131,10 +131,12 @@ test_table_consistency (void)
             continue;
           g_assert_cmpuint (table[j].pt, !=, row->pt);
           g_assert_false (g_ascii_strcasecmp (table[j].name, row->name) == 0 &&
+                          table[j].clock_rate == row->clock_rate &&
                           g_strcmp0 (table[j].fmtp, row->fmtp) == 0);
         }
     }
-  g_assert_cmpuint (n_dtmf, ==, 1);
+  /* telephone-event at 8000 and at Opus's 48000 */
+  g_assert_cmpuint (n_dtmf, ==, 2);
 
   /* opus's channels decide the RTP caps' encoding-params */
   g_assert_cmpuint (mt_codecs_lookup ("opus")->channels, ==, 2);
@@ -185,7 +187,7 @@ test_to_sdp (void)
   g_assert_cmpuint (mt_sdp_codec_get_h264_packetization_mode (h264), ==, 1);
   g_assert_true (h264->fb_nack && h264->fb_nack_pli && h264->fb_ccm_fir);
   g_assert_cmpuint (opus->channels, ==, 2);
-  g_assert_cmpstr (opus->fmtp, ==, "useinbandfec=1");
+  g_assert_cmpstr (opus->fmtp, ==, "useinbandfec=1;usedtx=1");
   g_assert_false (opus->fb_nack || opus->fb_nack_pli || opus->fb_ccm_fir);
 }
 
@@ -209,19 +211,22 @@ assert_fill (const char *audio_filter, const char *video_filter, MtElementExists
 static void
 test_filters (void)
 {
-  assert_fill (NULL, NULL, NULL, "111 9 0 8 101", "96 97 98");
-  assert_fill ("", "", NULL, "111 9 0 8 101", "96 97 98");
+  assert_fill (NULL, NULL, NULL, "111 9 0 8 101 100", "96 97 98");
+  assert_fill ("", "", NULL, "111 9 0 8 101 100", "96 97 98");
   /* restrict and reorder, case-insensitive, spaces and repeats ignored */
-  assert_fill ("pcma, OPUS ,pcma", "h264", NULL, "8 111 101", "97 98");
+  assert_fill ("pcma, OPUS ,pcma", "h264", NULL, "8 111 101 100", "97 98");
   /* telephone-event only with a codec, and always after the codecs */
   assert_fill ("telephone-event", "VP8", NULL, "", "96");
   assert_fill ("telephone-event,G722", "none", NULL, "9 101", "");
+  /* and at 48000 only along with a codec at that rate (Opus): RFC 4733 7.1.1 */
+  assert_fill ("opus", "none", NULL, "111 101 100", "");
+  assert_fill ("PCMU,G722", "none", NULL, "0 9 101", "");
   assert_fill ("G729", "VP9", NULL, "", "");
   /* only what is installed, in the same order */
   assert_fill (NULL, NULL, exists_pcmu_only, "0 101", "");
   assert_fill ("opus", NULL, exists_pcmu_only, "", "");
-  assert_fill (NULL, "H264,VP8", exists_without_h264, "111 9 0 8 101", "96");
-  assert_fill (NULL, "H264,VP8", exists_flatpak, "111 0 8 101", "97 98 96");
+  assert_fill (NULL, "H264,VP8", exists_without_h264, "111 9 0 8 101 100", "96");
+  assert_fill (NULL, "H264,VP8", exists_flatpak, "111 0 8 101 100", "97 98 96");
 }
 
 /* ---- this machine's GStreamer ---------------------------------------------- */
@@ -326,12 +331,13 @@ test_session_offer (void)
 
   /* every codec installed here (checked above), in table order */
   mt_codecs_fill_local (expected, NULL, NULL, really_exists);
-  g_assert_cmpuint (expected->audio_codecs->len, ==, 5);
+  g_assert_cmpuint (expected->audio_codecs->len, ==, 6);
   g_assert_cmpuint (expected->video_codecs->len, ==, 3);
   audio = pt_list (local->audio_codecs);
   video = pt_list (local->video_codecs);
-  g_assert_cmpstr (audio, ==, "111 9 0 8 101");
-  g_assert_cmpstr (video, ==, "96 97 98");
+  g_assert_cmpstr (audio, ==, "111 9 0 8 101 100");
+  /* with an rtx format (RFC 4588) for each video codec */
+  g_assert_cmpstr (video, ==, "96 97 98 100 102 103");
 
   g_assert_cmpstr (local->address, ==, "127.0.0.1");
   g_assert_cmpuint (local->audio_port % 2, ==, 0);
@@ -341,17 +347,19 @@ test_session_offer (void)
 
   offer = mt_sdp_build_offer (local, 7);
   text = mt_sdp_session_to_string (offer);
-  audio_line = g_strdup_printf ("m=audio %u RTP/AVP 111 9 0 8 101\r\n", local->audio_port);
+  audio_line = g_strdup_printf ("m=audio %u RTP/AVP 111 9 0 8 101 100\r\n", local->audio_port);
   g_assert_nonnull (strstr (text, audio_line));
   g_assert_nonnull (strstr (text, "a=fmtp:97 profile-level-id=42e01f;packetization-mode=1\r\n"));
   g_assert_nonnull (strstr (text, "a=rtcp-fb:98 ccm fir\r\n"));
+  g_assert_nonnull (strstr (text, "a=rtpmap:100 rtx/90000\r\na=fmtp:100 apt=96\r\n"));
+  g_assert_nonnull (strstr (text, "b=AS:841\r\nb=TIAS:800000\r\n"));
 
   g_clear_pointer (&audio, g_free);
   g_clear_pointer (&video, g_free);
   audio = pt_list (narrow->audio_codecs);
   video = pt_list (narrow->video_codecs);
-  g_assert_cmpstr (audio, ==, "8 111 101");
-  g_assert_cmpstr (video, ==, "97 98");
+  g_assert_cmpstr (audio, ==, "8 111 101 100");
+  g_assert_cmpstr (video, ==, "97 98 102 103");
 }
 
 /* ---- properties and errors ----------------------------------------------- */

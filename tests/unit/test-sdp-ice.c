@@ -271,6 +271,30 @@ test_parse_session_level_credentials (void)
   g_assert_cmpuint (video->ice->candidates->len, ==, 1);
 }
 
+/* RFC 8839 5.2: a later offer of the controlling agent names the peer's
+ * side of the selected pairs; it survives parse and write */
+static void
+test_remote_candidates_round_trip (void)
+{
+  g_autoptr (MtSdpSession) s = parse_ok (
+    "v=0\n"
+    "o=- 1 2 IN IP4 203.0.113.11\n"
+    "s=-\n"
+    "c=IN IP4 203.0.113.11\n"
+    "t=0 0\n"
+    "m=audio 40000 RTP/AVP 0\n"
+    "a=ice-ufrag:8hhY\n"
+    "a=ice-pwd:asd88fgpdd777uzjYhagZg\n"
+    "a=candidate:2 1 UDP 1694498815 203.0.113.11 40000 typ srflx raddr 198.51.100.2 rport 5000\n"
+    "a=remote-candidates:1 203.0.113.12 41000 2 203.0.113.12 41001\n");
+  g_autofree char *text = NULL;
+
+  g_assert_cmpstr (stream_at (s, 0)->ice->remote_candidates, ==,
+                   "1 203.0.113.12 41000 2 203.0.113.12 41001");
+  text = mt_sdp_session_to_string (s);
+  g_assert_nonnull (strstr (text, "a=remote-candidates:1 203.0.113.12 41000 2 203.0.113.12 41001\r\n"));
+}
+
 static void
 test_parse_bad_credentials (void)
 {
@@ -439,6 +463,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sdp-ice/candidate/round-trip", test_candidate_round_trip);
   g_test_add_func ("/sdp-ice/parse/session-level", test_parse_session_level_credentials);
   g_test_add_func ("/sdp-ice/parse/bad-credentials", test_parse_bad_credentials);
+  g_test_add_func ("/sdp-ice/parse/remote-candidates", test_remote_candidates_round_trip);
   g_test_add_func ("/sdp-ice/offer/round-trip", test_offer_round_trip);
   g_test_add_func ("/sdp-ice/offer/plain-unchanged", test_plain_offer_unchanged);
   g_test_add_func ("/sdp-ice/answer/negotiate", test_answer_and_negotiate);

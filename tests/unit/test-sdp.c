@@ -198,14 +198,17 @@ test_local_defaults (void)
   MtSdpStream view = { 0 };
 
   mt_codecs_fill_local (local, NULL, NULL, NULL);
-  g_assert_cmpuint (local->audio_codecs->len, ==, 5);
+  g_assert_cmpuint (local->audio_codecs->len, ==, 6);
   assert_codec (g_ptr_array_index (local->audio_codecs, 0), "opus", 111, 48000, 2);
-  g_assert_cmpstr (((MtSdpCodec *) g_ptr_array_index (local->audio_codecs, 0))->fmtp, ==, "useinbandfec=1");
+  g_assert_cmpstr (((MtSdpCodec *) g_ptr_array_index (local->audio_codecs, 0))->fmtp, ==, "useinbandfec=1;usedtx=1");
   assert_codec (g_ptr_array_index (local->audio_codecs, 1), "G722", 9, 8000, 1);
   assert_codec (g_ptr_array_index (local->audio_codecs, 2), "PCMU", 0, 8000, 1);
   assert_codec (g_ptr_array_index (local->audio_codecs, 3), "PCMA", 8, 8000, 1);
   assert_codec (g_ptr_array_index (local->audio_codecs, 4), "telephone-event", 101, 8000, 1);
   g_assert_cmpstr (((MtSdpCodec *) g_ptr_array_index (local->audio_codecs, 4))->fmtp, ==, "0-16");
+  /* and at Opus's rate (RFC 4733 7.1.1) */
+  assert_codec (g_ptr_array_index (local->audio_codecs, 5), "telephone-event", 100, 48000, 1);
+  g_assert_cmpstr (((MtSdpCodec *) g_ptr_array_index (local->audio_codecs, 5))->fmtp, ==, "0-16");
 
   g_assert_cmpuint (local->video_codecs->len, ==, 3);
   assert_codec (g_ptr_array_index (local->video_codecs, 0), "VP8", 96, 90000, 1);
@@ -225,7 +228,7 @@ test_local_defaults (void)
 
   /* Filling again replaces, it does not append */
   mt_codecs_fill_local (local, NULL, NULL, NULL);
-  g_assert_cmpuint (local->audio_codecs->len, ==, 5);
+  g_assert_cmpuint (local->audio_codecs->len, ==, 6);
 }
 
 /* The offer built from the codec registry, byte for byte what the phone
@@ -236,14 +239,16 @@ static const char old_default_offer[] =
   "s=-\r\n"
   "c=IN IP4 192.0.2.20\r\n"
   "t=0 0\r\n"
-  "m=audio 50000 RTP/AVP 111 9 0 8 101\r\n"
+  "m=audio 50000 RTP/AVP 111 9 0 8 101 100\r\n"
   "a=rtpmap:111 opus/48000/2\r\n"
-  "a=fmtp:111 useinbandfec=1\r\n"
+  "a=fmtp:111 useinbandfec=1;usedtx=1\r\n"
   "a=rtpmap:9 G722/8000\r\n"
   "a=rtpmap:0 PCMU/8000\r\n"
   "a=rtpmap:8 PCMA/8000\r\n"
   "a=rtpmap:101 telephone-event/8000\r\n"
   "a=fmtp:101 0-16\r\n"
+  "a=rtpmap:100 telephone-event/48000\r\n"
+  "a=fmtp:100 0-16\r\n"
   "a=rtcp:50001\r\n"
   "a=sendrecv\r\n"
   "m=video 50002 RTP/AVP 96 97 98\r\n"
@@ -270,12 +275,14 @@ static const char old_filtered_offer[] =
   "s=-\r\n"
   "c=IN IP4 192.0.2.20\r\n"
   "t=0 0\r\n"
-  "m=audio 50000 RTP/AVP 111 8 101\r\n"
+  "m=audio 50000 RTP/AVP 111 8 101 100\r\n"
   "a=rtpmap:111 opus/48000/2\r\n"
-  "a=fmtp:111 useinbandfec=1\r\n"
+  "a=fmtp:111 useinbandfec=1;usedtx=1\r\n"
   "a=rtpmap:8 PCMA/8000\r\n"
   "a=rtpmap:101 telephone-event/8000\r\n"
   "a=fmtp:101 0-16\r\n"
+  "a=rtpmap:100 telephone-event/48000\r\n"
+  "a=fmtp:100 0-16\r\n"
   "a=rtcp:50001\r\n"
   "a=sendrecv\r\n"
   "m=video 50002 RTP/AVP 97 98 96\r\n"
@@ -342,10 +349,11 @@ test_local_filter_order (void)
   g_autoptr (MtSdpLocal) local = mt_sdp_local_new ();
 
   mt_codecs_fill_local (local, " opus , PCMA,G729,opus", "H264,VP8", NULL);
-  g_assert_cmpuint (local->audio_codecs->len, ==, 3);
+  g_assert_cmpuint (local->audio_codecs->len, ==, 4);
   assert_codec (g_ptr_array_index (local->audio_codecs, 0), "opus", 111, 48000, 2);
   assert_codec (g_ptr_array_index (local->audio_codecs, 1), "PCMA", 8, 8000, 1);
   assert_codec (g_ptr_array_index (local->audio_codecs, 2), "telephone-event", 101, 8000, 1);
+  assert_codec (g_ptr_array_index (local->audio_codecs, 3), "telephone-event", 100, 48000, 1);
   g_assert_cmpuint (local->video_codecs->len, ==, 3);
   assert_codec (g_ptr_array_index (local->video_codecs, 0), "H264", 97, 90000, 1);
   assert_codec (g_ptr_array_index (local->video_codecs, 1), "H264", 98, 90000, 1);
@@ -998,7 +1006,7 @@ test_offer_roundtrip (void)
   g_assert_cmpuint (offer->session_id, ==, 987654321);
   g_assert_cmpuint (offer->session_version, ==, 987654321);
   g_assert_cmpuint (offer->streams->len, ==, 2);
-  g_assert_cmpuint (stream_at (offer, 0)->codecs->len, ==, 5);
+  g_assert_cmpuint (stream_at (offer, 0)->codecs->len, ==, 6);
   g_assert_cmpuint (stream_at (offer, 1)->codecs->len, ==, 3);
   g_assert_cmpuint (stream_at (offer, 1)->rtcp_port, ==, 40020);
 
@@ -1529,7 +1537,9 @@ test_negotiate_both_sides (void)
   }
   /* Alice prefers opus, Bob's filter order does not matter to his answer */
   g_assert_cmpstr (negotiated_at (a, 0)->send_codec->name, ==, "opus");
-  g_assert_cmpuint (negotiated_at (a, 0)->send_dtmf_pt, ==, 101);
+  /* telephone-event at Opus's rate: both offered it (RFC 4733 7.1.1) */
+  g_assert_cmpuint (negotiated_at (a, 0)->send_dtmf_pt, ==, 100);
+  g_assert_cmpuint (negotiated_at (a, 0)->dtmf_clock_rate, ==, 48000);
   g_assert_cmpstr (negotiated_at (a, 0)->remote_address, ==, "192.0.2.20");
   g_assert_cmpuint (negotiated_at (a, 0)->remote_rtp_port, ==, 50000);
   g_assert_cmpuint (negotiated_at (a, 0)->remote_rtcp_port, ==, 50001);
@@ -1564,7 +1574,7 @@ test_negotiate_offerer_renumbered (void)
 
   assert_codec (audio->send_codec, "opus", 107, 48000, 2);
   assert_codec (audio->recv_codec, "opus", 111, 48000, 2);
-  g_assert_cmpstr (audio->recv_codec->fmtp, ==, "useinbandfec=1");
+  g_assert_cmpstr (audio->recv_codec->fmtp, ==, "useinbandfec=1;usedtx=1");
   g_assert_cmpuint (audio->send_dtmf_pt, ==, 100);
   g_assert_cmpuint (audio->recv_dtmf_pt, ==, 101);
   g_assert_cmpuint (audio->remote_rtcp_port, ==, 50005);
@@ -1865,6 +1875,45 @@ test_answer_dtmf_rate_fallback (void)
   assert_codec (codec_at (stream_at (answer, 0), 1), "telephone-event", 101, 8000, 1);
 }
 
+/* Our offer has telephone-event at 8000 and 48000 along with Opus; an
+ * answer that keeps both: we send and receive events at Opus's rate */
+static void
+test_offer_dtmf_rate (void)
+{
+  g_autoptr (MtSdpLocal) local = mt_sdp_local_new ();
+  g_autoptr (MtSdpSession) offer = NULL;
+  g_autoptr (MtSdpSession) answer = parse_ok (
+    "v=0\n"
+    "o=- 1 1 IN IP4 198.51.100.1\n"
+    "s=-\n"
+    "c=IN IP4 198.51.100.1\n"
+    "t=0 0\n"
+    "m=audio 4000 RTP/AVP 111 101 100\n"
+    "a=rtpmap:111 opus/48000/2\n"
+    "a=rtpmap:101 telephone-event/8000\n"
+    "a=rtpmap:100 telephone-event/48000\n");
+  g_autoptr (GPtrArray) negotiated = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  MtSdpNegotiated *n;
+
+  mt_codecs_fill_local (local, "opus,PCMU", "none", NULL);
+  local->address = g_strdup ("192.0.2.20");
+  local->audio_port = 50000;
+  offer = mt_sdp_build_offer (local, 42);
+  text = mt_sdp_session_to_string (offer);
+  g_assert_nonnull (strstr (text, "m=audio 50000 RTP/AVP 111 0 101 100\r\n"));
+  g_assert_nonnull (strstr (text, "a=rtpmap:100 telephone-event/48000\r\n"));
+
+  negotiated = mt_sdp_negotiate (offer, answer, TRUE, &error);
+  g_assert_no_error (error);
+  n = g_ptr_array_index (negotiated, 0);
+  g_assert_cmpstr (n->send_codec->name, ==, "opus");
+  g_assert_cmpuint (n->send_dtmf_pt, ==, 100);
+  g_assert_cmpuint (n->recv_dtmf_pt, ==, 100);
+  g_assert_cmpuint (n->dtmf_clock_rate, ==, 48000);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1908,6 +1957,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sdp/answer/rtcp-and-mux", test_answer_rtcp_and_mux);
   g_test_add_func ("/sdp/answer/dtmf-rate", test_answer_dtmf_rate);
   g_test_add_func ("/sdp/answer/dtmf-rate-fallback", test_answer_dtmf_rate_fallback);
+  g_test_add_func ("/sdp/offer/dtmf-rate", test_offer_dtmf_rate);
 
   g_test_add_func ("/sdp/negotiate/rfc3264-10.1-offerer", test_negotiate_rfc3264_10_1_offerer);
   g_test_add_func ("/sdp/negotiate/both-sides", test_negotiate_both_sides);

@@ -34,12 +34,15 @@
 
 static const MtCodec codec_table[] = {
   /* audio, in preference order */
-  { "opus", MT_SDP_MEDIA_AUDIO, 48000, 2, 111, "useinbandfec=1", FALSE,
+  /* in-band FEC and DTX (RFC 7587 section 6.1): we take both */
+  { "opus", MT_SDP_MEDIA_AUDIO, 48000, 2, 111, "useinbandfec=1;usedtx=1", FALSE,
     "OPUS", "audio/x-raw,rate=48000,channels=2",
     { { "opusenc name=enc bitrate=32000 frame-size=20", "rtpopuspay mtu=1200",
         "rtpopusdepay", "opusdec name=dec plc=true",
         { "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay" },
-        .bitrate_property = "bitrate", .bitrate_per_kbps = 1000 } } },
+        .bitrate_property = "bitrate", .bitrate_per_kbps = 1000,
+        .fec_property = "inband-fec", .dtx_property = "dtx",
+        .loss_property = "packet-loss-percentage", .decoder_fec_property = "use-inband-fec" } } },
   { "G722", MT_SDP_MEDIA_AUDIO, 8000, 1, 9, NULL, FALSE,
     "G722", "audio/x-raw,rate=16000,channels=1",
     { { "avenc_g722 name=enc", "rtpg722pay " PTIME_20MS,
@@ -58,20 +61,23 @@ static const MtCodec codec_table[] = {
   /* RFC 4733 events: rtpbin maps them, no elements of our own */
   { DTMF_NAME, MT_SDP_MEDIA_AUDIO, 8000, 1, 101, "0-16", FALSE,
     "TELEPHONE-EVENT", NULL, { { NULL } } },
+  /* at Opus's rate too (RFC 4733 7.1.1): offered only along with a codec at 48000 */
+  { DTMF_NAME, MT_SDP_MEDIA_AUDIO, 48000, 1, 100, "0-16", FALSE,
+    "TELEPHONE-EVENT", NULL, { { NULL } } },
 
   /* video, in preference order */
   { "VP8", MT_SDP_MEDIA_VIDEO, 90000, 1, 96, NULL, TRUE,
     "VP8", NULL,
     { { "vp8enc name=enc deadline=1 cpu-used=16 threads=1 end-usage=cbr target-bitrate=800000 "
-        "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default",
+        "keyframe-max-dist=60 lag-in-frames=0 error-resilient=default dropframe-threshold=30",
         "rtpvp8pay picture-id-mode=15-bit mtu=1200",
         "rtpvp8depay wait-for-keyframe=true request-keyframe=true", "vp8dec name=dec",
         { "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay" },
-        .bitrate_property = "target-bitrate", .bitrate_per_kbps = 1000 } } },
+        .bitrate_property = "target-bitrate", .bitrate_per_kbps = 1000 } }, 100 },
   { "H264", MT_SDP_MEDIA_VIDEO, 90000, 1, 97, "profile-level-id=42e01f;packetization-mode=1", TRUE,
-    "H264", NULL, H264_CHAINS },
+    "H264", NULL, H264_CHAINS, 102 },
   { "H264", MT_SDP_MEDIA_VIDEO, 90000, 1, 98, "profile-level-id=42e01f;packetization-mode=0", TRUE,
-    "H264", NULL, H264_CHAINS },
+    "H264", NULL, H264_CHAINS, 103 },
 };
 
 const MtCodec *
@@ -225,15 +231,32 @@ fill_kind (GPtrArray          *codecs,
     }
 }
 
-/* telephone-event rides along with any audio codec, after the codecs */
+static gboolean
+has_clock_rate (GPtrArray *codecs, guint clock_rate)
+{
+  for (guint i = 0; i < codecs->len; i++)
+    if (((MtSdpCodec *) g_ptr_array_index (codecs, i))->clock_rate == clock_rate)
+      return TRUE;
+  return FALSE;
+}
+
+/* telephone-event rides along with any audio codec, after the codecs: at
+ * 8000 (what most phones send whatever the codec) and at the clock rate of
+ * each other codec listed (RFC 4733 7.1.1: events at the codec's rate,
+ * 48000 with Opus) */
 static void
 add_dtmf (GPtrArray *codecs)
 {
   if (codecs->len == 0)
     return;
   for (gsize i = 0; i < G_N_ELEMENTS (codec_table); i++)
-    if (is_dtmf (&codec_table[i]) && !has_pt (codecs, codec_table[i].pt))
-      g_ptr_array_add (codecs, mt_codec_to_sdp (&codec_table[i]));
+    {
+      const MtCodec *row = &codec_table[i];
+
+      if (is_dtmf (row) && !has_pt (codecs, row->pt) &&
+          (row->clock_rate == 8000 || has_clock_rate (codecs, row->clock_rate)))
+        g_ptr_array_add (codecs, mt_codec_to_sdp (row));
+    }
 }
 
 void
@@ -252,4 +275,43 @@ mt_codecs_fill_local (MtSdpLocal         *local,
   fill_kind (local->audio_codecs, MT_SDP_MEDIA_AUDIO, audio_filter, exists);
   add_dtmf (local->audio_codecs);
   fill_kind (local->video_codecs, MT_SDP_MEDIA_VIDEO, video_filter, exists);
+}
+
+/* ---- retransmission (RFC 4588) ----------------------------------------- */
+
+static const MtCodec *
+row_for_pt (guint pt)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (codec_table); i++)
+    if (codec_table[i].pt == pt)
+      return &codec_table[i];
+  return NULL;
+}
+
+void
+mt_codecs_add_rtx (MtSdpLocal         *local,
+                   MtElementExistsFunc exists)
+{
+  guint n;
+
+  g_return_if_fail (local != NULL);
+
+  if (local->video_codecs == NULL)
+    return;
+  if (exists != NULL && !(exists ("rtprtxsend") && exists ("rtprtxreceive")))
+    return;
+  n = local->video_codecs->len;
+  for (guint i = 0; i < n; i++)
+    {
+      const MtSdpCodec *codec = g_ptr_array_index (local->video_codecs, i);
+      const MtCodec *row = row_for_pt (codec->pt);
+      g_autofree char *fmtp = NULL;
+
+      if (row == NULL || row->rtx_pt == 0 || mt_sdp_codec_is_rtx (codec) ||
+          has_pt (local->video_codecs, row->rtx_pt))
+        continue;
+      fmtp = g_strdup_printf ("apt=%u", codec->pt);
+      g_ptr_array_add (local->video_codecs,
+                       mt_sdp_codec_new ("rtx", row->rtx_pt, codec->clock_rate, 1, fmtp));
+    }
 }

@@ -37,6 +37,14 @@ typedef struct {
    * (1000 for bit/s, 1 for kbit/s); NULL for fixed-rate codecs */
   const char *bitrate_property;
   guint       bitrate_per_kbps;
+  /* Opus (RFC 7587): encoder properties set when the peer's fmtp asks for
+   * in-band FEC (useinbandfec=1) or DTX (usedtx=1), the encoder's expected
+   * loss in percent (FEC is only sent for loss it expects), and the
+   * decoder's FEC property; NULL for codecs without these */
+  const char *fec_property;
+  const char *dtx_property;
+  const char *loss_property;
+  const char *decoder_fec_property;
 } MtCodecChain;
 
 typedef struct {
@@ -50,6 +58,7 @@ typedef struct {
   const char     *encoding_name; /* encoding-name in GStreamer's RTP caps */
   const char     *raw_caps;      /* caps in front of the encoder, or NULL */
   MtCodecChain    chains[MT_CODEC_MAX_CHAINS]; /* preferred first; none: handled by rtpbin */
+  guint           rtx_pt;        /* video: our payload number for its rtx (RFC 4588); 0: none */
 } MtCodec;
 
 /* TRUE when a GStreamer element factory of that name is installed */
@@ -85,5 +94,11 @@ void                mt_codecs_fill_local (MtSdpLocal         *local,
                                           const char         *audio_filter,
                                           const char         *video_filter,
                                           MtElementExistsFunc exists);
+
+/* RFC 4588: after `local`'s video codecs, an "rtx" format (apt=PT) for each
+ * one whose row has an rtx payload number, when `exists` finds GStreamer's
+ * rtprtxsend and rtprtxreceive (NULL: always) */
+void                mt_codecs_add_rtx   (MtSdpLocal         *local,
+                                         MtElementExistsFunc exists);
 
 G_END_DECLS

@@ -18,6 +18,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "mt-ice-session.h"
@@ -27,6 +29,7 @@
 #define N_COMPONENTS       2
 #define GATHER_TIMEOUT_US  (4 * G_USEC_PER_SEC)
 #define DEFAULT_STUN_PORT  3478
+#define CLOSE_TIMEOUT_MS   500
 
 typedef struct {
   guint               id;            /* libnice stream id */
@@ -259,6 +262,30 @@ configure_servers (MtIceSession *self, const MtMediaConfig *config, GError **err
   return TRUE;
 }
 
+/* "0.0.0.0": every IPv4 address of this machine but loopback (libnice
+ * left to itself would add IPv6 link-local ones too); none: libnice's own
+ * choice (loopback then) */
+static void
+add_ipv4_addresses (MtIceSession *self)
+{
+  struct ifaddrs *list = NULL;
+
+  if (getifaddrs (&list) != 0)
+    return;
+  for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
+    {
+      NiceAddress addr;
+
+      if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
+          (i->ifa_flags & IFF_LOOPBACK))
+        continue;
+      nice_address_init (&addr);
+      nice_address_set_from_sockaddr (&addr, i->ifa_addr);
+      nice_agent_add_local_address (self->agent, &addr);
+    }
+  freeifaddrs (list);
+}
+
 static gboolean
 add_local_address (MtIceSession *self, const char *bind_address, GError **error)
 {
@@ -272,7 +299,11 @@ add_local_address (MtIceSession *self, const char *bind_address, GError **error)
       return FALSE;
     }
   if (g_inet_address_get_is_any (inet))
-    return TRUE;   /* libnice takes every interface */
+    {
+      if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
+        add_ipv4_addresses (self);
+      return TRUE;   /* else libnice takes every interface */
+    }
   nice_address_init (&addr);
   nice_address_set_from_string (&addr, bind_address);
   nice_agent_add_local_address (self->agent, &addr);
@@ -567,6 +598,226 @@ mt_ice_session_set_plain_remote (MtIceSession *self,
   return TRUE;
 }
 
+/* ---- restarts and network changes ------------------------------------------- */
+
+gboolean
+mt_ice_session_is_restart (MtIceSession *self, guint index, const MtSdpIce *remote)
+{
+  IceStream *stream;
+
+  g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+
+  if (index >= self->n_streams)
+    return FALSE;
+  stream = &self->streams[index];
+  return stream->uses_ice && (g_strcmp0 (stream->remote_ufrag, remote->ufrag) != 0 ||
+                              g_strcmp0 (stream->remote_pwd, remote->pwd) != 0);
+}
+
+gboolean
+mt_ice_session_restart_stream (MtIceSession *self, guint index)
+{
+  IceStream *stream;
+
+  g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
+  g_return_val_if_fail (index < self->n_streams, FALSE);
+
+  stream = &self->streams[index];
+  if (!nice_agent_restart_stream (self->agent, stream->id))
+    return FALSE;
+  g_debug ("ICE stream %u: restarted (new credentials)", index);
+  g_clear_pointer (&stream->remote_ufrag, g_free);
+  g_clear_pointer (&stream->remote_pwd, g_free);
+  stream->uses_ice = FALSE;
+  return TRUE;
+}
+
+static gboolean
+address_in (const NiceAddress *address, struct ifaddrs *list)
+{
+  for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
+    {
+      NiceAddress other;
+
+      if (i->ifa_addr == NULL ||
+          (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+        continue;
+      nice_address_init (&other);
+      nice_address_set_from_sockaddr (&other, i->ifa_addr);
+      if (nice_address_equal_no_port (address, &other))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* what stream `stream` sends from: the selected pair's base, or NULL */
+static gboolean
+selected_base (MtIceSession *self, IceStream *stream, NiceAddress *base)
+{
+  NiceCandidate *local = NULL;
+  NiceCandidate *remote = NULL;
+
+  if (!nice_agent_get_selected_pair (self->agent, stream->id, 1, &local, &remote))
+    return FALSE;
+  *base = nice_address_is_valid (&local->base_addr) ? local->base_addr : local->addr;
+  return TRUE;
+}
+
+static gboolean
+any_host_present (MtIceSession *self, IceStream *stream, struct ifaddrs *list)
+{
+  GSList *candidates = nice_agent_get_local_candidates (self->agent, stream->id, 1);
+  gboolean present = FALSE;
+
+  for (GSList *l = candidates; l != NULL && !present; l = l->next)
+    {
+      NiceCandidate *nc = l->data;
+
+      present = nc->type == NICE_CANDIDATE_TYPE_HOST && address_in (&nc->addr, list);
+    }
+  g_slist_free_full (candidates, (GDestroyNotify) nice_candidate_free);
+  return present;
+}
+
+gboolean
+mt_ice_session_addresses_present (MtIceSession *self)
+{
+  struct ifaddrs *list = NULL;
+  gboolean present = TRUE;
+
+  g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
+
+  if (getifaddrs (&list) != 0)
+    return TRUE;   /* cannot tell: assume nothing changed */
+  for (guint i = 0; i < self->n_streams && present; i++)
+    {
+      IceStream *stream = &self->streams[i];
+      NiceAddress base;
+
+      if (stream->plain)
+        continue;
+      if (selected_base (self, stream, &base))
+        present = address_in (&base, list);
+      else
+        present = any_host_present (self, stream, list);
+    }
+  freeifaddrs (list);
+  return present;
+}
+
+gboolean
+mt_ice_session_have_address (const char *bind_address)
+{
+  g_autoptr(GInetAddress) wanted = g_inet_address_new_from_string (bind_address);
+  struct ifaddrs *list = NULL;
+  gboolean found = FALSE;
+
+  if (wanted == NULL || getifaddrs (&list) != 0)
+    return FALSE;
+  for (struct ifaddrs *i = list; i != NULL && !found; i = i->ifa_next)
+    {
+      g_autoptr(GSocketAddress) sa = NULL;
+      GInetAddress *inet;
+
+      if (i->ifa_addr == NULL ||
+          (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+        continue;
+      sa = g_socket_address_new_from_native (i->ifa_addr, i->ifa_addr->sa_family == AF_INET
+                                                          ? sizeof (struct sockaddr_in)
+                                                          : sizeof (struct sockaddr_in6));
+      inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa));
+      if (g_inet_address_get_is_any (wanted))
+        found = g_inet_address_get_family (inet) == g_inet_address_get_family (wanted) &&
+                !g_inet_address_get_is_loopback (inet) && !g_inet_address_get_is_link_local (inet);
+      else
+        found = g_inet_address_equal (inet, wanted);
+    }
+  freeifaddrs (list);
+  return found;
+}
+
+gboolean
+mt_ice_session_get_controlling (MtIceSession *self)
+{
+  gboolean controlling = FALSE;
+
+  g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
+  g_object_get (self->agent, "controlling-mode", &controlling, NULL);
+  return controlling;
+}
+
+static gboolean
+dup_selected (MtIceSession *self, guint stream_id, guint component,
+              NiceCandidate **local, NiceCandidate **remote)
+{
+  NiceCandidate *l = NULL;
+  NiceCandidate *r = NULL;
+
+  if (!nice_agent_get_selected_pair (self->agent, stream_id, component, &l, &r))
+    return FALSE;
+  *local = nice_candidate_copy (l);
+  *remote = nice_candidate_copy (r);
+  return TRUE;
+}
+
+gboolean
+mt_ice_session_narrow_to_selected (MtIceSession *self,
+                                   guint         index,
+                                   MtSdpIce     *ice,
+                                   gboolean      remote_candidates,
+                                   char        **address,
+                                   guint        *rtp_port,
+                                   guint        *rtcp_port)
+{
+  g_autoptr(GString) remotes = g_string_new (NULL);
+  IceStream *stream;
+
+  g_return_val_if_fail (MT_IS_ICE_SESSION (self), FALSE);
+  g_return_val_if_fail (ice != NULL, FALSE);
+
+  if (index >= self->n_streams)
+    return FALSE;
+  stream = &self->streams[index];
+  if (!stream->uses_ice || (stream->state != NICE_COMPONENT_STATE_CONNECTED &&
+                            stream->state != NICE_COMPONENT_STATE_READY))
+    return FALSE;
+  for (guint c = 1; c <= N_COMPONENTS; c++)
+    {
+      NiceCandidate *local = NULL;
+      NiceCandidate *remote = NULL;
+      char ip[NICE_ADDRESS_STRING_LEN];
+
+      if (!dup_selected (self, stream->id, c, &local, &remote))
+        {
+          if (c == 1)
+            return FALSE;
+          if (rtcp_port != NULL && rtp_port != NULL)
+            *rtcp_port = *rtp_port;   /* rtcp-mux: RTCP shares the RTP pair */
+          continue;
+        }
+      if (c == 1)
+        g_ptr_array_set_size (ice->candidates, 0);
+      g_ptr_array_add (ice->candidates, candidate_to_sdp (local));
+      nice_address_to_string (&local->addr, ip);
+      if (c == 1 && address != NULL)
+        g_free (*address), *address = g_strdup (ip);
+      if (c == 1 && rtp_port != NULL)
+        *rtp_port = nice_address_get_port (&local->addr);
+      if (c == 2 && rtcp_port != NULL)
+        *rtcp_port = nice_address_get_port (&local->addr);
+      nice_address_to_string (&remote->addr, ip);
+      g_string_append_printf (remotes, "%s%u %s %u", remotes->len ? " " : "", c, ip,
+                              nice_address_get_port (&remote->addr));
+      nice_candidate_free (local);
+      nice_candidate_free (remote);
+    }
+  g_free (ice->remote_candidates);
+  ice->remote_candidates = remote_candidates ? g_string_free (g_steal_pointer (&remotes), FALSE)
+                                             : NULL;
+  return TRUE;
+}
+
 /* ---- getters ------------------------------------------------------------------- */
 
 NiceAgent *
@@ -636,6 +887,28 @@ quit_loop_cb (gpointer loop)
 }
 
 static void
+closed_cb (GObject *agent, GAsyncResult *result, gpointer loop)
+{
+  g_main_loop_quit (loop);
+}
+
+/* On the agent's thread: TURN allocations are released (a refresh with
+ * lifetime 0) rather than left to expire on the server; a server that does
+ * not answer gets CLOSE_TIMEOUT_MS, then the loop quits anyway. */
+static gboolean
+close_agent_cb (gpointer data)
+{
+  MtIceSession *self = data;
+  g_autoptr(GSource) timeout = g_timeout_source_new (CLOSE_TIMEOUT_MS);
+
+  g_source_set_callback (timeout, quit_loop_cb, g_main_loop_ref (self->loop),
+                         (GDestroyNotify) g_main_loop_unref);
+  g_source_attach (timeout, self->context);
+  nice_agent_close_async (self->agent, closed_cb, self->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 mt_ice_session_dispose (GObject *object)
 {
   MtIceSession *self = MT_ICE_SESSION (object);
@@ -645,9 +918,8 @@ mt_ice_session_dispose (GObject *object)
       /* a quit before the thread's g_main_loop_run() starts is lost, and the
        * join never returns (a call refused at once: found by the hostile
        * suite); a source on the thread's context quits it whenever it runs */
-      g_main_context_invoke_full (self->context, G_PRIORITY_HIGH, quit_loop_cb,
-                                  g_main_loop_ref (self->loop),
-                                  (GDestroyNotify) g_main_loop_unref);
+      g_main_context_invoke_full (self->context, G_PRIORITY_HIGH, close_agent_cb,
+                                  self, NULL);
       g_thread_join (g_steal_pointer (&self->thread));
     }
   if (self->agent)

@@ -56,6 +56,40 @@ gboolean  mt_ice_session_set_plain_remote (MtIceSession *self,
                                            guint         rtcp_port,
                                            GError      **error);
 
+/* RFC 8839 section 4.4.1.1.2 (answering an ICE restart): `remote` carries
+ * credentials other than the ones the peer used so far on stream `index`. */
+gboolean  mt_ice_session_is_restart      (MtIceSession   *self,
+                                          guint           index,
+                                          const MtSdpIce *remote);
+/* We restart stream `index` because the peer did: new local ufrag/pwd
+ * (for our answer), the peer's old candidates and checks forgotten; our
+ * candidates stay (our addresses did not change). Call before writing the
+ * answer, then mt_ice_session_set_remote() with the new offer. */
+gboolean  mt_ice_session_restart_stream  (MtIceSession   *self,
+                                          guint           index);
+/* FALSE when an address this session sends from is no longer on any
+ * interface of this machine: the base of a selected pair's local candidate
+ * (also of a relayed one: the allocation is reached through it), or, before
+ * a pair is selected, every host candidate's address. */
+gboolean  mt_ice_session_addresses_present (MtIceSession *self);
+gboolean  mt_ice_session_get_controlling (MtIceSession   *self);
+/* TRUE when `bind_address` (an address, or any: 0.0.0.0 / ::) names an
+ * address this machine has now, loopback and IPv6 link-local left out */
+gboolean  mt_ice_session_have_address    (const char     *bind_address);
+
+/* RFC 8839 4.4.1.2.2 / 4.4.2.2 (ICE completed on stream `index`): `ice`
+ * keeps only the local candidates of the selected pairs, and the default
+ * destination becomes the selected RTP one; with `remote_candidates` (the
+ * controlling agent's offer) a=remote-candidates lists the peer's side of
+ * those pairs. FALSE (nothing changed) while ICE has not completed. */
+gboolean  mt_ice_session_narrow_to_selected (MtIceSession *self,
+                                             guint         index,
+                                             MtSdpIce     *ice,
+                                             gboolean      remote_candidates,
+                                             char        **address,
+                                             guint        *rtp_port,
+                                             guint        *rtcp_port);
+
 NiceAgent  *mt_ice_session_get_agent     (MtIceSession *self);
 guint       mt_ice_session_get_stream_id (MtIceSession *self, guint index);
 gboolean    mt_ice_session_uses_ice      (MtIceSession *self, guint index);

@@ -36,6 +36,7 @@
 #include "mt-ice-session.h"
 #include "mt-media-session.h"
 #include "mt-media-tuning.h"
+#include "mt-rate-control.h"
 
 typedef struct {
   guint            id;           /* rtpbin session: 0 audio, 1 video */
@@ -60,6 +61,39 @@ typedef struct {
   /* under MtMediaSession.recv_lock (written by "pad-added") */
   GstPad          *decoder_pad;  /* sink pad of the first decoder chain */
   gboolean         sink_used;    /* the custom video sink went to a decoder */
+  /* loss recovery and rate (issue 11; the section of that name) */
+  GstElement      *jitterbuffer; /* under recv_lock: the first one (NACK counts) */
+  GstElement      *rtx_send;     /* main context: rtpbin's aux elements, or NULL */
+  GstElement      *rtx_receive;
+  GstElement      *encoder;      /* main context: "enc" of the send chain */
+  const MtCodecChain *send_chain;
+  gint             enc_frames;   /* atomic: frames out of the encoder */
+  gint             keyframes_sent;      /* atomic */
+  gint             key_requests_in;     /* atomic: PLI/FIR received */
+  gint             keyframes_requested; /* atomic: our requests */
+  gint             key_request_pending; /* atomic: a request reached the encoder */
+  gint             keyframes_answered;  /* atomic: keyframes that followed one */
+  gint             last_key_ms;         /* atomic: last request let through */
+  gint             last_decoded_ms;     /* atomic */
+  gint             longest_freeze_ms;   /* atomic */
+  gint             media_ssrc;          /* atomic: the SSRC we send with */
+  gint             rr_fraction;         /* atomic: last report's fraction lost, /256 */
+  gint             rr_serial;           /* atomic: reports about media_ssrc */
+  gint             rr_lost;             /* atomic: its cumulative number lost */
+  gint             rr_ext_seq;          /* atomic: its extended highest sequence number */
+  gint             remb_kbps;           /* atomic: the peer's REMB, 0: none */
+  gint             rtx_blocked;         /* atomic: congested, NACKs not answered */
+  /* main context */
+  gint             rr_seen;
+  gint             rr_seen_lost, rr_seen_ext;
+  double           rr_age_s;
+  gint64           last_tick_us;
+  guint            last_tx, last_rx_bytes, last_frames, last_decoded;
+  double           tx_kbps, rx_kbps, fps_sent, fps_decoded, rtt_ms, loss_reported;
+  MtRateControl    rate;
+  gboolean         rate_on;
+  guint            rate_max_kbps;
+  guint            current_kbps;
 } MtStream;
 
 struct _MtMediaSession
@@ -72,6 +106,8 @@ struct _MtMediaSession
   MtStream       *audio;
   MtStream       *video;        /* NULL: no video */
   MtIceSession   *ice;          /* NULL: plain RTP on our own sockets */
+  MtIceSession   *renewed_ice;  /* after a network change: offered, not yet answered */
+  char           *bind_address;
   GstElement     *pipeline;
   GstElement     *rtpbin;
   GstElement     *remote_video_sink;
@@ -346,6 +382,619 @@ add_count_probe (GstElement *element, const char *pad_name, gint *counter)
                      count_packets_cb, counter, NULL);
 }
 
+/* ---- loss recovery and rate (issue 11) -----------------------------------
+ *
+ * Retransmission (RFC 4588) when both sides listed rtx: rtpbin's aux sender
+ * (rtprtxsend keeps recent packets and answers generic NACKs) and aux
+ * receiver (rtprtxreceive puts retransmitted packets back in their
+ * stream), and the jitter buffer asks for what is missing. PLI/FIR from the
+ * peer reach our encoder as force-key-unit events (rtpbin does that); a
+ * probe lets at most one through per MT_KEYFRAME_INTERVAL_MS. Receiver
+ * reports about our video drive the encoder's rate (mt-rate-control.h). */
+
+#define MT_KEYFRAME_INTERVAL_MS 500
+#define MT_KEYFRAME_CONGESTED_INTERVAL_MS 2000
+
+static MtStream *stream_for_session (MtMediaSession *self, guint id);
+#define MT_RTCP_INTERVAL_NS (1 * GST_SECOND)
+#define MT_RTCP_RTX_INTERVAL_NS (200 * GST_MSECOND)
+/* A retransmission arrives one round trip after the loss is seen: with
+ * rtx, the video jitter buffer holds at least two round trips plus 60 ms,
+ * room for a second request when a NACK or its answer is lost too (200 ms
+ * before the first RTT), at most 400 ms */
+#define MT_RTX_LATENCY_START_MS 200
+#define MT_RTX_LATENCY_MAX_MS 400
+
+static void
+quality_stream_reset (MtStream *stream)
+{
+  if (stream == NULL)
+    return;
+  g_clear_object (&stream->jitterbuffer);
+  g_clear_object (&stream->rtx_send);
+  g_clear_object (&stream->rtx_receive);
+  g_clear_object (&stream->encoder);
+  stream->send_chain = NULL;
+  stream->last_tick_us = 0;
+  stream->rate_on = FALSE;
+  stream->current_kbps = 0;
+  stream->tx_kbps = stream->rx_kbps = stream->fps_sent = stream->fps_decoded = 0;
+  g_atomic_int_set (&stream->last_key_ms, 0);
+  g_atomic_int_set (&stream->last_decoded_ms, 0);
+}
+
+static gint
+monotonic_ms (void)
+{
+  return (gint) (g_get_monotonic_time () / 1000);
+}
+
+/* streaming thread: a decoded video frame; the longest gap since the last */
+static void
+note_decoded_frame (MtStream *stream)
+{
+  gint now = monotonic_ms ();
+  gint last = g_atomic_int_get (&stream->last_decoded_ms);
+
+  if (stream->kind != MT_SDP_MEDIA_VIDEO)
+    return;
+  if (last != 0 && now - last > g_atomic_int_get (&stream->longest_freeze_ms))
+    g_atomic_int_set (&stream->longest_freeze_ms, now - last);
+  g_atomic_int_set (&stream->last_decoded_ms, now);
+}
+
+static GstElement *
+make_aux_bin (GstElement *element, guint session)
+{
+  GstElement *bin = gst_bin_new (NULL);
+  g_autoptr(GstPad) sink = gst_element_get_static_pad (element, "sink");
+  g_autoptr(GstPad) src = gst_element_get_static_pad (element, "src");
+  g_autofree char *sink_name = g_strdup_printf ("sink_%u", session);
+  g_autofree char *src_name = g_strdup_printf ("src_%u", session);
+
+  gst_bin_add (GST_BIN (bin), element);
+  gst_element_add_pad (bin, gst_ghost_pad_new (sink_name, sink));
+  gst_element_add_pad (bin, gst_ghost_pad_new (src_name, src));
+  return bin;
+}
+
+static GstStructure *
+rtx_pt_map (guint pt, guint rtx_pt)
+{
+  g_autofree char *key = g_strdup_printf ("%u", pt);
+  GstStructure *map = gst_structure_new_empty ("application/x-rtp-pt-map");
+
+  gst_structure_set (map, key, G_TYPE_UINT, rtx_pt, NULL);
+  return map;
+}
+
+/* Streaming thread: while the path is congested (rate control saw more
+ * than 10 % loss), retransmissions would only add to the queue that loses
+ * them: NACKs are not answered then */
+static GstPadProbeReturn
+rtx_request_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  MtStream *stream = user_data;
+  const GstStructure *s = gst_event_get_structure (GST_PAD_PROBE_INFO_EVENT (info));
+
+  if (s != NULL && gst_structure_has_name (s, "GstRTPRetransmissionRequest") &&
+      g_atomic_int_get (&stream->rtx_blocked))
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
+/* rtpbin asks while we request its pads (main context) */
+static GstElement *
+request_aux_sender_cb (GstElement *rtpbin, guint session, gpointer user_data)
+{
+  MtStream *stream = stream_for_session (user_data, session);
+  g_autoptr(GstStructure) map = NULL;
+  GstElement *rtx;
+
+  if (stream == NULL || stream->neg == NULL || stream->neg->send_rtx_pt == 0)
+    return NULL;
+  rtx = gst_element_factory_make ("rtprtxsend", NULL);
+  if (rtx == NULL)
+    return NULL;
+  map = rtx_pt_map (stream->neg->send_codec->pt, stream->neg->send_rtx_pt);
+  /* a second of video at our highest rates */
+  g_object_set (rtx, "payload-type-map", map, "max-size-time", 1000, "max-size-packets", 0, NULL);
+  {
+    g_autoptr(GstPad) src = gst_element_get_static_pad (rtx, "src");
+
+    gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, rtx_request_cb, stream, NULL);
+  }
+  g_clear_object (&stream->rtx_send);
+  stream->rtx_send = g_object_ref (rtx);
+  return make_aux_bin (rtx, session);
+}
+
+static GstElement *
+request_aux_receiver_cb (GstElement *rtpbin, guint session, gpointer user_data)
+{
+  MtStream *stream = stream_for_session (user_data, session);
+  g_autoptr(GstStructure) map = NULL;
+  GstElement *rtx;
+
+  if (stream == NULL || stream->neg == NULL || stream->neg->recv_rtx_pt == 0)
+    return NULL;
+  rtx = gst_element_factory_make ("rtprtxreceive", NULL);
+  if (rtx == NULL)
+    return NULL;
+  map = rtx_pt_map (stream->neg->recv_codec->pt, stream->neg->recv_rtx_pt);
+  g_object_set (rtx, "payload-type-map", map, NULL);
+  g_clear_object (&stream->rtx_receive);
+  stream->rtx_receive = g_object_ref (rtx);
+  return make_aux_bin (rtx, session);
+}
+
+/* streaming thread: one jitter buffer per SSRC; with rtx it sends NACKs */
+static void
+new_jitterbuffer_cb (GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc,
+                     gpointer user_data)
+{
+  MtMediaSession *self = user_data;
+  MtStream *stream = stream_for_session (self, session);
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  if (stream == NULL || stream->neg == NULL || stream->neg->recv_rtx_pt == 0)
+    return;
+  g_object_set (jitterbuffer, "do-retransmission", TRUE,
+                "latency", MAX (self->jitter_ms, MT_RTX_LATENCY_START_MS), NULL);
+  locker = g_mutex_locker_new (&self->recv_lock);
+  if (stream->jitterbuffer == NULL)
+    stream->jitterbuffer = g_object_ref (jitterbuffer);
+}
+
+/* rtpbin's session sends PLI/FIR for a decoder's keyframe request only
+ * when the payload's caps say the peer takes them (its rtcp-fb) */
+static GstCaps *
+add_feedback_caps (MtStream *stream, GstCaps *caps)
+{
+  if (stream->kind != MT_SDP_MEDIA_VIDEO)
+    return caps;
+  if (stream->neg->send_codec->fb_nack_pli)
+    gst_caps_set_simple (caps, "rtcp-fb-nack-pli", G_TYPE_BOOLEAN, TRUE, NULL);
+  if (stream->neg->send_codec->fb_ccm_fir)
+    gst_caps_set_simple (caps, "rtcp-fb-ccm-fir", G_TYPE_BOOLEAN, TRUE, NULL);
+  if (stream->neg->send_codec->fb_nack)
+    gst_caps_set_simple (caps, "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE, NULL);
+  return caps;
+}
+
+/* the caps rtpbin asks for an rtx payload number, or NULL */
+static GstCaps *
+rtx_caps_for (MtStream *stream, guint pt)
+{
+  if (stream->neg->recv_rtx_pt == 0 || pt != stream->neg->recv_rtx_pt)
+    return NULL;
+  return gst_caps_new_simple ("application/x-rtp",
+                              "media", G_TYPE_STRING, "video",
+                              "clock-rate", G_TYPE_INT, (int) stream->neg->recv_codec->clock_rate,
+                              "encoding-name", G_TYPE_STRING, "RTX",
+                              "payload", G_TYPE_INT, (int) pt,
+                              "apt", G_TYPE_UINT, stream->neg->recv_codec->pt,
+                              NULL);
+}
+
+/* REMB (draft-alvestrand-rmcat-remb): "REMB", SSRC count, 6-bit exponent,
+ * 18-bit mantissa in bit/s */
+static void
+parse_remb (MtStream *stream, GstRTCPPacket *packet)
+{
+  const guint8 *fci = gst_rtcp_packet_fb_get_fci (packet);
+  guint words = gst_rtcp_packet_fb_get_fci_length (packet);
+  guint64 bps;
+
+  if (fci == NULL || words < 2 || memcmp (fci, "REMB", 4) != 0)
+    return;
+  bps = ((guint64) (((fci[5] & 0x3) << 16) | (fci[6] << 8) | fci[7])) << (fci[5] >> 2);
+  g_atomic_int_set (&stream->remb_kbps, (gint) MIN (bps / 1000, G_MAXINT));
+}
+
+static void
+parse_report_blocks (MtStream *stream, GstRTCPPacket *packet)
+{
+  guint media_ssrc = (guint) g_atomic_int_get (&stream->media_ssrc);
+
+  for (guint i = 0; i < gst_rtcp_packet_get_rb_count (packet); i++)
+    {
+      guint32 ssrc, ext, jitter, lsr, dlsr;
+      guint8 fraction;
+      gint32 lost;
+
+      gst_rtcp_packet_get_rb (packet, i, &ssrc, &fraction, &lost, &ext, &jitter, &lsr, &dlsr);
+      if (media_ssrc == 0 || ssrc != media_ssrc)
+        continue;
+      g_atomic_int_set (&stream->rr_fraction, fraction);
+      g_atomic_int_set (&stream->rr_lost, lost);
+      g_atomic_int_set (&stream->rr_ext_seq, (gint) ext);
+      g_atomic_int_inc (&stream->rr_serial);
+    }
+}
+
+/* streaming thread: every compound RTCP packet on this stream, before
+ * rtpbin handles it */
+static void
+receiving_rtcp_cb (GObject *session, GstBuffer *buffer, gpointer user_data)
+{
+  MtStream *stream = user_data;
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  GstRTCPPacket packet;
+  gboolean more;
+
+  if (!gst_rtcp_buffer_map (buffer, GST_MAP_READ, &rtcp))
+    return;
+  for (more = gst_rtcp_buffer_get_first_packet (&rtcp, &packet); more;
+       more = gst_rtcp_packet_move_to_next (&packet))
+    {
+      GstRTCPType type = gst_rtcp_packet_get_type (&packet);
+
+      if (type == GST_RTCP_TYPE_SR || type == GST_RTCP_TYPE_RR)
+        parse_report_blocks (stream, &packet);
+      else if (type == GST_RTCP_TYPE_PSFB)
+        {
+          GstRTCPFBType fb = gst_rtcp_packet_fb_get_type (&packet);
+
+          if (fb == GST_RTCP_PSFB_TYPE_PLI || fb == GST_RTCP_PSFB_TYPE_FIR)
+            g_atomic_int_inc (&stream->key_requests_in);
+          else if (fb == GST_RTCP_PSFB_TYPE_AFB)
+            parse_remb (stream, &packet);
+        }
+    }
+  gst_rtcp_buffer_unmap (&rtcp);
+}
+
+/* After the stream's rtpbin pads exist: RTCP every second on video (RFC
+ * 3550 6.2 allows a smaller minimum; rate control reacts per report),
+ * immediate feedback (AVPF timing) when we retransmit, and our RTCP parser */
+static void
+configure_rtp_session (MtMediaSession *self, MtStream *stream)
+{
+  g_autoptr(GObject) session = NULL;
+
+  g_signal_emit_by_name (self->rtpbin, "get-internal-session", stream->id, &session);
+  if (session == NULL)
+    return;
+  if (stream->kind == MT_SDP_MEDIA_VIDEO)
+    g_object_set (session, "rtcp-min-interval", (guint64) MT_RTCP_INTERVAL_NS, NULL);
+  /* RFC 4585: one early packet (NACK, PLI) per regular interval; a short
+   * interval lets NACKs leave while a retransmission can still be in time */
+  if (stream->neg->send_rtx_pt != 0 || stream->neg->recv_rtx_pt != 0)
+    g_object_set (session, "rtp-profile", GST_RTP_PROFILE_AVPF,
+                  "rtcp-min-interval", (guint64) MT_RTCP_RTX_INTERVAL_NS, NULL);
+  g_signal_connect (session, "on-receiving-rtcp", G_CALLBACK (receiving_rtcp_cb), stream);
+
+}
+
+/* streaming thread, at the encoder's output: frames and keyframes sent;
+ * upstream, the peer's keyframe requests, at most one per interval */
+static GstPadProbeReturn
+encoder_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  MtStream *stream = user_data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+      g_atomic_int_inc (&stream->enc_frames);
+      if (!GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT))
+        {
+          g_atomic_int_inc (&stream->keyframes_sent);
+          if (g_atomic_int_compare_and_exchange (&stream->key_request_pending, 1, 0))
+            g_atomic_int_inc (&stream->keyframes_answered);
+        }
+    }
+  else if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_UPSTREAM)
+    {
+      GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+      gint now = monotonic_ms ();
+      gint last = g_atomic_int_get (&stream->last_key_ms);
+
+      if (!gst_video_event_is_force_key_unit (event))
+        return GST_PAD_PROBE_OK;
+      /* a keyframe costs several frames: on a congested path, fewer */
+      if (last != 0 && now - last < (g_atomic_int_get (&stream->rtx_blocked)
+                                     ? MT_KEYFRAME_CONGESTED_INTERVAL_MS : MT_KEYFRAME_INTERVAL_MS))
+        return GST_PAD_PROBE_DROP;
+      g_atomic_int_set (&stream->last_key_ms, now);
+      g_atomic_int_set (&stream->key_request_pending, 1);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+/* our keyframe requests (the depayloader's and the stuck-decoder tick's) */
+static GstPadProbeReturn
+key_request_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  MtStream *stream = user_data;
+
+  if (gst_video_event_is_force_key_unit (GST_PAD_PROBE_INFO_EVENT (info)))
+    g_atomic_int_inc (&stream->keyframes_requested);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+watch_key_requests (MtStream *stream, GstPad *decoder_sink)
+{
+  if (stream->kind == MT_SDP_MEDIA_VIDEO)
+    gst_pad_add_probe (decoder_sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, key_request_probe_cb,
+                       stream, NULL);
+}
+
+static gboolean
+fmtp_says (const MtSdpCodec *codec, const char *key)
+{
+  g_autofree char *value = mt_sdp_codec_get_fmtp_param (codec, key);
+
+  return g_strcmp0 (value, "1") == 0;
+}
+
+static guint
+encoder_kbps (MtStream *stream)
+{
+  int value = 0;
+
+  g_object_get (stream->encoder, stream->send_chain->bitrate_property, &value, NULL);
+  return (guint) (value / (int) stream->send_chain->bitrate_per_kbps);
+}
+
+static void
+set_encoder_kbps (MtStream *stream, guint kbps)
+{
+  if (kbps == stream->current_kbps)
+    return;
+  g_debug ("stream %u: encoder %u -> %u kbit/s", stream->id, stream->current_kbps, kbps);
+  stream->current_kbps = kbps;
+  g_object_set (stream->encoder, stream->send_chain->bitrate_property,
+                (int) (kbps * stream->send_chain->bitrate_per_kbps), NULL);
+}
+
+/* The send chain is built: watch the encoder, cap its rate by the peer's
+ * b=TIAS/b=AS, start rate control (video), and Opus FEC/DTX as the peer's
+ * fmtp asks (RFC 7587 section 6.1) */
+static void
+setup_send_quality (MtMediaSession *self, MtStream *stream, const MtCodecChain *codec_chain,
+                    GstElement *chain)
+{
+  g_autoptr(GstPad) pad = NULL;
+  guint max;
+
+  stream->encoder = gst_bin_get_by_name (GST_BIN (chain), "enc");
+  if (stream->encoder == NULL)
+    return;
+  stream->send_chain = codec_chain;
+  pad = gst_element_get_static_pad (stream->encoder, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+                     encoder_probe_cb, stream, NULL);
+  if (codec_chain->fec_property && fmtp_says (stream->neg->send_codec, "useinbandfec"))
+    g_object_set (stream->encoder, codec_chain->fec_property, TRUE, NULL);
+  if (codec_chain->dtx_property && fmtp_says (stream->neg->send_codec, "usedtx"))
+    g_object_set (stream->encoder, codec_chain->dtx_property, TRUE, NULL);
+  if (codec_chain->bitrate_property == NULL)
+    return;
+  stream->current_kbps = encoder_kbps (stream);
+  max = stream->current_kbps;
+  if (stream->neg->remote_max_kbps != 0)
+    max = MIN (max, MAX (stream->neg->remote_max_kbps, stream->kind == MT_SDP_MEDIA_VIDEO
+                                                       ? MT_RATE_MIN_KBPS : 6));
+  set_encoder_kbps (stream, max);
+  if (stream->kind != MT_SDP_MEDIA_VIDEO)
+    return;
+  mt_rate_control_init (&stream->rate, max);
+  stream->rate_max_kbps = max;
+  stream->rate_on = TRUE;
+}
+
+static void
+setup_decoder_quality (GstElement *dec, const MtCodecChain *codec_chain)
+{
+  if (codec_chain->decoder_fec_property != NULL)
+    g_object_set (dec, codec_chain->decoder_fec_property, TRUE, NULL);
+}
+
+/* main context: the SSRC we send with (rtpbin's sink caps) */
+static void
+update_media_ssrc (MtMediaSession *self, MtStream *stream)
+{
+  g_autofree char *name = g_strdup_printf ("send_rtp_sink_%u", stream->id);
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (self->rtpbin, name);
+  g_autoptr(GstCaps) caps = pad ? gst_pad_get_current_caps (pad) : NULL;
+  guint ssrc = 0;
+
+  if (caps != NULL && gst_structure_get_uint (gst_caps_get_structure (caps, 0), "ssrc", &ssrc))
+    g_atomic_int_set (&stream->media_ssrc, (gint) ssrc);
+}
+
+/* main context: the round trip from the peer's last report block */
+static double
+read_rtt_ms (MtMediaSession *self, MtStream *stream)
+{
+  g_autoptr(GObject) session = NULL;
+  GValueArray *sources = NULL;
+  double rtt = 0;
+
+  g_signal_emit_by_name (self->rtpbin, "get-internal-session", stream->id, &session);
+  if (session == NULL)
+    return 0;
+  g_object_get (session, "sources", &sources, NULL);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  for (guint i = 0; sources && i < sources->n_values; i++)
+    {
+      GObject *source = g_value_get_object (g_value_array_get_nth (sources, i));
+      g_autoptr(GstStructure) s = NULL;
+      gboolean have_rb = FALSE;
+      guint round_trip = 0;
+
+      g_object_get (source, "stats", &s, NULL);
+      if (s && gst_structure_get_boolean (s, "have-rb", &have_rb) && have_rb &&
+          gst_structure_get_uint (s, "rb-round-trip", &round_trip) && round_trip > 0)
+        rtt = MAX (rtt, round_trip * 1000.0 / 65536.0);
+    }
+  if (sources)
+    g_value_array_free (sources);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return rtt;
+}
+
+/* main context, about once a second: a new report about our video moves
+ * the encoder's rate; Opus is told the loss so that its FEC fits it */
+static void
+control_rate (MtStream *stream, double seconds)
+{
+  gint serial = g_atomic_int_get (&stream->rr_serial);
+  gint lost = g_atomic_int_get (&stream->rr_lost);
+  gint ext = g_atomic_int_get (&stream->rr_ext_seq);
+  double loss = g_atomic_int_get (&stream->rr_fraction) / 256.0;
+  guint remb = (guint) g_atomic_int_get (&stream->remb_kbps);
+  guint target;
+
+  stream->rr_age_s += seconds;
+  if (serial == stream->rr_seen)
+    return;
+  /* loss over all reports since the last decision (early RTCP with NACKs
+   * carries reports over a few packets only), else the last report's */
+  if (stream->rr_seen != 0 && ext - stream->rr_seen_ext > 0)
+    loss = CLAMP ((double) (lost - stream->rr_seen_lost) / (ext - stream->rr_seen_ext), 0.0, 1.0);
+  stream->rr_seen = serial;
+  stream->rr_seen_lost = lost;
+  stream->rr_seen_ext = ext;
+  stream->loss_reported = loss;
+  if (stream->send_chain->loss_property != NULL)
+    g_object_set (stream->encoder, stream->send_chain->loss_property,
+                  (int) CLAMP (loss * 100 + 0.5, 0, 30), NULL);
+  if (!stream->rate_on)
+    return;
+  g_atomic_int_set (&stream->rtx_blocked, loss > 0.10);
+  mt_rate_control_set_max (&stream->rate, remb != 0 ? MIN (remb, stream->rate_max_kbps)
+                                                    : stream->rate_max_kbps);
+  target = mt_rate_control_update (&stream->rate, loss, stream->tx_kbps, stream->rtt_ms,
+                                   stream->rr_age_s);
+  stream->rr_age_s = 0;
+  /* small steps would only make the encoder reconfigure */
+  if (ABS ((int) target - (int) stream->current_kbps) * 50 >= (int) stream->current_kbps)
+    set_encoder_kbps (stream, target);
+}
+
+static void
+size_rtx_jitterbuffer (MtMediaSession *self, MtStream *stream)
+{
+  g_autoptr(GstElement) jitterbuffer = NULL;
+  guint latency = 0, want;
+
+  g_mutex_lock (&self->recv_lock);
+  jitterbuffer = stream->jitterbuffer ? g_object_ref (stream->jitterbuffer) : NULL;
+  g_mutex_unlock (&self->recv_lock);
+  if (jitterbuffer == NULL)
+    return;
+  want = stream->rtt_ms > 0 ? (guint) (2 * stream->rtt_ms) + 60 : MT_RTX_LATENCY_START_MS;
+  want = CLAMP (MAX (want, self->jitter_ms), self->jitter_ms, MT_RTX_LATENCY_MAX_MS);
+  g_object_get (jitterbuffer, "latency", &latency, NULL);
+  if (ABS ((int) want - (int) latency) > 20)
+    g_object_set (jitterbuffer, "latency", want, NULL);
+}
+
+static void
+quality_tick (MtMediaSession *self, MtStream *stream)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint tx, rx, frames, decoded;
+  double seconds;
+
+  if (stream == NULL || stream->neg == NULL || self->rtpbin == NULL)
+    return;
+  tx = (guint) g_atomic_int_get (&stream->tx_bytes);
+  rx = (guint) g_atomic_int_get (&stream->rx_bytes);
+  frames = (guint) g_atomic_int_get (&stream->enc_frames);
+  decoded = (guint) g_atomic_int_get (&stream->decoded);
+  if (stream->last_tick_us != 0 && now > stream->last_tick_us)
+    {
+      seconds = (now - stream->last_tick_us) / 1e6;
+      stream->tx_kbps = 8.0 * (guint) (tx - stream->last_tx) / seconds / 1000;
+      stream->rx_kbps = 8.0 * (guint) (rx - stream->last_rx_bytes) / seconds / 1000;
+      stream->fps_sent = (guint) (frames - stream->last_frames) / seconds;
+      stream->fps_decoded = (guint) (decoded - stream->last_decoded) / seconds;
+      if (stream->encoder != NULL)
+        control_rate (stream, seconds);
+    }
+  stream->last_tick_us = now;
+  stream->last_tx = tx;
+  stream->last_rx_bytes = rx;
+  stream->last_frames = frames;
+  stream->last_decoded = decoded;
+  update_media_ssrc (self, stream);
+  stream->rtt_ms = read_rtt_ms (self, stream);
+  size_rtx_jitterbuffer (self, stream);
+}
+
+static guint64
+structure_uint64 (GstStructure *s, const char *field)
+{
+  guint64 value = 0;
+
+  if (s != NULL)
+    gst_structure_get_uint64 (s, field, &value);
+  return value;
+}
+
+static void
+quality_fill_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
+{
+  g_autoptr(GstElement) jitterbuffer = NULL;
+  g_autoptr(GstStructure) jb_stats = NULL;
+  guint assoc = 0, rtx_sent = 0;
+
+  out->tx_kbps = stream->tx_kbps;
+  out->rx_kbps = stream->rx_kbps;
+  out->rtt_ms = stream->rtt_ms;
+  out->target_kbps = stream->current_kbps;
+  out->loss_reported = stream->loss_reported;
+  out->fps_sent = stream->fps_sent;
+  out->fps_decoded = stream->fps_decoded;
+  out->keyframes_requested = (guint) g_atomic_int_get (&stream->keyframes_requested);
+  out->keyframe_requests_received = (guint) g_atomic_int_get (&stream->key_requests_in);
+  out->keyframes_sent = (guint) g_atomic_int_get (&stream->keyframes_sent);
+  out->keyframes_answered = (guint) g_atomic_int_get (&stream->keyframes_answered);
+  out->longest_freeze_ms = (guint) g_atomic_int_get (&stream->longest_freeze_ms);
+  out->rtx = stream->neg->send_rtx_pt != 0 && stream->neg->recv_rtx_pt != 0;
+  g_mutex_lock (&self->recv_lock);
+  jitterbuffer = stream->jitterbuffer ? g_object_ref (stream->jitterbuffer) : NULL;
+  g_mutex_unlock (&self->recv_lock);
+  if (jitterbuffer != NULL)
+    g_object_get (jitterbuffer, "stats", &jb_stats, NULL);
+  out->nacks_sent = structure_uint64 (jb_stats, "rtx-count");
+  if (stream->rtx_receive != NULL)
+    g_object_get (stream->rtx_receive, "num-rtx-assoc-packets", &assoc, NULL);
+  if (stream->rtx_send != NULL)
+    g_object_get (stream->rtx_send, "num-rtx-packets", &rtx_sent, NULL);
+  out->retransmitted = assoc;
+  out->rtx_sent = rtx_sent;
+}
+
+/* Our SDP: rtx for each video codec, and b=AS/b=TIAS from the configured
+ * maxima (video: the codecs' default when not configured) */
+#define MT_VIDEO_DEFAULT_KBPS 800
+
+static void
+add_quality_local (MtMediaSession *self, MtSdpLocal *local)
+{
+  if (self->video != NULL)
+    mt_codecs_add_rtx (local, element_exists);
+  local->audio_max_kbps = self->config->audio_bitrate_kbps;
+  local->video_max_kbps = self->config->video_bitrate_kbps ? self->config->video_bitrate_kbps
+                                                           : MT_VIDEO_DEFAULT_KBPS;
+}
+
+static void
+connect_quality_signals (MtMediaSession *self)
+{
+  g_signal_connect (self->rtpbin, "request-aux-sender", G_CALLBACK (request_aux_sender_cb), self);
+  g_signal_connect (self->rtpbin, "request-aux-receiver", G_CALLBACK (request_aux_receiver_cb),
+                    self);
+  g_signal_connect (self->rtpbin, "new-jitterbuffer", G_CALLBACK (new_jitterbuffer_cb), self);
+}
+
 /* ---- reflection guard (issue 10) ---------------------------------------
  *
  * An INVITE whose c= names a third party would make us send media there for
@@ -397,6 +1046,7 @@ decoded_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER)
     {
       g_atomic_int_inc (&stream->decoded);
+      note_decoded_frame (stream);
     }
   else if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
     {
@@ -618,6 +1268,7 @@ build_send (MtMediaSession *self, MtStream *stream, GError **error)
     }
   set_bitrate (stream, codec_chain, chain,
                audio ? self->config->audio_bitrate_kbps : self->config->video_bitrate_kbps);
+  setup_send_quality (self, stream, codec_chain, chain);
   if (!audio && !add_self_view (self, chain))
     g_warning ("Could not show the self view");
 
@@ -663,7 +1314,7 @@ static gboolean
 build_net_udp (MtMediaSession *self, MtStream *stream, GError **error)
 {
   MtSdpNegotiated *neg = stream->neg;
-  g_autoptr(GstCaps) caps = rtp_caps_for (stream->kind, neg->recv_codec);
+  g_autoptr(GstCaps) caps = add_feedback_caps (stream, rtp_caps_for (stream->kind, neg->recv_codec));
   g_autofree char *send_rtp = g_strdup_printf ("send_rtp_src_%u", stream->id);
   g_autofree char *send_rtcp = g_strdup_printf ("send_rtcp_src_%u", stream->id);
   g_autofree char *recv_rtp = g_strdup_printf ("recv_rtp_sink_%u", stream->id);
@@ -819,7 +1470,7 @@ static gboolean
 build_net_nice (MtMediaSession *self, MtStream *stream, GError **error)
 {
   MtSdpNegotiated *neg = stream->neg;
-  g_autoptr(GstCaps) caps = rtp_caps_for (stream->kind, neg->recv_codec);
+  g_autoptr(GstCaps) caps = add_feedback_caps (stream, rtp_caps_for (stream->kind, neg->recv_codec));
   gboolean mux = neg->remote_ice != NULL && neg->rtcp_mux;
   gboolean ok;
 
@@ -884,7 +1535,7 @@ request_pt_map_cb (GstElement *rtpbin, guint session, guint pt, gpointer user_da
   if (stream == NULL || stream->neg == NULL)
     return NULL;
   if (pt == stream->neg->recv_codec->pt)
-    return rtp_caps_for (stream->kind, stream->neg->recv_codec);
+    return add_feedback_caps (stream, rtp_caps_for (stream->kind, stream->neg->recv_codec));
   if (stream->neg->recv_dtmf_pt && pt == stream->neg->recv_dtmf_pt)
     {
       dtmf = mt_sdp_codec_new ("telephone-event", pt,
@@ -892,7 +1543,7 @@ request_pt_map_cb (GstElement *rtpbin, guint session, guint pt, gpointer user_da
                                1, NULL);
       return rtp_caps_for (stream->kind, dtmf);
     }
-  return NULL;
+  return rtx_caps_for (stream, pt);
 }
 
 /* The GUI's video sink goes to the first decoder chain only; a second SSRC
@@ -984,6 +1635,7 @@ link_decoder (MtMediaSession *self, MtStream *stream, GstPad *pad, GError **erro
   gst_bin_add_many (GST_BIN (self->pipeline), chain, sink, NULL);
 
   dec = gst_bin_get_by_name (GST_BIN (chain), "dec");
+  setup_decoder_quality (dec, codec_chain);
   dec_src = gst_element_get_static_pad (dec, "src");
   gst_pad_add_probe (dec_src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
                      decoded_cb, stream, NULL);
@@ -999,6 +1651,7 @@ link_decoder (MtMediaSession *self, MtStream *stream, GstPad *pad, GError **erro
   gst_element_sync_state_with_parent (sink);
   gst_element_sync_state_with_parent (chain);
   chain_sink = gst_element_get_static_pad (chain, "sink");
+  watch_key_requests (stream, chain_sink);
   remember_decoder_pad (self, stream, chain_sink);
   return gst_pad_link (pad, chain_sink) == GST_PAD_LINK_OK;
 }
@@ -1134,6 +1787,8 @@ tick_cb (gpointer user_data)
     }
 
   request_keyframe_if_stuck (self, self->video);
+  quality_tick (self, self->audio);
+  quality_tick (self, self->video);
   self->running_ticks++;
   guard_reflection (self, self->audio);
   guard_reflection (self, self->video);
@@ -1193,6 +1848,7 @@ mt_media_session_new (const MtMediaConfig *config,
   self = g_object_new (MT_TYPE_MEDIA_SESSION, NULL);
   self->config = mt_media_config_copy (config);
   self->media_address = g_strdup (media_address ? media_address : bind_address);
+  self->bind_address = g_strdup (bind_address);
 
   want_video = config->video;
   if (want_video && (config->video_source == NULL || g_str_equal (config->video_source, "auto"))
@@ -1207,7 +1863,11 @@ mt_media_session_new (const MtMediaConfig *config,
     self->video = stream_new (1, MT_SDP_MEDIA_VIDEO);
   if (config->ice)
     {
-      self->ice = mt_ice_session_new (config, bind_address, want_video ? 2 : 1, error);
+      /* ICE gathers on every interface (RFC 8445 5.1.1.1), not only the
+       * one SIP listens on: a network change must find the new address */
+      g_free (self->bind_address);
+      self->bind_address = g_strdup (strchr (bind_address, ':') ? "::" : "0.0.0.0");
+      self->ice = mt_ice_session_new (config, self->bind_address, want_video ? 2 : 1, error);
       return self->ice ? g_steal_pointer (&self) : NULL;
     }
   if (!stream_bind (self->audio, bind_address, error) ||
@@ -1222,7 +1882,9 @@ dup_local_ice (MtMediaSession *self, MtSdpLocal *local)
 {
   g_autofree char *address = NULL;
 
-  local->audio_ice = mt_ice_session_dup_local (self->ice, 0, &address, &local->audio_port,
+  MtIceSession *ice = self->renewed_ice ? self->renewed_ice : self->ice;
+
+  local->audio_ice = mt_ice_session_dup_local (ice, 0, &address, &local->audio_port,
                                                &local->audio_rtcp_port);
   if (address != NULL)
     {
@@ -1230,7 +1892,7 @@ dup_local_ice (MtMediaSession *self, MtSdpLocal *local)
       local->address = g_steal_pointer (&address);
     }
   if (self->video && local->video_codecs && local->video_codecs->len > 0)
-    local->video_ice = mt_ice_session_dup_local (self->ice, 1, NULL, &local->video_port,
+    local->video_ice = mt_ice_session_dup_local (ice, 1, NULL, &local->video_port,
                                                  &local->video_rtcp_port);
   return local;
 }
@@ -1249,6 +1911,7 @@ mt_media_session_dup_local (MtMediaSession *self)
                         element_exists);
   if (self->config->no_telephone_event)
     mt_dtmf_remove_telephone_event (local->audio_codecs);
+  add_quality_local (self, local);
   if (self->ice)
     return dup_local_ice (self, local);
   local->audio_port = self->audio->rtp_port;
@@ -1309,7 +1972,10 @@ start_stream (MtMediaSession *self, MtStream *stream, MtSdpNegotiated *neg, GErr
   /* the send chain first: requesting send_rtp_sink_N makes send_rtp_src_N */
   if (sends (neg->direction) && !build_send (self, stream, error))
     return FALSE;
-  return build_net (self, stream, error);
+  if (!build_net (self, stream, error))
+    return FALSE;
+  configure_rtp_session (self, stream);
+  return TRUE;
 }
 
 static MtSdpNegotiated *
@@ -1350,6 +2016,7 @@ mt_media_session_start (MtMediaSession *self, GPtrArray *negotiated, GError **er
   gst_bin_add (GST_BIN (self->pipeline), self->rtpbin);
   g_signal_connect (self->rtpbin, "pad-added", G_CALLBACK (pad_added_cb), self);
   g_signal_connect (self->rtpbin, "request-pt-map", G_CALLBACK (request_pt_map_cb), self);
+  connect_quality_signals (self);
   add_echo_probe (self);
 
   if (!start_stream (self, self->audio, find_negotiated (negotiated, MT_SDP_MEDIA_AUDIO), error) ||
@@ -1387,6 +2054,8 @@ mt_media_session_stop (MtMediaSession *self)
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
     }
   g_clear_object (&self->pipeline);
+  quality_stream_reset (self->audio);
+  quality_stream_reset (self->video);
   g_clear_pointer (&self->dtmf_sender, mt_dtmf_sender_unref);
   self->rtpbin = NULL;
   self->echo_probe = NULL;
@@ -1407,6 +2076,12 @@ mt_media_session_restart (MtMediaSession *self, GPtrArray *negotiated, GError **
   mt_media_session_stop (self);
   self->have_final = FALSE;
   self->silent_ticks = 0;
+  if (self->renewed_ice)
+    {
+      /* the answer to our ICE restart: the new agent takes over */
+      g_clear_object (&self->ice);
+      self->ice = g_steal_pointer (&self->renewed_ice);
+    }
   streams[0] = self->audio;
   streams[1] = self->video;
   for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
@@ -1539,6 +2214,7 @@ fill_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
   out->echo_cancel = stream->kind == MT_SDP_MEDIA_AUDIO && self->echo_probe != NULL &&
                      sends (stream->neg->direction);
   remote_source_stats (self, stream, out);
+  quality_fill_stats (self, stream, out);
   if (self->ice != NULL && mt_ice_session_uses_ice (self->ice, stream->id))
     {
       const char *local = mt_ice_session_get_local_type (self->ice, stream->id);
@@ -1625,6 +2301,7 @@ mt_media_session_dispose (GObject *object)
   mt_media_session_stop (self);
   g_clear_object (&self->remote_video_sink);
   g_clear_object (&self->self_view_sink);
+  g_clear_object (&self->renewed_ice);
   g_clear_object (&self->ice);
   G_OBJECT_CLASS (mt_media_session_parent_class)->dispose (object);
 }
@@ -1638,6 +2315,7 @@ mt_media_session_finalize (GObject *object)
   g_clear_pointer (&self->video, stream_free);
   g_clear_pointer (&self->config, mt_media_config_free);
   g_free (self->media_address);
+  g_free (self->bind_address);
   g_free (self->warning);
   g_mutex_clear (&self->recv_lock);
   G_OBJECT_CLASS (mt_media_session_parent_class)->finalize (object);
@@ -1721,5 +2399,121 @@ mt_media_session_release (MtMediaSession *self)
   stream_close_sockets (self->video);
   g_clear_object (&self->remote_video_sink);
   g_clear_object (&self->self_view_sink);
+  g_clear_object (&self->renewed_ice);
   self->released = TRUE;
+}
+
+/* ---- network changes (ICE restart) ------------------------------------------ */
+
+gboolean
+mt_media_session_uses_ice (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return self->ice != NULL && mt_ice_session_uses_ice (self->ice, 0);
+}
+
+gboolean
+mt_media_session_network_lost (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return mt_media_session_uses_ice (self) && !mt_ice_session_addresses_present (self->ice);
+}
+
+gboolean
+mt_media_session_network_ready (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  return mt_ice_session_have_address (self->bind_address);
+}
+
+gboolean
+mt_media_session_ice_connected (MtMediaSession *self)
+{
+  MtStream *streams[] = { self->audio, self->video };
+
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+
+  if (self->ice == NULL || self->renewed_ice != NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    if (streams[i] && streams[i]->neg && streams[i]->neg->enabled &&
+        mt_ice_session_uses_ice (self->ice, streams[i]->id) &&
+        g_strcmp0 (mt_ice_session_get_state (self->ice, streams[i]->id), "connected") != 0)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+mt_media_session_renew_ice (MtMediaSession *self, GError **error)
+{
+  g_autoptr(MtMediaConfig) config = NULL;
+
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  g_return_val_if_fail (self->ice != NULL, FALSE);
+
+  config = mt_media_config_copy (self->config);
+  config->ice_controlling = TRUE;   /* we offer the restart */
+  g_clear_object (&self->renewed_ice);
+  self->renewed_ice = mt_ice_session_new (config, self->bind_address, self->video ? 2 : 1, error);
+  return self->renewed_ice != NULL;
+}
+
+void
+mt_media_session_drop_renewed_ice (MtMediaSession *self)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+  g_clear_object (&self->renewed_ice);
+}
+
+void
+mt_media_session_use_selected_pairs (MtMediaSession *self, MtSdpSession *sdp, gboolean offer)
+{
+  g_return_if_fail (MT_IS_MEDIA_SESSION (self));
+  g_return_if_fail (sdp != NULL);
+
+  if (self->ice == NULL || self->renewed_ice != NULL)
+    return;
+  for (guint i = 0; i < sdp->streams->len; i++)
+    {
+      MtSdpStream *stream = g_ptr_array_index (sdp->streams, i);
+      MtStream *ours = stream->kind == MT_SDP_MEDIA_AUDIO ? self->audio :
+                       stream->kind == MT_SDP_MEDIA_VIDEO ? self->video : NULL;
+      g_autofree char *address = NULL;
+
+      if (ours == NULL || stream->ice == NULL || stream->port == 0 ||
+          !mt_ice_session_narrow_to_selected (self->ice, ours->id, stream->ice,
+                                              offer && mt_ice_session_get_controlling (self->ice),
+                                              &address, &stream->port, &stream->rtcp_port))
+        continue;
+      g_free (stream->address);
+      stream->address = g_strdup (address);
+      if (stream->kind == MT_SDP_MEDIA_AUDIO)
+        {
+          g_free (sdp->address);
+          sdp->address = g_strdup (address);
+        }
+    }
+}
+
+gboolean
+mt_media_session_answer_ice_restart (MtMediaSession *self, const MtSdpSession *offer)
+{
+  gboolean restarted = FALSE;
+
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), FALSE);
+  g_return_val_if_fail (offer != NULL, FALSE);
+
+  if (self->ice == NULL)
+    return FALSE;
+  for (guint i = 0; i < offer->streams->len; i++)
+    {
+      const MtSdpStream *stream = g_ptr_array_index (offer->streams, i);
+      MtStream *ours = stream->kind == MT_SDP_MEDIA_AUDIO ? self->audio :
+                       stream->kind == MT_SDP_MEDIA_VIDEO ? self->video : NULL;
+
+      if (ours != NULL && stream->ice != NULL && stream->port != 0 &&
+          mt_ice_session_is_restart (self->ice, ours->id, stream->ice))
+        restarted |= mt_ice_session_restart_stream (self->ice, ours->id);
+    }
+  return restarted;
 }

@@ -28,6 +28,24 @@ typedef struct {
   char     ice_state[16];  /* "checking", "connected", "failed", ... */
   char     ice_local[8];   /* selected pair: "host", "srflx", "relay" */
   char     ice_remote[8];  /* "host", "srflx", "prflx", "relay" */
+  /* rates over the last second or so, and the round trip from RTCP (0: none yet) */
+  double   tx_kbps;
+  double   rx_kbps;
+  double   rtt_ms;
+  guint    target_kbps;    /* what the encoder is told now (rate control), 0: fixed */
+  double   loss_reported;  /* fraction of our packets the peer last reported lost */
+  /* video only: loss recovery (RFC 4585, 4588) */
+  double   fps_sent;
+  double   fps_decoded;
+  guint64  nacks_sent;          /* packets we asked the peer to send again */
+  guint64  retransmitted;       /* retransmissions (rtx) received and used */
+  guint64  rtx_sent;            /* retransmissions we sent */
+  guint64  keyframes_requested; /* PLI/FIR we asked the peer for */
+  guint64  keyframe_requests_received; /* PLI/FIR from the peer */
+  guint64  keyframes_sent;      /* keyframes out of our encoder */
+  guint64  keyframes_answered;  /* of those, the first after a request reached the encoder */
+  guint    longest_freeze_ms;   /* longest gap between decoded frames */
+  gboolean rtx;                 /* retransmission negotiated */
 } MtStreamStats;
 
 #define MT_MEDIA_ERROR (mt_media_error_quark ())
@@ -96,5 +114,33 @@ gboolean    mt_media_session_can_send_dtmf (MtMediaSession *self);
 void        mt_media_session_send_dtmf     (MtMediaSession *self,
                                             guint           event,
                                             guint           duration_ms);
+
+/* ---- network changes (ICE, RFC 8445 ICE restart) ----
+ * TRUE when the call's media goes through ICE (the peer speaks it) */
+gboolean    mt_media_session_uses_ice      (MtMediaSession *self);
+/* An address the media is sent from left this machine (ICE only) */
+gboolean    mt_media_session_network_lost  (MtMediaSession *self);
+/* There is an address to gather ICE candidates on again (after a loss) */
+gboolean    mt_media_session_network_ready (MtMediaSession *self);
+/* Every ICE stream has a working pair (and no restart is pending) */
+gboolean    mt_media_session_ice_connected (MtMediaSession *self);
+/* A new ICE agent on today's addresses (new candidates, new ufrag/pwd):
+ * mt_media_session_dup_local() offers it from now on, and the next
+ * mt_media_session_restart() (with the answer) puts it in place of the
+ * old one; mt_media_session_drop_renewed_ice() if the offer is refused.
+ * Gathering waits for STUN/TURN as at the start of a call. */
+gboolean    mt_media_session_renew_ice       (MtMediaSession *self, GError **error);
+void        mt_media_session_drop_renewed_ice (MtMediaSession *self);
+/* The peer's offer restarts ICE on some stream: restart ours too (new
+ * ufrag/pwd in the answer, RFC 8839 4.4.1.1.2). Before dup_local(). */
+gboolean    mt_media_session_answer_ice_restart (MtMediaSession     *self,
+                                                 const MtSdpSession *offer);
+/* A later offer or answer in a call whose ICE completed (RFC 8839
+ * 4.4.1.2.2, 4.4.2.2): m=/c= name the selected pairs' local candidates and
+ * only those are listed; our offer as the controlling agent adds
+ * a=remote-candidates. Streams still checking are left as they are. */
+void        mt_media_session_use_selected_pairs (MtMediaSession *self,
+                                                 MtSdpSession   *sdp,
+                                                 gboolean        offer);
 
 G_END_DECLS

@@ -271,6 +271,7 @@ mt_sdp_ice_copy (const MtSdpIce *ice)
   copy->options = g_strdup (ice->options);
   copy->lite = ice->lite;
   copy->end_of_candidates = ice->end_of_candidates;
+  copy->remote_candidates = g_strdup (ice->remote_candidates);
   for (guint i = 0; i < ice->candidates->len; i++)
     g_ptr_array_add (copy->candidates, mt_sdp_candidate_copy (g_ptr_array_index (ice->candidates, i)));
   return copy;
@@ -284,6 +285,7 @@ mt_sdp_ice_free (MtSdpIce *ice)
   g_free (ice->ufrag);
   g_free (ice->pwd);
   g_free (ice->options);
+  g_free (ice->remote_candidates);
   g_clear_pointer (&ice->candidates, g_ptr_array_unref);
   g_free (ice);
 }
@@ -341,6 +343,8 @@ mt_sdp_ice_append (const MtSdpIce *ice, GString *out)
 
       g_string_append_printf (out, "a=candidate:%s\r\n", line);
     }
+  if (ice->remote_candidates)
+    g_string_append_printf (out, "a=remote-candidates:%s\r\n", ice->remote_candidates);
   if (ice->end_of_candidates)
     g_string_append (out, "a=end-of-candidates\r\n");
 }
@@ -377,6 +381,8 @@ mt_sdp_ice_apply_attribute (MtSdpIce  **ice,
     g_free (ensure_ice (ice)->pwd), (*ice)->pwd = g_strdup (value);
   else if (g_ascii_strcasecmp (name, "ice-options") == 0)
     g_free (ensure_ice (ice)->options), (*ice)->options = g_strdup (value);
+  else if (g_ascii_strcasecmp (name, "remote-candidates") == 0)
+    g_free (ensure_ice (ice)->remote_candidates), (*ice)->remote_candidates = g_strdup (value);
   else if (g_ascii_strcasecmp (name, "candidate") == 0)
     {
       if (ensure_ice (ice)->candidates->len >= MAX_CANDIDATES)

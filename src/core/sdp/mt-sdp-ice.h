@@ -58,6 +58,7 @@ typedef struct {
   gboolean   lite;             /* a=ice-lite (session level) */
   gboolean   end_of_candidates;
   GPtrArray *candidates;       /* of MtSdpCandidate* */
+  char      *remote_candidates; /* a=remote-candidates value (RFC 8839 5.2), or NULL */
 } MtSdpIce;
 
 MtSdpIce *mt_sdp_ice_new  (void);

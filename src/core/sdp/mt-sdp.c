@@ -39,6 +39,13 @@ codec_is_dtmf (const MtSdpCodec *codec)
   return codec->name != NULL && g_ascii_strcasecmp (codec->name, DTMF_NAME) == 0;
 }
 
+gboolean
+mt_sdp_codec_is_rtx (const MtSdpCodec *codec)
+{
+  g_return_val_if_fail (codec != NULL, FALSE);
+  return codec->name != NULL && g_ascii_strcasecmp (codec->name, "rtx") == 0;
+}
+
 MtSdpCodec *
 mt_sdp_codec_new (const char *name,
                   guint       pt,
@@ -128,6 +135,30 @@ mt_sdp_codec_get_h264_packetization_mode (const MtSdpCodec *codec)
   return (guint) mode;
 }
 
+char *
+mt_sdp_codec_get_fmtp_param (const MtSdpCodec *codec,
+                             const char       *key)
+{
+  g_return_val_if_fail (codec != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return fmtp_get_param (codec->fmtp, key);
+}
+
+guint
+mt_sdp_codec_get_rtx_apt (const MtSdpCodec *codec)
+{
+  g_autofree char *value = NULL;
+  guint64 apt = 0;
+
+  g_return_val_if_fail (codec != NULL, 0);
+
+  value = fmtp_get_param (codec->fmtp, "apt");
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 0, MAX_PT, &apt, NULL))
+    return 0;
+  return (guint) apt;
+}
+
 gboolean
 mt_sdp_codec_matches (const MtSdpCodec *a,
                       const MtSdpCodec *b)
@@ -213,6 +244,8 @@ stream_copy (const MtSdpStream *stream)
   copy->rtcp_mux = stream->rtcp_mux;
   copy->ice = stream->ice ? mt_sdp_ice_copy (stream->ice) : NULL;
   copy->direction = stream->direction;
+  copy->bandwidth_as = stream->bandwidth_as;
+  copy->bandwidth_tias = stream->bandwidth_tias;
   for (guint i = 0; stream->codecs != NULL && i < stream->codecs->len; i++)
     g_ptr_array_add (copy->codecs, mt_sdp_codec_copy (g_ptr_array_index (stream->codecs, i)));
 
@@ -227,11 +260,39 @@ mt_sdp_stream_get_primary_codec (const MtSdpStream *stream)
   for (guint i = 0; stream->codecs != NULL && i < stream->codecs->len; i++) {
     const MtSdpCodec *codec = g_ptr_array_index (stream->codecs, i);
 
-    if (!codec_is_dtmf (codec))
+    if (!codec_is_dtmf (codec) && !mt_sdp_codec_is_rtx (codec))
       return codec;
   }
 
   return NULL;
+}
+
+const MtSdpCodec *
+mt_sdp_stream_get_rtx_codec (const MtSdpStream *stream,
+                             guint              apt)
+{
+  g_return_val_if_fail (stream != NULL, NULL);
+
+  for (guint i = 0; stream->codecs != NULL && i < stream->codecs->len; i++) {
+    const MtSdpCodec *codec = g_ptr_array_index (stream->codecs, i);
+
+    if (mt_sdp_codec_is_rtx (codec) && mt_sdp_codec_get_rtx_apt (codec) == apt)
+      return codec;
+  }
+
+  return NULL;
+}
+
+guint
+mt_sdp_stream_get_max_kbps (const MtSdpStream *stream)
+{
+  g_return_val_if_fail (stream != NULL, 0);
+
+  if (stream->bandwidth_tias != 0)
+    return MAX (stream->bandwidth_tias / 1000, 1);
+  if (stream->bandwidth_as != 0)
+    return MAX (stream->bandwidth_as * 95 / 100, 1);
+  return 0;
 }
 
 const MtSdpCodec *
@@ -1044,6 +1105,37 @@ check_raw_text (const char *text,
   return TRUE;
 }
 
+/* b=AS (kbit/s) and b=TIAS (bit/s, RFC 3890) of each m= section, from the
+ * text: the Sofia-SIP here numbers its bandwidth types unlike its header
+ * (b=TIAS comes back as the header's "AS"). Absurd values are ignored. */
+static void
+read_bandwidths (const char   *text,
+                 MtSdpSession *session)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  int index = -1;
+
+  for (guint i = 0; lines[i] != NULL; i++) {
+    const char *line = g_strstrip (lines[i]);
+    MtSdpStream *stream;
+    guint64 value;
+    const char *p;
+
+    if (g_str_has_prefix (line, "m="))
+      index++;
+    if (index < 0 || (guint) index >= session->streams->len || !g_str_has_prefix (line, "b="))
+      continue;
+    stream = g_ptr_array_index (session->streams, index);
+    p = strchr (line, ':');
+    if (p == NULL || !parse_uint (p + 1, G_MAXUINT / 2, &value, NULL) || value == 0)
+      continue;
+    if (g_ascii_strncasecmp (line + 2, "TIAS:", 5) == 0)
+      stream->bandwidth_tias = (guint) value;
+    else if (g_ascii_strncasecmp (line + 2, "AS:", 3) == 0)
+      stream->bandwidth_as = (guint) value;
+  }
+}
+
 MtSdpSession *
 mt_sdp_parse (const char *text,
               gsize       len,
@@ -1090,6 +1182,8 @@ mt_sdp_parse (const char *text,
   } else {
     session = session_from_sofia (sdp, error);
   }
+  if (session != NULL)
+    read_bandwidths (clean, session);
 
   sdp_parser_free (parser);
   su_home_unref (home);
@@ -1157,6 +1251,10 @@ append_stream (GString            *out,
 
   if (stream->address != NULL && g_strcmp0 (stream->address, session->address) != 0)
     g_string_append_printf (out, "c=IN %s %s\r\n", address_type (stream->address), stream->address);
+  if (stream->bandwidth_as != 0)
+    g_string_append_printf (out, "b=AS:%u\r\n", stream->bandwidth_as);
+  if (stream->bandwidth_tias != 0)
+    g_string_append_printf (out, "b=TIAS:%u\r\n", stream->bandwidth_tias);
 
   for (guint i = 0; rtp && stream->codecs != NULL && i < stream->codecs->len; i++)
     append_codec_attributes (out, stream, g_ptr_array_index (stream->codecs, i));
@@ -1265,6 +1363,19 @@ session_for_local (const MtSdpLocal *local,
   return session;
 }
 
+/* Our sending limit: b=TIAS is the codec's rate (RFC 3890), b=AS adds
+ * room for IP/UDP/RTP headers (~5 % at video packet sizes, more for audio) */
+static void
+stream_set_bandwidth (MtSdpStream *stream,
+                      guint        max_kbps)
+{
+  if (max_kbps == 0)
+    return;
+  stream->bandwidth_tias = max_kbps * 1000;
+  stream->bandwidth_as = stream->kind == MT_SDP_MEDIA_VIDEO ? max_kbps + max_kbps / 20 + 1
+                                                            : max_kbps + 16;
+}
+
 static MtSdpStream *
 offer_stream (MtSdpMediaKind   kind,
               const MtSdpLocal *local,
@@ -1280,6 +1391,8 @@ offer_stream (MtSdpMediaKind   kind,
   stream->rtcp_port = rtcp_port != 0 ? rtcp_port : port + 1;
   stream->address = g_strdup (local->address);
   stream->direction = direction;
+  stream_set_bandwidth (stream, kind == MT_SDP_MEDIA_VIDEO ? local->video_max_kbps
+                                                           : local->audio_max_kbps);
   for (guint i = 0; i < codecs->len; i++)
     g_ptr_array_add (stream->codecs, mt_sdp_codec_copy (g_ptr_array_index (codecs, i)));
   if (ice != NULL)
@@ -1358,7 +1471,7 @@ pick_codec (const MtSdpStream *offered,
     const MtSdpCodec *mine;
     MtSdpCodec *picked;
 
-    if (codec_is_dtmf (theirs) != dtmf)
+    if (codec_is_dtmf (theirs) != dtmf || mt_sdp_codec_is_rtx (theirs))
       continue;
     mine = find_matching_codec (ours, theirs);
     if (mine == NULL)
@@ -1406,6 +1519,28 @@ pick_dtmf_codec (const MtSdpStream *offered,
     }
   }
   return NULL;
+}
+
+/* RFC 4588: the offered rtx format for the codec we picked (payload
+ * `apt`), when we do rtx too */
+static MtSdpCodec *
+pick_rtx_codec (const MtSdpStream *offered,
+                GPtrArray         *ours,
+                guint              apt)
+{
+  const MtSdpCodec *theirs = mt_sdp_stream_get_rtx_codec (offered, apt);
+  gboolean we_do_rtx = FALSE;
+  MtSdpCodec *picked;
+
+  for (guint i = 0; ours != NULL && i < ours->len; i++)
+    we_do_rtx |= mt_sdp_codec_is_rtx (g_ptr_array_index (ours, i));
+  if (!we_do_rtx || theirs == NULL || theirs->clock_rate == 0)
+    return NULL;
+  picked = mt_sdp_codec_copy (theirs);
+  g_free (picked->name);
+  picked->name = g_strdup ("rtx");
+  picked->fb_nack = picked->fb_nack_pli = picked->fb_ccm_fir = FALSE;
+  return picked;
 }
 
 static gboolean
@@ -1460,6 +1595,9 @@ accept_stream (const MtSdpStream *offered,
   g_ptr_array_add (stream->codecs, codec);
   if (!video && (codec = pick_dtmf_codec (offered, ours, codec->clock_rate)) != NULL)
     g_ptr_array_add (stream->codecs, codec);
+  else if (video && (codec = pick_rtx_codec (offered, ours, codec->pt)) != NULL)
+    g_ptr_array_add (stream->codecs, codec);
+  stream_set_bandwidth (stream, video ? local->video_max_kbps : local->audio_max_kbps);
 
   stream->port = port;
   stream->rtcp_port = rtcp_port != 0 ? rtcp_port : port + 1;
@@ -1614,7 +1752,7 @@ match_answer_codec (const MtSdpStream  *offered,
     const MtSdpCodec *codec = g_ptr_array_index (answered->codecs, i);
     const MtSdpCodec *match;
 
-    if (codec_is_dtmf (codec) != dtmf)
+    if (codec_is_dtmf (codec) != dtmf || mt_sdp_codec_is_rtx (codec))
       continue;
     match = find_matching_codec (offered->codecs, codec);
     if (match != NULL) {
@@ -1635,6 +1773,30 @@ match_answer_codec (const MtSdpStream  *offered,
     return FALSE;
   }
   return TRUE;
+}
+
+/* Several telephone-events in both (8000 and 48000, say): the one at the
+ * audio codec's clock rate (RFC 4733 7.1.1), if the answer has it */
+static void
+match_dtmf_at_rate (const MtSdpStream  *offered,
+                    const MtSdpStream  *answered,
+                    guint               clock_rate,
+                    const MtSdpCodec  **offer_codec,
+                    const MtSdpCodec  **answer_codec)
+{
+  for (guint i = 0; i < answered->codecs->len; i++) {
+    const MtSdpCodec *codec = g_ptr_array_index (answered->codecs, i);
+    const MtSdpCodec *match;
+
+    if (!codec_is_dtmf (codec) || codec->clock_rate != clock_rate)
+      continue;
+    match = find_matching_codec (offered->codecs, codec);
+    if (match != NULL) {
+      *offer_codec = match;
+      *answer_codec = codec;
+      return;
+    }
+  }
 }
 
 /* RTCP goes to the RTP port only when both sides signalled a=rtcp-mux
@@ -1661,6 +1823,25 @@ negotiated_set_remote (MtSdpNegotiated    *n,
       /* RFC 8445 6.1.1: the full agent facing a lite one controls; else the offerer */
       n->ice_controlling = remote->ice->lite ? TRUE : local->ice->lite ? FALSE : is_offerer;
     }
+}
+
+/* Retransmission only when the offer and the answer both list rtx for the
+ * chosen codec (RFC 4588 section 8.6) */
+static void
+negotiated_set_rtx (MtSdpNegotiated   *n,
+                    const MtSdpStream *offered,
+                    const MtSdpStream *answered,
+                    const MtSdpCodec  *oc,
+                    const MtSdpCodec  *ac,
+                    gboolean           is_offerer)
+{
+  const MtSdpCodec *ortx = mt_sdp_stream_get_rtx_codec (offered, oc->pt);
+  const MtSdpCodec *artx = mt_sdp_stream_get_rtx_codec (answered, ac->pt);
+
+  if (offered->kind != MT_SDP_MEDIA_VIDEO || ortx == NULL || artx == NULL)
+    return;
+  n->send_rtx_pt = is_offerer ? artx->pt : ortx->pt;
+  n->recv_rtx_pt = is_offerer ? ortx->pt : artx->pt;
 }
 
 static MtSdpNegotiated *
@@ -1691,6 +1872,8 @@ negotiate_stream (const MtSdpStream  *offered,
   if (!match_answer_codec (offered, answered, FALSE, &oc, &ac, index, error) ||
       !match_answer_codec (offered, answered, TRUE, &odtmf, &adtmf, index, error))
     return NULL;
+  if (oc != NULL && odtmf != NULL && odtmf->clock_rate != oc->clock_rate)
+    match_dtmf_at_rate (offered, answered, oc->clock_rate, &odtmf, &adtmf);
   if (oc == NULL || (remote->address == NULL && remote_sdp->address == NULL))
     return g_steal_pointer (&n);
 
@@ -1707,6 +1890,8 @@ negotiate_stream (const MtSdpStream  *offered,
   }
   n->direction = direction_intersect_peer (local->direction, remote->direction);
   negotiated_set_remote (n, remote_sdp, remote, local, is_offerer);
+  negotiated_set_rtx (n, offered, answered, oc, ac, is_offerer);
+  n->remote_max_kbps = mt_sdp_stream_get_max_kbps (remote);
 
   return g_steal_pointer (&n);
 }

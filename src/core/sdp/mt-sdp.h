@@ -56,6 +56,8 @@ MtSdpCodec *mt_sdp_codec_new  (const char *name, guint pt, guint clock_rate,
                                guint channels, const char *fmtp);
 MtSdpCodec *mt_sdp_codec_copy (const MtSdpCodec *codec);
 void        mt_sdp_codec_free (MtSdpCodec *codec);
+/* The value of fmtp parameter `key` (case-insensitive), newly allocated, or NULL */
+char       *mt_sdp_codec_get_fmtp_param (const MtSdpCodec *codec, const char *key);
 /* "packetization-mode" for H264 fmtp, 0 when absent */
 guint       mt_sdp_codec_get_h264_packetization_mode (const MtSdpCodec *codec);
 /* TRUE when a and b are the same format (name, clock rate, channels and, for
@@ -78,6 +80,8 @@ typedef struct {
   char          *rtcp_address; /* address from a=rtcp:PORT IN IP4 ADDR, or NULL */
   MtSdpIce      *ice;          /* ICE credentials and candidates (RFC 8839), NULL: no ICE.
                                 * Parsed: only when ufrag and pwd are valid. */
+  guint          bandwidth_as;   /* b=AS: kbit/s (RFC 4566), 0: none */
+  guint          bandwidth_tias; /* b=TIAS: bit/s without headers (RFC 3890), 0: none */
 } MtSdpStream;
 
 MtSdpStream *mt_sdp_stream_new  (MtSdpMediaKind kind);
@@ -86,6 +90,14 @@ void         mt_sdp_stream_free (MtSdpStream *stream);
 const MtSdpCodec *mt_sdp_stream_get_primary_codec (const MtSdpStream *stream);
 /* the telephone-event codec, or NULL */
 const MtSdpCodec *mt_sdp_stream_get_dtmf_codec (const MtSdpStream *stream);
+/* the rtx format (RFC 4588) whose apt= names payload `apt`, or NULL */
+const MtSdpCodec *mt_sdp_stream_get_rtx_codec (const MtSdpStream *stream, guint apt);
+/* The sender's limit from b=TIAS (else b=AS less ~5 % for headers), kbit/s; 0: none */
+guint             mt_sdp_stream_get_max_kbps (const MtSdpStream *stream);
+/* TRUE for "rtx" (RFC 4588): never a stream's primary format */
+gboolean          mt_sdp_codec_is_rtx (const MtSdpCodec *codec);
+/* apt= of an rtx format, 0 when absent */
+guint             mt_sdp_codec_get_rtx_apt (const MtSdpCodec *codec);
 
 /* A whole session description. */
 typedef struct {
@@ -131,6 +143,9 @@ typedef struct {
    * and rtcp-mux only when the offer did. */
   MtSdpIce      *audio_ice;
   MtSdpIce      *video_ice;
+  /* b=AS/b=TIAS written on offers and answers; 0: no b= line */
+  guint          audio_max_kbps;
+  guint          video_max_kbps;
 } MtSdpLocal;
 
 /* audio_codecs/video_codecs start empty: the media layer's codec registry
@@ -176,6 +191,10 @@ typedef struct {
   MtSdpIce      *remote_ice;     /* the peer's credentials and candidates */
   gboolean       ice_controlling;/* RFC 8445 6.1.1: the offerer, or the full side facing a lite one */
   gboolean       rtcp_mux;       /* both signalled a=rtcp-mux: RTCP on the RTP component */
+  /* RFC 4588 retransmission: both sides listed rtx for the codec. 0: none */
+  guint          send_rtx_pt;    /* the peer's number (peer's SDP) */
+  guint          recv_rtx_pt;    /* ours */
+  guint          remote_max_kbps;/* the peer's b=TIAS/b=AS: cap on what we send; 0: none */
 } MtSdpNegotiated;
 /* When `enabled` is FALSE, send_codec/recv_codec/remote_* may be NULL/0. */
 

@@ -8,8 +8,10 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <ifaddrs.h>
 #include <string.h>
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/sip_protos.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/url.h>
@@ -18,10 +20,12 @@
 
 #include "mt-account.h"
 #include "mt-backoff.h"
+#include "mt-call-backend.h"
 #include "mt-call-private.h"
 #include "mt-sip-stack.h"
 #include "mt-sip-status.h"
 #include "mt-sip-uri.h"
+#include "mt-tls.h"
 
 #define UNREGISTER_TIMEOUT_MS 2000
 /* the methods we handle, for Allow */
@@ -35,6 +39,8 @@
 #define RETRY_AFTER_MAX_S       3600
 /* an incoming TCP connection with no message and no user for this long */
 #define IDLE_CONNECTION_MS      (3 * 60 * 1000)
+/* RFC 3261 19.1.2: sips: and transport=tls */
+#define TLS_DEFAULT_PORT        5061
 
 struct _MtAccount
 {
@@ -57,6 +63,7 @@ struct _MtAccount
   gboolean             single_call;
   guint                max_calls;     /* 0: single_call decides */
   int                  accept_direct; /* -1: the default for the mode */
+  gboolean             delayed_offer; /* our INVITEs go without SDP */
 
   MtRegistrationState  reg_state;
   MtEndReason          reg_reason;
@@ -67,11 +74,22 @@ struct _MtAccount
   guint                reg_retry_s;   /* seconds to the next try, 0: none */
   GNetworkMonitor     *network_monitor;
   gulong               network_changed_id;
+  char                *local_addresses;  /* at the last network change */
 
   GHashTable          *calls;        /* id -> MtCall (owned) */
   GTask               *shutdown_task;
   guint                shutdown_timer;
   gboolean             nua_shut_down;
+
+  /* SIP over TLS */
+  char                *tls_ca_file;  /* extra trusted CAs, or NULL */
+  char                *tls_pin;      /* SHA-256 of a certificate trusted anyway */
+  char                *tls_dir;      /* Sofia's certificate directory, ours */
+  MtTlsProblem         tls_problem;  /* of the last failure, for registration */
+  gboolean             tls_pin_added;
+  GCancellable        *tls_cancellable;
+  gboolean             reg_answered;  /* a response came from the server */
+  guint                tls_grace_id;
 };
 
 static void mt_account_initable_iface_init (GInitableIface *iface);
@@ -91,6 +109,8 @@ enum {
   PROP_CONTACT_URI,
   PROP_REGISTRATION_STATE,
   PROP_REGISTRATION_REASON,
+  PROP_TLS_CA_FILE,
+  PROP_TLS_PIN,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -199,9 +219,20 @@ with_transport (MtAccount *self, const char *uri)
 {
   g_autofree char *param = mt_sip_uri_get_param (uri, "transport");
 
-  if (self->transport != MT_TRANSPORT_TCP || param != NULL)
+  if (self->transport == MT_TRANSPORT_UDP || param != NULL ||
+      g_str_has_prefix (uri, "sips:"))
     return g_strdup (uri);
-  return g_strdup_printf ("%s;transport=tcp", uri);
+  return g_strdup_printf ("%s;transport=%s", uri,
+                          self->transport == MT_TRANSPORT_TLS ? "tls" : "tcp");
+}
+
+/* a sips: URI, or one with transport=tls */
+static gboolean
+uri_wants_tls (const char *uri)
+{
+  g_autofree char *param = uri ? mt_sip_uri_get_param (uri, "transport") : NULL;
+
+  return uri && (g_str_has_prefix (uri, "sips:") || g_ascii_strcasecmp (param ? param : "", "tls") == 0);
 }
 
 static gboolean
@@ -341,9 +372,19 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
   g_autoptr(MtMediaSession) media = NULL;
   g_autofree char *id = NULL;
   const char *peer = sip && sip->sip_via ? sip->sip_via->v_host : NULL;
+  gboolean replaces_up = FALSE;
+  /* RFC 3891: an INVITE that replaces a call of ours (attended transfer) */
+  g_autoptr(MtCall) replaced = mt_call_find_replaced (self->nua, sip, &replaces_up);
   MtCall *call;
 
-  if (self->shutdown_task || at_most_calls (self))
+  if (sip && sip->sip_replaces && !replaces_up)
+    {
+      nua_respond (nh, replaced ? 603 : 481, replaced ? "Decline" : "Call Does Not Exist",
+                   TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+  if (self->shutdown_task || (at_most_calls (self) && replaced == NULL))
     {
       nua_respond (nh, SIP_486_BUSY_HERE, TAG_END ());
       nua_handle_destroy (nh);
@@ -390,7 +431,12 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
   mt_call_set_nua (call, self->nua);
   g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
+  /* answered before anyone sees it ring */
+  if (replaced)
+    mt_call_replace (call, replaced);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
+  if (replaced)
+    forget_call_if_done (self, replaced);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
     g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
   forget_call_if_done (self, call);
@@ -438,11 +484,27 @@ schedule_reregister (MtAccount *self, MtEndReason reason, const sip_t *sip)
   self->reg_retry_id = g_timeout_add (delay_ms, reregister_cb, self);
 }
 
+static char *dup_local_addresses (void);
+
 /* The network came back (or changed, e.g. after a resume): a registration
  * that is waiting to retry goes now. */
 static void
 network_changed_cb (GNetworkMonitor *monitor, gboolean available, MtAccount *self)
 {
+  g_autofree char *addresses = dup_local_addresses ();
+  gboolean moved = g_strcmp0 (addresses, self->local_addresses) != 0;
+
+  g_free (self->local_addresses);
+  self->local_addresses = g_steal_pointer (&addresses);
+  /* our address changed (issue 9): the registrar must learn the new way to
+   * us (a new NAT mapping) before anyone calls */
+  if (available && moved && self->reg_retry_id == 0 && self->reg_wanted &&
+      self->shutdown_task == NULL && self->reg_state == MT_REGISTRATION_REGISTERED)
+    {
+      g_message ("registration: our address changed, registering again");
+      send_register (self);
+      return;
+    }
   if (!available || self->reg_retry_id == 0)
     return;
   g_message ("registration: network changed, trying again now");
@@ -452,11 +514,170 @@ network_changed_cb (GNetworkMonitor *monitor, gboolean available, MtAccount *sel
   self->reg_retry_id = g_idle_add (reregister_cb, self);
 }
 
+/* ---- why a TLS connection failed ---------------------------------------------- */
+
+/* Sofia closes a TLS connection whose certificate it does not trust and
+ * says nothing: the request on it fails only when its transaction times
+ * out (32 s). So while Sofia connects, we connect too (mt_tls_check_async(),
+ * the same trusted CAs) and learn what is wrong with the certificate; when
+ * something is, and the server has not answered over Sofia's connection
+ * shortly after, the request failed for that reason. Our check can only
+ * fail a request earlier: what succeeds is what Sofia verified. */
+#define TLS_GRACE_MS 1000
+
+typedef struct {
+  MtAccount       *self;
+  MtCall          *call;      /* NULL: the registration */
+  MtTlsProblem     problem;
+} TlsCheck;
+
+static void
+tls_check_free (TlsCheck *check)
+{
+  g_clear_object (&check->call);
+  g_free (check);
+}
+
+/* Where `uri` goes over TLS: its host and port (5061 when it names none) */
+static void
+tls_next_hop (const char *uri, char **host, guint *port)
+{
+  *host = mt_sip_uri_get_host (uri);
+  *port = mt_sip_uri_get_port (uri);
+  if (*port == 0)
+    *port = TLS_DEFAULT_PORT;
+}
+
+/* The server's certificate is one the user pinned: trust it from now on
+ * (for this account only) */
+static gboolean
+adopt_pinned (MtAccount *self, GTlsCertificate *peer, gboolean pinned)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!pinned || peer == NULL || self->tls_pin_added)
+    return FALSE;
+  if (!mt_tls_add_trusted (self->tls_dir, peer, &error))
+    {
+      g_warning ("Cannot trust the pinned certificate: %s", error->message);
+      return FALSE;
+    }
+  self->tls_pin_added = TRUE;
+  g_message ("trusting the pinned certificate %s", self->tls_pin);
+  return TRUE;
+}
+
+static gboolean
+call_answered (MtCall *call)
+{
+  return g_object_get_data (G_OBJECT (call), "mt-account-answered") != NULL ||
+         mt_call_get_state (call) != MT_CALL_STATE_CALLING;
+}
+
+/* A fresh REGISTER on a new handle: the old one waits on a connection
+ * Sofia closed */
+static void
+restart_registration (MtAccount *self)
+{
+  if (self->reg_nh)
+    {
+      nua_handle_destroy (self->reg_nh);
+      self->reg_nh = NULL;
+    }
+}
+
+static void
+tls_failed (MtAccount *self, MtCall *call, MtTlsProblem problem)
+{
+  g_message ("TLS: %s", mt_tls_problem_to_sentence (problem));
+  if (call)
+    {
+      if (call_answered (call))
+        return;
+      mt_call_set_tls_problem (call, problem);
+      mt_call_backend_set_state (call, MT_CALL_STATE_ENDED, MT_END_REASON_TLS_FAILED, NULL);
+      mt_call_release_handle (call);
+      forget_call_if_done (self, call);
+      return;
+    }
+  if (self->reg_answered || self->reg_state != MT_REGISTRATION_REGISTERING)
+    return;
+  /* a person must fix this (or pin the certificate): no retry */
+  restart_registration (self);
+  self->tls_problem = problem;
+  set_registration (self, MT_REGISTRATION_FAILED, MT_END_REASON_TLS_FAILED);
+}
+
+static gboolean
+tls_grace_cb (gpointer user_data)
+{
+  TlsCheck *check = user_data;
+
+  check->self->tls_grace_id = 0;
+  tls_failed (check->self, check->call, check->problem);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+tls_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TlsCheck *check = user_data;
+  MtAccount *self = check->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) peer = NULL;
+  gboolean pinned = FALSE;
+  MtTlsProblem problem = mt_tls_check_finish (result, &peer, &pinned, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      tls_check_free (check);
+      return;
+    }
+  /* error: nothing answered; Sofia will say unreachable */
+  g_debug ("TLS check: %s%s", error ? error->message : mt_tls_problem_to_string (problem),
+           pinned ? " (pinned)" : "");
+  if (adopt_pinned (self, peer, pinned) && check->call == NULL && !self->reg_answered)
+    {
+      /* the connection Sofia made before did not trust it yet */
+      restart_registration (self);
+      send_register (self);
+      tls_check_free (check);
+      return;
+    }
+  if (error || problem == MT_TLS_PROBLEM_NONE)
+    {
+      tls_check_free (check);
+      return;
+    }
+  check->problem = problem;
+  g_clear_handle_id (&self->tls_grace_id, g_source_remove);
+  self->tls_grace_id = g_timeout_add_full (G_PRIORITY_DEFAULT, TLS_GRACE_MS, tls_grace_cb, check,
+                                           (GDestroyNotify) tls_check_free);
+}
+
+static void
+start_tls_check (MtAccount *self, const char *uri, MtCall *call)
+{
+  TlsCheck *check = g_new0 (TlsCheck, 1);
+  g_autofree char *host = NULL;
+  guint port;
+
+  check->self = self;
+  check->call = call ? g_object_ref (call) : NULL;
+  tls_next_hop (uri, &host, &port);
+  if (self->tls_cancellable == NULL)
+    self->tls_cancellable = g_cancellable_new ();
+  mt_tls_check_async (host, port, self->tls_dir, self->tls_pin, self->tls_cancellable,
+                      tls_checked_cb, check);
+}
+
 static void
 registration_response (MtAccount *self, nua_event_t event, int status, const sip_t *sip)
 {
   gboolean unregistering = event == nua_r_unregister;
 
+  if (mt_sip_response_from_peer (sip))
+    self->reg_answered = TRUE;
   if (status < 200)
     return;
   if (status == 401 || status == 407)
@@ -474,6 +695,7 @@ registration_response (MtAccount *self, nua_event_t event, int status, const sip
   if (status < 300)
     {
       self->reg_auth_tried = FALSE;
+      self->tls_problem = MT_TLS_PROBLEM_NONE;
       if (!unregistering)
         mt_backoff_reset (&self->reg_backoff);
       set_registration (self, unregistering ? MT_REGISTRATION_UNREGISTERED
@@ -594,6 +816,10 @@ nua_callback (nua_event_t   event,
 
   g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
 
+  /* the server answered over the connection: Sofia verified it */
+  if (call != NULL && event == nua_r_invite && mt_sip_response_from_peer (sip))
+    g_object_set_data (G_OBJECT (call), "mt-account-answered", GINT_TO_POINTER (TRUE));
+
   /* the saved event (and so sip, phrase and tags) lives until we destroy it
    * below */
   if (need_source && nua_save_event (nua, saved))
@@ -674,7 +900,14 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
       return FALSE;
     }
   host = host_for_uri (self->listen_host);
-  bind_url = g_strdup_printf ("sip:%s:%u", host, self->listen_port);
+  if (uri_wants_tls (self->registrar) || uri_wants_tls (self->aor))
+    self->transport = MT_TRANSPORT_TLS;
+  /* with TLS we listen on TLS only: what comes in comes encrypted */
+  bind_url = g_strdup_printf (self->transport == MT_TRANSPORT_TLS ? "sips:%s:%u" : "sip:%s:%u",
+                              host, self->listen_port);
+  if (self->transport == MT_TRANSPORT_TLS &&
+      !(self->tls_dir = mt_tls_make_directory (self->tls_ca_file, error)))
+    return FALSE;
 
   if (self->aor)
     {
@@ -718,7 +951,8 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                               is_any_address (self->listen_host) ? "127.0.0.1" : host,
                               self->listen_port);
     }
-  self->contact_uri = g_strdup_printf ("sip:%s@%s:%u", self->user, host, self->listen_port);
+  self->contact_uri = g_strdup_printf ("sip:%s@%s:%u%s", self->user, host, self->listen_port,
+                                       self->transport == MT_TRANSPORT_TLS ? ";transport=tls" : "");
   self->credentials = mt_credentials_new (self->user);
   mt_credentials_set_server (self->credentials, self->aor, proxy);
 
@@ -729,6 +963,14 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                           /* a connection nobody uses is closed after a while:
                            * a flood of idle connections does not stay */
                           TPTAG_IDLE (IDLE_CONNECTION_MS),
+                          /* TLS: the server's certificate must chain to a
+                           * trusted CA (cafile.pem: the system's and
+                           * --tls-ca) and name the host we connect to; any
+                           * TLS version OpenSSL allows (Sofia's default is
+                           * TLS 1.0 only) */
+                          TAG_IF (self->tls_dir, TPTAG_CERTIFICATE (self->tls_dir)),
+                          TAG_IF (self->tls_dir, TPTAG_TLS_VERSION (0)),
+                          TAG_IF (self->tls_dir, TPTAG_TLS_VERIFY_POLICY (TPTLS_VERIFY_SUBJECTS_OUT)),
                           TAG_END ());
   if (self->nua == NULL)
     {
@@ -902,6 +1144,7 @@ mt_account_register (MtAccount *self)
       self->network_monitor = g_object_ref (g_network_monitor_get_default ());
       self->network_changed_id = g_signal_connect (self->network_monitor, "network-changed",
                                                    G_CALLBACK (network_changed_cb), self);
+      self->local_addresses = dup_local_addresses ();
     }
   send_register (self);
 }
@@ -930,11 +1173,15 @@ send_register (MtAccount *self)
       self->reg_nh = nua_handle (self->nua, NULL, SIPTAG_TO_STR (to), TAG_END ());
     }
   self->reg_auth_tried = FALSE;
+  self->reg_answered = FALSE;
+  if (self->transport == MT_TRANSPORT_TLS)
+    start_tls_check (self, self->registrar, NULL);
   set_registration (self, MT_REGISTRATION_REGISTERING, MT_END_REASON_NONE);
   nua_register (self->reg_nh,
                 NUTAG_REGISTRAR (registrar),
                 NUTAG_M_USERNAME (self->user),
                 TAG_IF (self->transport == MT_TRANSPORT_TCP, NUTAG_M_PARAMS ("transport=tcp")),
+                TAG_IF (self->transport == MT_TRANSPORT_TLS, NUTAG_M_PARAMS ("transport=tls")),
                 SIPTAG_EXPIRES_STR (expires),
                 TAG_END ());
 }
@@ -980,7 +1227,9 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
     return NULL;
 
   id = g_strdup_printf ("%u", next_call_id++);
-  call = mt_call_new_outgoing (self->nua, self->credentials, id, uri, media);
+  call = self->delayed_offer
+         ? mt_call_new_outgoing_delayed_offer (self->nua, self->credentials, id, uri, media)
+         : mt_call_new_outgoing (self->nua, self->credentials, id, uri, media);
   if (call == NULL)
     {
       g_set_error (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
@@ -990,6 +1239,9 @@ mt_account_call (MtAccount *self, const char *target, gboolean video, GError **e
   g_signal_connect_object (call, "transfer", G_CALLBACK (follow_transfer_cb), self, 0);
   g_hash_table_insert (self->calls, g_strdup (id), call);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
+  /* a registration over TLS verified the server already */
+  if (uri_wants_tls (uri) && self->reg_state != MT_REGISTRATION_REGISTERED)
+    start_tls_check (self, self->aor ? self->registrar : uri, call);
   return call;
 }
 
@@ -1066,6 +1318,12 @@ mt_account_set_property (GObject *object, guint prop_id, const GValue *value, GP
     case PROP_TRANSPORT:
       self->transport = g_value_get_enum (value);
       break;
+    case PROP_TLS_CA_FILE:
+      self->tls_ca_file = g_value_dup_string (value);
+      break;
+    case PROP_TLS_PIN:
+      mt_account_set_tls_pin (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1084,6 +1342,8 @@ mt_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_CONTACT_URI: g_value_set_string (value, self->contact_uri); break;
     case PROP_REGISTRATION_STATE: g_value_set_enum (value, self->reg_state); break;
     case PROP_REGISTRATION_REASON: g_value_set_enum (value, self->reg_reason); break;
+    case PROP_TLS_CA_FILE: g_value_set_string (value, self->tls_ca_file); break;
+    case PROP_TLS_PIN: g_value_set_string (value, self->tls_pin); break;
     case PROP_LISTEN:
       g_value_take_string (value, g_strdup_printf ("%s:%u", self->listen_host, self->listen_port));
       break;
@@ -1108,8 +1368,12 @@ mt_account_dispose (GObject *object)
     }
   g_clear_handle_id (&self->shutdown_timer, g_source_remove);
   g_clear_handle_id (&self->reg_retry_id, g_source_remove);
+  g_cancellable_cancel (self->tls_cancellable);
+  g_clear_object (&self->tls_cancellable);
+  g_clear_handle_id (&self->tls_grace_id, g_source_remove);
   g_clear_signal_handler (&self->network_changed_id, self->network_monitor);
   g_clear_object (&self->network_monitor);
+  g_clear_pointer (&self->local_addresses, g_free);
   if (self->reg_nh)
     {
       nua_handle_destroy (self->reg_nh);
@@ -1134,6 +1398,10 @@ mt_account_finalize (GObject *object)
   g_free (self->user);
   g_free (self->registrar);
   g_free (self->contact_uri);
+  g_free (self->tls_ca_file);
+  g_free (self->tls_pin);
+  mt_tls_remove_directory (self->tls_dir);
+  g_free (self->tls_dir);
   g_clear_pointer (&self->media_config, mt_media_config_free);
   G_OBJECT_CLASS (mt_account_parent_class)->finalize (object);
 }
@@ -1156,6 +1424,10 @@ mt_account_class_init (MtAccountClass *klass)
   props[PROP_TRANSPORT] = g_param_spec_enum ("transport", NULL, NULL, MT_TYPE_TRANSPORT,
                                              MT_TRANSPORT_UDP, co);
   props[PROP_CONTACT_URI] = g_param_spec_string ("contact-uri", NULL, NULL, NULL, ro);
+  props[PROP_TLS_CA_FILE] = g_param_spec_string ("tls-ca-file", NULL, NULL, NULL, co);
+  props[PROP_TLS_PIN] = g_param_spec_string ("tls-pin", NULL, NULL, NULL,
+                                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                             G_PARAM_EXPLICIT_NOTIFY);
   props[PROP_REGISTRATION_STATE] =
     g_param_spec_enum ("registration-state", NULL, NULL, MT_TYPE_REGISTRATION_STATE,
                        MT_REGISTRATION_NONE, ro);
@@ -1228,4 +1500,117 @@ mt_account_switch_to (MtAccount *self, MtCall *call)
     mt_call_answer (call);
   else
     mt_call_set_hold (call, FALSE);
+}
+
+/* ---- TLS ------------------------------------------------------------------------------ */
+
+MtAccount *
+mt_account_new_tls (const char  *listen,
+                    const char  *aor,
+                    const char  *registrar,
+                    MtTransport  transport,
+                    const char  *ca_file,
+                    const char  *pin,
+                    GError     **error)
+{
+  g_autofree char *normalized = NULL;
+
+  if (pin && *pin && !(normalized = mt_tls_normalize_fingerprint (pin, error)))
+    return NULL;
+  return g_initable_new (MT_TYPE_ACCOUNT, NULL, error,
+                         "listen", listen,
+                         "aor", aor,
+                         "registrar", registrar,
+                         "transport", transport,
+                         "tls-ca-file", ca_file,
+                         "tls-pin", normalized,
+                         NULL);
+}
+
+void
+mt_account_set_tls_pin (MtAccount *self, const char *fingerprint)
+{
+  g_autofree char *normalized = NULL;
+
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+
+  if (fingerprint && *fingerprint &&
+      !(normalized = mt_tls_normalize_fingerprint (fingerprint, NULL)))
+    {
+      g_warning ("ignoring the malformed certificate fingerprint “%s”", fingerprint);
+      return;
+    }
+  if (g_strcmp0 (self->tls_pin, normalized) == 0)
+    return;
+  g_free (self->tls_pin);
+  self->tls_pin = g_steal_pointer (&normalized);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TLS_PIN]);
+}
+
+const char *
+mt_account_get_tls_pin (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), NULL);
+  return self->tls_pin;
+}
+
+MtTransport
+mt_account_get_transport (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), MT_TRANSPORT_UDP);
+  return self->transport;
+}
+
+MtTlsProblem
+mt_account_get_tls_problem (MtAccount *self)
+{
+  g_return_val_if_fail (MT_IS_ACCOUNT (self), MT_TLS_PROBLEM_NONE);
+  return self->reg_reason == MT_END_REASON_TLS_FAILED ? self->tls_problem : MT_TLS_PROBLEM_NONE;
+}
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* This machine's addresses but loopback, sorted, as one string (to tell
+ * whether a network change moved us) */
+static char *
+dup_local_addresses (void)
+{
+  struct ifaddrs *list = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+  if (getifaddrs (&list) != 0)
+    return NULL;
+  for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
+    {
+      g_autoptr(GSocketAddress) sa = NULL;
+      GInetAddress *inet;
+      gsize len;
+
+      if (i->ifa_addr == NULL ||
+          (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+        continue;
+      len = i->ifa_addr->sa_family == AF_INET ? sizeof (struct sockaddr_in)
+                                              : sizeof (struct sockaddr_in6);
+      sa = g_socket_address_new_from_native (i->ifa_addr, len);
+      inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (sa));
+      if (!g_inet_address_get_is_loopback (inet))
+        g_ptr_array_add (found, g_inet_address_to_string (inet));
+    }
+  freeifaddrs (list);
+  g_ptr_array_sort (found, compare_strings);
+  g_ptr_array_add (found, NULL);
+  return g_strjoinv (",", (char **) found->pdata);
+}
+
+/* Our INVITEs go without SDP (RFC 3261 13.2.1): the 2xx brings the peer's
+ * offer, our answer goes in the ACK. Off by default. */
+void
+mt_account_set_delayed_offer (MtAccount *self, gboolean delayed)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  self->delayed_offer = !!delayed;
 }

@@ -9,6 +9,7 @@
 #include "mt-call.h"
 #include "mt-enums.h"
 #include "mt-media-config.h"
+#include "mt-tls.h"
 
 G_BEGIN_DECLS
 
@@ -64,6 +65,8 @@ guint                mt_account_get_max_calls    (MtAccount *self);
  * answered (ringing) or taken off hold (a call still being placed stays
  * as it is) */
 void                 mt_account_switch_to        (MtAccount *self, MtCall *call);
+/* Our INVITEs carry no SDP ("delayed offer"): the answer goes in the ACK */
+void                 mt_account_set_delayed_offer (MtAccount *self, gboolean delayed);
 /* Whether an INVITE that does not come from the registrar/proxy rings: by
  * default not with an account (refused with 403), always without one. */
 void                 mt_account_set_accept_direct_calls (MtAccount *self, gboolean accept);
@@ -96,5 +99,25 @@ void                 mt_account_shutdown_async  (MtAccount           *self,
 gboolean             mt_account_shutdown_finish (MtAccount     *self,
                                                  GAsyncResult  *result,
                                                  GError       **error);
+
+/* SIP over TLS (transport TLS, or a sips: / transport=tls registrar or
+ * address of record): `ca_file` (may be NULL) adds trusted CAs to the
+ * system's; `pin` (may be NULL) is the SHA-256 fingerprint of a server
+ * certificate this account trusts without an authority vouching for it
+ * (its dates and names are still checked). NULL with an error for a
+ * malformed fingerprint or CA file. */
+MtAccount           *mt_account_new_tls (const char  *listen,
+                                         const char  *aor,
+                                         const char  *registrar,
+                                         MtTransport  transport,
+                                         const char  *ca_file,
+                                         const char  *pin,
+                                         GError     **error);
+void                 mt_account_set_tls_pin     (MtAccount *self, const char *fingerprint);
+const char          *mt_account_get_tls_pin     (MtAccount *self);
+MtTransport          mt_account_get_transport   (MtAccount *self);
+/* with registration reason tls-failed: what was wrong with the server's
+ * certificate (mt_tls_problem_to_sentence() says it to a person) */
+MtTlsProblem         mt_account_get_tls_problem (MtAccount *self);
 
 G_END_DECLS

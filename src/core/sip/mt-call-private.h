@@ -20,6 +20,13 @@ MtCall *mt_call_new_outgoing (nua_t          *nua,
                               const char     *id,
                               const char     *uri,
                               MtMediaSession *media);
+/* The INVITE goes without SDP (RFC 3261 13.2.1, "delayed offer"): the 2xx
+ * carries the peer's offer, our answer goes in the ACK */
+MtCall *mt_call_new_outgoing_delayed_offer (nua_t          *nua,
+                                            MtCredentials  *credentials,
+                                            const char     *id,
+                                            const char     *uri,
+                                            MtMediaSession *media);
 /* verified: the INVITE came from our server, which vouches for the From */
 MtCall *mt_call_new_incoming (MtCredentials  *credentials,
                               const char     *id,
@@ -45,11 +52,22 @@ MtCall *mt_call_new_transfer (nua_t          *nua,
                               const char     *uri,
                               MtMediaSession *media,
                               MtCall         *referrer);
+/* RFC 3891: the call that an incoming INVITE's Replaces names (a new
+ * reference), or NULL; *confirmed when that call is up (it can be replaced) */
+MtCall *mt_call_find_replaced (nua_t       *nua,
+                               const sip_t *sip,
+                               gboolean    *confirmed);
+/* `self`, just made from that INVITE, takes the place of `replaced`:
+ * answered without ringing, `replaced` ends with a BYE, reason "replaced" */
+void    mt_call_replace (MtCall *self, MtCall *replaced);
 /* drop the nua handle (account shutdown) */
 void    mt_call_release_handle (MtCall *self);
 gboolean mt_call_is_released (MtCall *self);
 
 /* nua handles that calls hold now, all calls together (for tests) */
 guint   mt_call_count_handles (void);
+
+/* why the call's TLS connection failed (before it ends tls-failed) */
+void    mt_call_set_tls_problem (MtCall *self, MtTlsProblem problem);
 
 G_END_DECLS

@@ -8,7 +8,13 @@
  */
 #define G_LOG_DOMAIN "mt-call"
 
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
 #include <sofia-sip/msg_header.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 
@@ -58,8 +64,23 @@ struct _MtCall
   gboolean         transfer_out;   /* our REFER is out: its NOTIFYs say how it goes */
   gboolean         transferred;    /* we follow the peer's REFER: a new call replaces this */
   sip_event_t const *refer_event;  /* while the "transfer" signal runs */
+  char            *refer_replaces; /* the Replaces (RFC 3891) that REFER asked for */
+  gboolean         handed_on;      /* our consultation call in an attended transfer:
+                                    * the peer's BYE is the transfer completing */
+  gboolean         delayed_offer;  /* our INVITE went without SDP: the 2xx brings
+                                    * the offer, our answer goes in the ACK */
+  gboolean         early_media;    /* media runs on a 1xx's SDP (RFC 3960) */
   GString         *dtmf_queue;   /* digits still to send */
   guint            dtmf_timer;
+  /* network changes (ICE restart): at the end of the file */
+  GNetworkMonitor *monitor;        /* while an ICE call is up */
+  gulong           network_id;
+  gboolean         reconnecting;   /* our address went away: looking for a new path */
+  gboolean         restart_out;    /* our re-INVITE restarting ICE awaits its answer */
+  gboolean         restart_sent;   /* this reconnection has sent its restart */
+  guint            give_up_id;     /* no network for too long: network-error */
+  guint            reconnect_poll_id;
+  guint            loss_poll_id;   /* addresses can go without a route change */
 };
 
 G_DEFINE_FINAL_TYPE (MtCall, mt_call, G_TYPE_OBJECT)
@@ -80,6 +101,8 @@ enum {
   PROP_MIC_MUTED,
   PROP_CAMERA_OFF,
   PROP_WARNING,
+  PROP_RECONNECTING,
+  PROP_NETWORK_NOTICE,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -121,6 +144,11 @@ static void handle_update        (MtCall         *self,
 static void session_timer_follow (MtCall         *self,
                                   const sip_t    *sip,
                                   gboolean        we_are_uac);
+/* network changes: at the end of the file */
+static void network_watch        (MtCall         *self,
+                                  gboolean        watch);
+static void restart_answered     (MtCall         *self,
+                                  gboolean        accepted);
 
 /* ---- state: the one place ------------------------------------------------ */
 
@@ -140,8 +168,11 @@ set_state (MtCall *self, MtCallState state, MtEndReason reason)
   if (state != MT_CALL_STATE_CALLING && state != MT_CALL_STATE_RINGING &&
       state != MT_CALL_STATE_INCOMING)
     g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  if (state == MT_CALL_STATE_ACTIVE)
+    network_watch (self, TRUE);
   if (state == MT_CALL_STATE_ENDED)
     {
+      network_watch (self, FALSE);
       dtmf_stop (self);
       g_clear_handle_id (&self->refresh_id, g_source_remove);
       self->end_reason = reason;
@@ -325,12 +356,98 @@ answer_unchanged (MtCall *self, const sip_t *sip)
          answer->session_version == self->remote_sdp->session_version;
 }
 
+/* RFC 3264 / RFC 3261 13.2.1: we sent the INVITE without SDP, the 2xx
+ * carries the peer's offer: our answer goes in the ACK (nua's automatic ACK
+ * is off on this handle until then) */
+static void
+answer_in_ack (MtCall *self, const sip_t *sip)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtSdpSession) offer = NULL;
+  g_autoptr(MtSdpLocal) local = NULL;
+  g_autofree char *sdp = NULL;
+  MtSdpSession *answer = NULL;
+  MtEndReason reason;
+
+  self->delayed_offer = FALSE;
+  if (self->state != MT_CALL_STATE_ENDED)
+    {
+      session_timer_follow (self, sip, TRUE);
+      local = mt_media_session_dup_local (self->media);
+      if ((offer = remote_sdp_from (sip, &error)) != NULL)
+        answer = mt_sdp_build_answer (offer, local, self->local_sdp->session_id, &error);
+    }
+  if (answer == NULL)
+    {
+      /* our CANCEL crossed the 200, or an offer we cannot take: ACK, then BYE */
+      nua_ack (self->nh, TAG_END ());
+      nua_set_hparams (self->nh, NUTAG_AUTOACK (1), TAG_END ());
+      if (error)
+        g_message ("call %s: unusable offer in the 200: %s", self->id, error->message);
+      nua_bye (self->nh, TAG_IF (error, SIPTAG_REASON_STR ("SIP;cause=488;text=\"Bad SDP offer\"")),
+               TAG_END ());
+      end (self, MT_END_REASON_NO_COMMON_CODEC);
+      return;
+    }
+  g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
+  g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+  self->local_sdp = answer;
+  self->remote_sdp = g_steal_pointer (&offer);
+  sdp = local_sdp_string (self);
+  nua_ack (self->nh,
+           SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+           SIPTAG_PAYLOAD_STR (sdp),
+           TAG_END ());
+  nua_set_hparams (self->nh, NUTAG_AUTOACK (1), TAG_END ());
+  if (!start_media (self, FALSE, &reason))
+    {
+      nua_bye (self->nh, TAG_END ());
+      end (self, reason);
+      return;
+    }
+  update_hold_state (self);
+}
+
+/* RFC 3960: a 183 (or 180) with SDP is the answer, early: the far end's
+ * ringback or announcement plays while the call still rings. The 200 ends
+ * the early phase (same SDP: media goes on as it is). */
+static void
+early_answer_arrived (MtCall *self, const sip_t *sip)
+{
+  g_autoptr(GError) error = NULL;
+  MtEndReason reason;
+
+  if (sip == NULL || sip->sip_payload == NULL || sip->sip_payload->pl_len == 0 ||
+      self->delayed_offer || self->remote_sdp != NULL || self->reinvite_out ||
+      self->state == MT_CALL_STATE_ENDED)
+    return;
+  self->remote_sdp = remote_sdp_from (sip, &error);
+  if (self->remote_sdp == NULL)
+    {
+      g_message ("call %s: unusable early answer: %s", self->id, error->message);
+      return;
+    }
+  if (!start_media (self, TRUE, &reason))
+    {
+      /* the 200 decides */
+      g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+      return;
+    }
+  g_message ("call %s: early media", self->id);
+  self->early_media = TRUE;
+}
+
 static void
 answer_arrived (MtCall *self, const sip_t *sip)
 {
   g_autoptr(GError) error = NULL;
   MtEndReason reason;
 
+  if (self->delayed_offer)
+    {
+      answer_in_ack (self, sip);
+      return;
+    }
   if (self->state == MT_CALL_STATE_ENDED)
     {
       /* our CANCEL crossed the 200: nua has ACKed, now say goodbye */
@@ -347,6 +464,18 @@ answer_arrived (MtCall *self, const sip_t *sip)
       return;
     }
   self->refresh_out = FALSE;
+  if (self->early_media && !self->reinvite_out)
+    {
+      /* the answer came early: media runs; the 200 repeats it, or changes it */
+      self->early_media = FALSE;
+      if (sip == NULL || sip->sip_payload == NULL || sip->sip_payload->pl_len == 0 ||
+          answer_unchanged (self, sip))
+        {
+          update_hold_state (self);
+          return;
+        }
+      g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
+    }
   if (self->remote_sdp == NULL || self->reinvite_out)
     {
       g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
@@ -367,6 +496,8 @@ answer_arrived (MtCall *self, const sip_t *sip)
     }
   self->reinvite_out = FALSE;
   g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+  if (self->restart_out)
+    restart_answered (self, TRUE);
   update_hold_state (self);
 }
 
@@ -421,9 +552,11 @@ follow_redirect (MtCall *self, const sip_t *sip)
   n_handles++;
   self->auth_tried = FALSE;
   sdp = local_sdp_string (self);
+  if (self->delayed_offer)
+    nua_set_hparams (self->nh, NUTAG_AUTOACK (0), TAG_END ());
   nua_invite (self->nh,
-              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_IF (!self->delayed_offer, SIPTAG_CONTENT_TYPE_STR ("application/sdp")),
+              TAG_IF (!self->delayed_offer, SIPTAG_PAYLOAD_STR (sdp)),
               TAG_END ());
   return TRUE;
 }
@@ -435,6 +568,7 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
     return;
   if (status < 200)
     {
+      early_answer_arrived (self, sip);
       if (self->state == MT_CALL_STATE_CALLING)
         set_state (self, MT_CALL_STATE_RINGING, MT_END_REASON_NONE);
       return;
@@ -460,7 +594,9 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
       self->reinvite_out = FALSE;
       g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
       self->local_sdp = g_steal_pointer (&self->previous_sdp);
-      if (!self->refresh_out)
+      if (self->restart_out)
+        restart_answered (self, FALSE);
+      else if (!self->refresh_out)
         set_local_hold (self, !self->local_hold);
       self->refresh_out = FALSE;
       return;
@@ -494,6 +630,7 @@ handle_reinvite (MtCall *self, const sip_t *sip)
   g_autoptr(MtSdpLocal) local = NULL;
   MtSdpSession *answer;
   MtEndReason reason;
+  gboolean restarted;
 
   if (sip == NULL || sip->sip_payload == NULL)
     {
@@ -507,6 +644,8 @@ handle_reinvite (MtCall *self, const sip_t *sip)
                    TAG_IF (self->in_update && self->nua, NUTAG_WITH_THIS (self->nua)), TAG_END ());
       return;
     }
+  /* the peer restarted ICE (its network changed): so do we, in this answer */
+  restarted = mt_media_session_answer_ice_restart (self->media, offer);
   local = mt_media_session_dup_local (self->media);
   local->audio_direction = local->video_direction = self->local_hold ? MT_SDP_SENDONLY
                                                                      : MT_SDP_SENDRECV;
@@ -518,6 +657,8 @@ handle_reinvite (MtCall *self, const sip_t *sip)
       return;
     }
   answer->session_version = self->local_sdp->session_version + 1;
+  if (!restarted)
+    mt_media_session_use_selected_pairs (self->media, answer, FALSE);
   g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
   g_clear_pointer (&self->remote_sdp, mt_sdp_session_free);
   self->local_sdp = answer;
@@ -576,7 +717,8 @@ mt_call_handle_event (MtCall      *self,
       break;
 
     case nua_i_bye:
-      end (self, self->transferred ? MT_END_REASON_TRANSFERRED : MT_END_REASON_REMOTE_HANGUP);
+      end (self, (self->transferred || self->handed_on) ? MT_END_REASON_TRANSFERRED
+                                                         : MT_END_REASON_REMOTE_HANGUP);
       break;
 
     case nua_i_info:
@@ -623,6 +765,8 @@ media_timeout_cb (MtMediaSession *media, gpointer user_data)
 
   if (self->state != MT_CALL_STATE_ACTIVE)
     return;
+  if (self->reconnecting)
+    return;   /* the network is gone: the reconnection's own limit applies */
   g_message ("call %s: no media for too long, hanging up", self->id);
   if (self->nh)
     nua_bye (self->nh, SIPTAG_REASON_STR ("SIP;cause=408;text=\"Media timeout\""), TAG_END ());
@@ -655,7 +799,9 @@ call_new_outgoing (nua_t          *nua,
                    const char     *uri,
                    MtMediaSession *media,
                    nua_handle_t      *notify_refer,
-                   sip_event_t const *refer_event)
+                   sip_event_t const *refer_event,
+                   const char        *replaces,
+                   gboolean           delayed_offer)
 {
   g_autoptr(MtCall) self = call_new (credentials, id, MT_CALL_DIRECTION_OUTGOING, media);
   g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (media);
@@ -673,12 +819,18 @@ call_new_outgoing (nua_t          *nua,
   if (self->nh == NULL)
     return NULL;
   n_handles++;
+  self->delayed_offer = delayed_offer;
+  if (delayed_offer)
+    nua_set_hparams (self->nh, NUTAG_AUTOACK (0), TAG_END ());
   nua_invite (self->nh,
               /* a transfer we follow: nua tells the referrer how it goes */
               TAG_IF (notify_refer, NUTAG_NOTIFY_REFER (notify_refer)),
               TAG_IF (notify_refer && refer_event, NUTAG_REFER_EVENT (refer_event)),
-              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-              SIPTAG_PAYLOAD_STR (sdp),
+              /* an attended transfer: this call takes the place of one the
+               * target has with the referrer (RFC 3891) */
+              TAG_IF (replaces, SIPTAG_REPLACES_STR (replaces)),
+              TAG_IF (!delayed_offer, SIPTAG_CONTENT_TYPE_STR ("application/sdp")),
+              TAG_IF (!delayed_offer, SIPTAG_PAYLOAD_STR (sdp)),
               TAG_END ());
   set_state (self, MT_CALL_STATE_CALLING, MT_END_REASON_NONE);
   return g_steal_pointer (&self);
@@ -691,7 +843,17 @@ mt_call_new_outgoing (nua_t          *nua,
                       const char     *uri,
                       MtMediaSession *media)
 {
-  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL);
+  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL, NULL, FALSE);
+}
+
+MtCall *
+mt_call_new_outgoing_delayed_offer (nua_t          *nua,
+                                    MtCredentials  *credentials,
+                                    const char     *id,
+                                    const char     *uri,
+                                    MtMediaSession *media)
+{
+  return call_new_outgoing (nua, credentials, id, uri, media, NULL, NULL, NULL, TRUE);
 }
 
 static void
@@ -765,7 +927,10 @@ mt_call_new_incoming (MtCredentials  *credentials,
   if (prepare_answer (self, sip))
     {
       session_timer_follow (self, sip, FALSE);
-      nua_respond (nh, SIP_180_RINGING, TAG_END ());
+      /* one that replaces a call (RFC 3891) is answered without ringing:
+       * see mt_call_replace() */
+      if (sip->sip_replaces == NULL)
+        nua_respond (nh, SIP_180_RINGING, TAG_END ());
       set_state (self, MT_CALL_STATE_INCOMING, MT_END_REASON_NONE);
     }
   return self;
@@ -867,6 +1032,7 @@ mt_call_set_hold (MtCall *self, gboolean hold)
       if (stream->port != 0)
         stream->direction = hold ? MT_SDP_SENDONLY : MT_SDP_SENDRECV;
     }
+  mt_media_session_use_selected_pairs (self->media, offer, TRUE);
   set_local_hold (self, hold);
   self->reinvite_out = TRUE;
   g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
@@ -1037,6 +1203,8 @@ mt_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_MIC_MUTED: g_value_set_boolean (value, mt_call_get_mic_muted (self)); break;
     case PROP_CAMERA_OFF: g_value_set_boolean (value, mt_call_get_camera_off (self)); break;
     case PROP_WARNING: g_value_set_string (value, mt_call_get_warning (self)); break;
+    case PROP_RECONNECTING: g_value_set_boolean (value, self->reconnecting); break;
+    case PROP_NETWORK_NOTICE: g_value_set_string (value, mt_call_get_network_notice (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1048,6 +1216,7 @@ mt_call_dispose (GObject *object)
 
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  network_watch (self, FALSE);
   dtmf_stop (self);
   mt_call_release_handle (self);
   if (self->media)
@@ -1067,6 +1236,7 @@ mt_call_finalize (GObject *object)
   g_free (self->remote_uri);
   g_free (self->remote_name);
   g_free (self->warning);
+  g_free (self->refer_replaces);
   if (self->dtmf_queue)
     g_string_free (self->dtmf_queue, TRUE);
   g_clear_pointer (&self->local_sdp, mt_sdp_session_free);
@@ -1108,6 +1278,11 @@ mt_call_class_init (MtCallClass *klass)
   /* a sentence for a person: what the media layer left out (no camera) or
    * failed at (a device error), or NULL */
   props[PROP_WARNING] = g_param_spec_string ("warning", NULL, NULL, NULL, ro);
+  /* the address the call used went away: ICE looks for a new path (the call
+   * ends, network-error, when no network comes back in time) */
+  props[PROP_RECONNECTING] = g_param_spec_boolean ("reconnecting", NULL, NULL, FALSE, ro);
+  /* "Reconnecting…" (translated) while reconnecting, else NULL */
+  props[PROP_NETWORK_NOTICE] = g_param_spec_string ("network-notice", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /* A DTMF digit ("0"-"9", "*", "#", "A"-"D"): sent (incoming FALSE) as it
@@ -1609,6 +1784,26 @@ refer_progress (MtCall *self, nua_event_t event, int status, const sip_t *sip)
     }
 }
 
+/* "Replaces=abc%40h%3Bto-tag%3D1%3Bfrom-tag%3D2&..." -> "abc@h;to-tag=1;from-tag=2" */
+static char *
+replaces_from_headers (const char *headers)
+{
+  g_auto(GStrv) fields = NULL;
+
+  if (headers == NULL)
+    return NULL;
+  fields = g_strsplit (headers, "&", -1);
+  for (guint i = 0; fields[i]; i++)
+    {
+      const char *eq = strchr (fields[i], '=');
+
+      if (eq && (gsize) (eq - fields[i]) == strlen ("Replaces") &&
+          g_ascii_strncasecmp (fields[i], "Replaces", eq - fields[i]) == 0)
+        return g_uri_unescape_string (eq + 1, NULL);
+    }
+  return NULL;
+}
+
 /* We are transferred: accept (202; nua sends the first NOTIFY) and let the
  * handler of "transfer" place the new call, which notifies the referrer
  * of its progress. This call ends "transferred" once the new one is up. */
@@ -1617,6 +1812,7 @@ refer_received (MtCall *self, const sip_t *sip, tagi_t tags[])
 {
   g_autofree char *target = NULL;
   const sip_refer_to_t *refer_to = sip ? sip->sip_refer_to : NULL;
+  url_t bare;
 
   if (self->nh == NULL || self->nua == NULL)
     return;
@@ -1628,12 +1824,18 @@ refer_received (MtCall *self, const sip_t *sip, tagi_t tags[])
                    NUTAG_WITH_THIS (self->nua), TAG_END ());
       return;
     }
-  target = url_as_string (NULL, refer_to->r_url);
+  /* the target without its ?headers; of those we take Replaces only */
+  bare = *refer_to->r_url;
+  bare.url_headers = NULL;
+  target = url_as_string (NULL, &bare);
+  g_clear_pointer (&self->refer_replaces, g_free);
+  self->refer_replaces = replaces_from_headers (refer_to->r_url->url_headers);
   nua_respond (self->nh, SIP_202_ACCEPTED, NUTAG_WITH_THIS (self->nua), TAG_END ());
   self->transferred = TRUE;
   self->refer_event = NULL;
   tl_gets (tags, NUTAG_REFER_EVENT_REF (self->refer_event), TAG_END ());
-  g_message ("call %s: transferred to %s", self->id, target);
+  g_message ("call %s: transferred to %s%s", self->id, target,
+             self->refer_replaces ? " (attended, with Replaces)" : "");
   g_signal_emit (self, signals[SIGNAL_TRANSFER], 0, target);
   self->refer_event = NULL;
 }
@@ -1671,9 +1873,355 @@ mt_call_new_transfer (nua_t          *nua,
   g_return_val_if_fail (MT_IS_CALL (referrer), NULL);
 
   self = call_new_outgoing (nua, credentials, id, uri, media,
-                            referrer->nh, referrer->refer_event);
+                            referrer->nh, referrer->refer_event, referrer->refer_replaces,
+                            FALSE);
   if (self)
     g_signal_connect_object (self, "notify::state", G_CALLBACK (transfer_target_state_cb),
                              referrer, 0);
   return self;
+}
+
+/* ---- TLS ------------------------------------------------------------------------- */
+
+static GQuark
+tls_problem_quark (void)
+{
+  return g_quark_from_static_string ("mt-call-tls-problem");
+}
+
+void
+mt_call_set_tls_problem (MtCall *self, MtTlsProblem problem)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  g_object_set_qdata (G_OBJECT (self), tls_problem_quark (), GINT_TO_POINTER (problem));
+}
+
+MtTlsProblem
+mt_call_get_tls_problem (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), MT_TLS_PROBLEM_NONE);
+  return GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (self), tls_problem_quark ()));
+}
+
+/* ---- network changes (ICE restart, RFC 8445 section 9) ----------------------------
+ *
+ * While an ICE call is up we watch GNetworkMonitor. When the address our
+ * media leaves from is no longer on this machine (Wi-Fi to cable, a new
+ * DHCP lease), the call is "reconnecting": as soon as a network is there
+ * again, a new ICE agent gathers on today's addresses and a re-INVITE
+ * offers it (new ufrag/pwd: an ICE restart); the peer restarts too, the
+ * checks find a new path and media flows again on the same call. The
+ * account re-REGISTERs on the same signal (mt-account.c). With no network
+ * for RECONNECT_GIVE_UP_S the call ends with reason network-error. */
+
+#define SWAP_SDP(a, b) G_STMT_START { MtSdpSession *tmp_ = (a); (a) = (b); (b) = tmp_; } G_STMT_END
+#define RECONNECT_GIVE_UP_S 30
+#define RECONNECT_POLL_MS   500
+#define LOSS_POLL_MS        1000
+
+static void
+set_reconnecting (MtCall *self, gboolean reconnecting)
+{
+  if (self->reconnecting == reconnecting)
+    return;
+  self->reconnecting = reconnecting;
+  g_message ("call %s: %s", self->id, reconnecting ? "the network changed, reconnecting"
+                                                   : "reconnected");
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RECONNECTING]);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NETWORK_NOTICE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+stop_reconnecting (MtCall *self)
+{
+  g_clear_handle_id (&self->give_up_id, g_source_remove);
+  g_clear_handle_id (&self->reconnect_poll_id, g_source_remove);
+  self->restart_sent = FALSE;
+  set_reconnecting (self, FALSE);
+}
+
+static gboolean
+give_up_cb (gpointer user_data)
+{
+  MtCall *self = user_data;
+
+  self->give_up_id = 0;
+  g_message ("call %s: no network for %d s, hanging up", self->id, RECONNECT_GIVE_UP_S);
+  if (self->nh)
+    nua_bye (self->nh, SIPTAG_REASON_STR ("SIP;cause=408;text=\"Network lost\""), TAG_END ());
+  end (self, MT_END_REASON_NETWORK_ERROR);
+  return G_SOURCE_REMOVE;
+}
+
+/* Our offer for the restart: the session as it is (codecs, payload
+ * numbers, directions), with the new agent's default candidates and ICE
+ * attributes. */
+static MtSdpSession *
+restart_offer (MtCall *self)
+{
+  g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (self->media);
+  MtSdpSession *offer = mt_sdp_session_copy (self->local_sdp);
+
+  offer->session_version++;
+  g_free (offer->address);
+  offer->address = g_strdup (local->address);
+  for (guint i = 0; i < offer->streams->len; i++)
+    {
+      MtSdpStream *stream = g_ptr_array_index (offer->streams, i);
+      gboolean audio = stream->kind == MT_SDP_MEDIA_AUDIO;
+      MtSdpIce *ice = audio ? local->audio_ice : local->video_ice;
+
+      if (stream->port == 0 || ice == NULL)
+        continue;
+      stream->port = audio ? local->audio_port : local->video_port;
+      stream->rtcp_port = audio ? local->audio_rtcp_port : local->video_rtcp_port;
+      g_free (stream->address);
+      stream->address = g_strdup (local->address);
+      g_clear_pointer (&stream->ice, mt_sdp_ice_free);
+      stream->ice = mt_sdp_ice_copy (ice);
+    }
+  return offer;
+}
+
+static void
+send_restart (MtCall *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sdp = NULL;
+
+  if (!mt_media_session_renew_ice (self->media, &error))
+    {
+      g_message ("call %s: no new ICE agent yet: %s", self->id, error->message);
+      return;
+    }
+  g_message ("call %s: restarting ICE from the new network", self->id);
+  self->restart_sent = self->restart_out = self->reinvite_out = TRUE;
+  g_clear_pointer (&self->previous_sdp, mt_sdp_session_free);
+  self->previous_sdp = restart_offer (self);
+  /* previous_sdp: what we had, should the peer refuse */
+  SWAP_SDP (self->local_sdp, self->previous_sdp);
+  sdp = local_sdp_string (self);
+  nua_invite (self->nh,
+              SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+              SIPTAG_PAYLOAD_STR (sdp),
+              TAG_END ());
+}
+
+static void
+restart_answered (MtCall *self, gboolean accepted)
+{
+  self->restart_out = FALSE;
+  if (accepted)
+    return;   /* reconnect_poll_cb sees ICE connect */
+  g_message ("call %s: the peer refused our ICE restart", self->id);
+  mt_media_session_drop_renewed_ice (self->media);
+  self->restart_sent = FALSE;   /* try again on the next poll */
+}
+
+static gboolean
+reconnect_poll_cb (gpointer user_data)
+{
+  MtCall *self = user_data;
+
+  if (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD)
+    return G_SOURCE_CONTINUE;
+  if (!self->restart_sent)
+    {
+      if (g_network_monitor_get_network_available (self->monitor) && !self->reinvite_out &&
+          self->nh != NULL && mt_media_session_network_ready (self->media))
+        send_restart (self);
+    }
+  else if (!self->restart_out && mt_media_session_ice_connected (self->media))
+    {
+      self->reconnect_poll_id = 0;
+      stop_reconnecting (self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor, gboolean available, MtCall *self)
+{
+  if (self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD)
+    return;
+  if (!self->reconnecting)
+    {
+      if (!mt_media_session_network_lost (self->media))
+        return;
+      set_reconnecting (self, TRUE);
+      self->restart_sent = FALSE;
+      self->give_up_id = g_timeout_add_seconds (RECONNECT_GIVE_UP_S, give_up_cb, self);
+      self->reconnect_poll_id = g_timeout_add (RECONNECT_POLL_MS, reconnect_poll_cb, self);
+    }
+  else if (self->restart_sent && !self->restart_out && mt_media_session_network_lost (self->media))
+    self->restart_sent = FALSE;   /* the network changed again under the new agent */
+  if (available)
+    reconnect_poll_cb (self);
+}
+
+static gboolean
+loss_poll_cb (gpointer user_data)
+{
+  MtCall *self = user_data;
+
+  if (!self->reconnecting)
+    network_changed_cb (self->monitor, g_network_monitor_get_network_available (self->monitor),
+                        self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+network_watch (MtCall *self, gboolean watch)
+{
+  if (!watch)
+    {
+      g_clear_handle_id (&self->loss_poll_id, g_source_remove);
+      g_clear_signal_handler (&self->network_id, self->monitor);
+      g_clear_object (&self->monitor);
+      g_clear_handle_id (&self->give_up_id, g_source_remove);
+      g_clear_handle_id (&self->reconnect_poll_id, g_source_remove);
+      return;
+    }
+  if (self->monitor != NULL || self->backend != NULL || self->media == NULL ||
+      !mt_media_session_uses_ice (self->media))
+    return;
+  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->network_id = g_signal_connect (self->monitor, "network-changed",
+                                       G_CALLBACK (network_changed_cb), self);
+  self->loss_poll_id = g_timeout_add (LOSS_POLL_MS, loss_poll_cb, self);
+}
+
+gboolean
+mt_call_get_reconnecting (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->reconnecting;
+}
+
+const char *
+mt_call_get_network_notice (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), NULL);
+  return self->reconnecting ? _("Reconnecting…") : NULL;
+}
+
+/* ---- attended transfer (RFC 3891, RFC 5589) ----------------------------------------- */
+
+/* We transfer after consulting: the peer of this call is to call the far end
+ * of `consultation` in our place, its INVITE replacing our consultation
+ * dialog: Refer-To: <target?Replaces=call-id;to-tag=...;from-tag=...>. The
+ * target ends that dialog with a BYE (the consultation ends "transferred"),
+ * the NOTIFY 200 ends this call "transferred". */
+gboolean
+mt_call_transfer_attended (MtCall *self, MtCall *consultation)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  g_autofree char *refer_to = NULL;
+  sip_replaces_t *replaces;
+  char *query;
+
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  g_return_val_if_fail (MT_IS_CALL (consultation), FALSE);
+
+  if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
+      (consultation->state != MT_CALL_STATE_ACTIVE && consultation->state != MT_CALL_STATE_HELD) ||
+      self->nh == NULL || consultation->nh == NULL || self->transfer_out ||
+      self->backend || consultation->backend || consultation == self)
+    return FALSE;
+  /* the dialog as the target sees it (its tag is the to-tag) */
+  replaces = nua_handle_make_replaces (consultation->nh, home, 0);
+  query = replaces ? sip_headers_as_url_query (home, SIPTAG_REPLACES (replaces), TAG_END ()) : NULL;
+  if (query == NULL)
+    {
+      su_home_deinit (home);
+      return FALSE;
+    }
+  refer_to = g_strdup_printf ("<%s?%s>", consultation->remote_uri, query);
+  su_home_deinit (home);
+  self->transfer_out = TRUE;
+  consultation->handed_on = TRUE;
+  g_message ("call %s: transferring to call %s (%s)", self->id, consultation->id, refer_to);
+  nua_refer (self->nh, SIPTAG_REFER_TO_STR (refer_to), TAG_END ());
+  return TRUE;
+}
+
+/* The call an INVITE with Replaces names (a new reference), NULL when it
+ * names none. *confirmed: that dialog is up (RFC 3891 3: an early or ended
+ * one is not replaced here) */
+MtCall *
+mt_call_find_replaced (nua_t *nua, const sip_t *sip, gboolean *confirmed)
+{
+  nua_handle_t *nh;
+  MtCall *call = NULL;
+
+  g_return_val_if_fail (confirmed != NULL, NULL);
+
+  *confirmed = FALSE;
+  if (nua == NULL || sip == NULL || sip->sip_replaces == NULL)
+    return NULL;
+  nh = nua_handle_by_replaces (nua, sip->sip_replaces);
+  if (nh == NULL)
+    return NULL;
+  if (MT_IS_CALL (nua_handle_magic (nh)))
+    call = g_object_ref (nua_handle_magic (nh));
+  nua_handle_unref (nh);
+  if (call)
+    *confirmed = call->state == MT_CALL_STATE_ACTIVE || call->state == MT_CALL_STATE_HELD;
+  return call;
+}
+
+/* `self` came in with Replaces naming `replaced`: it is answered at once,
+ * without ringing (the person already talks to someone), and the old
+ * dialog ends with a BYE (RFC 3891 3), reason "replaced" */
+void
+mt_call_replace (MtCall *self, MtCall *replaced)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+  g_return_if_fail (MT_IS_CALL (replaced));
+
+  if (self->state != MT_CALL_STATE_INCOMING)
+    return;
+  g_message ("call %s replaces call %s", self->id, replaced->id);
+  mt_call_answer (self);
+  if (self->state == MT_CALL_STATE_ENDED)
+    return;
+  set_state (self, MT_CALL_STATE_ACTIVE, MT_END_REASON_NONE);
+  if (replaced->state != MT_CALL_STATE_ENDED)
+    {
+      if (replaced->nh)
+        nua_bye (replaced->nh, TAG_END ());
+      end (replaced, MT_END_REASON_REPLACED);
+    }
+}
+
+void
+mt_call_get_stats (MtCall *self, MtStreamStats *audio, MtStreamStats *video)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  if (audio)
+    *audio = (MtStreamStats) { 0 };
+  if (video)
+    *video = (MtStreamStats) { 0 };
+  if (self->media)
+    mt_media_session_get_stats (self->media, audio, video);
+}
+
+void
+mt_call_reject_busy (MtCall *self)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  if (self->backend)
+    {
+      mt_call_decline (self);
+      return;
+    }
+  if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
+    return;
+  nua_respond (self->nh, SIP_486_BUSY_HERE, TAG_END ());
+  end (self, MT_END_REASON_BUSY);
 }

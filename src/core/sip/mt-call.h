@@ -11,6 +11,7 @@
 
 #include "mt-enums.h"
 #include "mt-media-session.h"
+#include "mt-tls.h"
 
 G_BEGIN_DECLS
 
@@ -79,6 +80,34 @@ gboolean         mt_call_send_dtmf       (MtCall *self, const char *digits);
  * answered. FALSE when the call is not up or a transfer is under way. The
  * "transfer" signal (target) says the peer transfers us. */
 gboolean         mt_call_transfer        (MtCall *self, const char *target);
+/* Attended transfer (RFC 3891, RFC 5589): ask the peer of this call to call
+ * the far end of `consultation` (another call of ours that is up) in our
+ * place, its call replacing our consultation; both of ours end
+ * "transferred" once it is done. FALSE when either call is not up or a
+ * transfer is under way. A call that an incoming one replaces ends
+ * "replaced". */
+gboolean         mt_call_transfer_attended (MtCall *self, MtCall *consultation);
+
+/* The address the call's media used went away (a network change): the
+ * call looks for a new path (ICE restart) and stays up meanwhile; it ends
+ * with reason network-error when no network returns within 30 s. The
+ * "reconnecting" property; "network-notice" is a sentence to show then
+ * ("Reconnecting…", translated) and NULL otherwise. */
+gboolean         mt_call_get_reconnecting   (MtCall *self);
+const char      *mt_call_get_network_notice (MtCall *self);
+
+/* a call ended tls-failed: what was wrong with the certificate */
+MtTlsProblem     mt_call_get_tls_problem (MtCall *self);
+
+/* An incoming call: refuse it as busy (486; H.323: declined); the call
+ * ends with reason "busy". For "do not disturb". */
+void             mt_call_reject_busy     (MtCall *self);
+
+/* The media statistics of each stream now (the last ones once the call
+ * ended); all zero without media. Either pointer may be NULL. */
+void             mt_call_get_stats       (MtCall        *self,
+                                          MtStreamStats *audio,
+                                          MtStreamStats *video);
 
 
 G_END_DECLS

@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Two SIP accounts at once (issue 12, item 5).
+
+The app has alice (the first account: the settings a single-account app
+already had) and bob (a further account, settings "accounts" = ['work']),
+both registered with Kamailio, each with its own password in the Secret
+Service. A call out on each account reaches carol (a CLI) with that
+account's From: on alice through app.call-on, on bob picked in the account
+chooser next to the call entry and dialled from the main window, and on
+bob again by default for carol's contact (its account is bob);
+dave calls bob: the notification and the call window say the call came in
+on bob's account; the history records the account of each call."""
+
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from gi.repository import Gio, GLib  # noqa: E402
+from harness import APP_ID, APP_PATH, UiTest, check, log, wait_for  # noqa: E402
+from clirunner import CliPhone  # noqa: E402
+from fixtures.kamailio import Kamailio  # noqa: E402
+
+ALICE = "sip:alice@127.0.0.1"
+BOB = "sip:bob@127.0.0.1"
+
+
+def store_password(env, account, password):
+    r = subprocess.run(["secret-tool", "store", "--label", "SIP password for " + account,
+                        "xdg:schema", APP_ID + ".Account", "account", account],
+                       input=password, text=True, env=env.env, capture_output=True, timeout=15)
+    check(r.returncode == 0, "secret-tool could not store the password", r.stderr)
+
+
+def configure(env, kam):
+    """alice as the one account the app always had; bob as a further one"""
+    settings = os.path.join(env.env["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile")
+    with open(settings, "a") as f:
+        f.write("account-uri='%s'\nregistrar='%s'\naccounts=['work']\n\n"
+                "[io/github/MTMediaDev/MTAVIPClient/accounts/work]\n"
+                "account-uri='%s'\nregistrar='%s'\n" % (ALICE, kam.proxy_uri, BOB, kam.proxy_uri))
+    store_password(env, ALICE, kam.users["alice"])
+    store_password(env, BOB, kam.users["bob"])
+
+
+def add_contact(env, name, address, account):
+    """a contact whose calls go out on `account`, as the app stores it"""
+    directory = os.path.join(env.env["XDG_DATA_HOME"], "mtavipclient")
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "contacts.ini"), "w") as f:
+        f.write("[c1]\nname=%s\naddresses=%s;\naccount=%s\n" % (name, address, account))
+
+
+def call_on(app, account, target):
+    app.bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                      GLib.Variant("(sava{sv})", ("call-on", [GLib.Variant("(ssb)", (account, target,
+                                                                                     False))], {})),
+                      None, Gio.DBusCallFlags.NONE, 5000, None)
+
+
+def dial_from_window(app, carol, account):
+    """the way a person does it: pick the account, type the address, call"""
+    chooser = app.wait_find("Call from this account", "combo box", 10)
+    app.click_on("MTAVIPClient", chooser)
+    subprocess.run(["xdotool", "key", "Down", "Return"], check=True, timeout=10)
+    wait_for(lambda: app.find(account[4:], "label", root=chooser), 5,
+             "%s picked in the account chooser" % account)
+    app.fill("MTAVIPClient", "Address to call", carol.account)
+    app.click("Audio call this address")
+
+
+def call_out(app, carol, account, place):
+    index = len(carol.events)
+    place(app, carol, account)
+    ev = carol.wait_event(lambda e: e in carol.events[index:] and e.get("event") == "call" and
+                          e.get("state") == "active", 20, "carol answering the call on " + account)
+    check(ev["remote"] == account, "carol sees the call come from " + account, ev)
+    app.call_state(lambda c: c["state"] == "active", 15, "the app's call on %s active" % account)
+    for cid, c in app.state()["calls"].items():
+        if c["state"] == "active":
+            app.activate("hangup", cid)
+    carol.wait_event(lambda e: e in carol.events[index:] and e.get("event") == "call" and
+                     e.get("state") == "ended", 15, "the call on %s ended" % account)
+
+
+def main():
+    with UiTest("accounts", keyring=True) as t:
+        env = t.env
+        kam = t.keep(Kamailio().start())
+        t.report("kamailio", lambda: kam.log_tail(60))
+        configure(env, kam)
+        carol = t.keep(CliPhone(account=kam.uri("carol"), password=kam.users["carol"],
+                                registrar=kam.proxy_uri, name="carol", video=False,
+                                extra=["--auto-answer"]).start())
+        carol.wait_registration("registered")
+        add_contact(env, "Carol", carol.account, BOB)
+        app = t.start_app()
+        app.wait_window("MTAVIPClient")
+        kam.wait_registered("alice", timeout=20)
+        kam.wait_registered("bob", timeout=20)
+
+        # out on each account: the peer sees that account's From
+        call_out(app, carol, ALICE, lambda app, carol, account: call_on(app, account, carol.account))
+        call_out(app, carol, BOB, dial_from_window)
+        # the contact's account by default: carol's contact goes out as bob
+        call_out(app, carol, BOB, lambda app, carol, account: app.activate("call-audio", carol.account))
+
+        # in on the second account: the notification and the window say so
+        seen = env.notifyd.events
+        with t.scope(CliPhone(account=kam.uri("dave"), password=kam.users["dave"],
+                              registrar=kam.proxy_uri, name="dave", video=False,
+                              extra=["--call", kam.uri("bob")]).start()) as dave:
+            ev = env.notifyd.wait(lambda e: e["method"] == "Notify" and e not in seen and
+                                  any(a[0].startswith("app.answer::") for a in e["actions"]),
+                                  20, "the incoming call's notification")
+            check(ev["body"] == "Incoming call on bob@127.0.0.1",
+                  "the notification says the call came in on bob's account", ev["body"])
+            keys = dict((label, key) for key, label in ev["actions"])
+            # the notification's default action: the incoming call's window
+            app.activate("show-call", keys["Answer"].split("::", 1)[1])
+            wait_for(lambda: app.find("Incoming call on bob@127.0.0.1", "label"), 10,
+                     "the call window saying the account")
+            env.notifyd.invoke(ev["id"], keys["Decline"])
+            check(dave.wait_call("ended", 15)["reason"] == "declined", "dave declined")
+
+        # the history records the account of each call
+        history = os.path.join(env.env["XDG_DATA_HOME"], "mtavipclient", "history.ini")
+        text = wait_for(lambda: (lambda s: s if s.count("account=") >= 4 else None)(
+            open(history).read() if os.path.exists(history) else ""), 10, "four calls in the history")
+        check(text.count("account=%s" % ALICE) == 1 and text.count("account=%s" % BOB) == 3,
+              "the history records alice once and bob three times", text)
+
+
+if __name__ == "__main__":
+    main()
