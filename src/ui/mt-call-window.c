@@ -135,7 +135,8 @@ path_text (const MtStreamStats *s)
   return _("direct");
 }
 
-/* "Audio: direct · Video: via relay", hidden without media */
+/* "Audio: direct · Video: via relay", or the core's "Reconnecting…" while
+ * ICE looks for a new path after a network change; hidden without media */
 static void
 update_path (MtCallWindow *self)
 {
@@ -144,7 +145,9 @@ update_path (MtCallWindow *self)
   g_autoptr(GString) text = g_string_new (NULL);
   MtStreamStats audio, video;
 
-  if (media != NULL && (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+  if (mt_call_get_reconnecting (self->call) && mt_call_get_network_notice (self->call))
+    g_string_append (text, mt_call_get_network_notice (self->call));   /* "Reconnecting…" */
+  else if (media != NULL && (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
     {
       mt_media_session_get_stats (media, &audio, &video);
       if (audio.enabled)
@@ -252,6 +255,7 @@ bind_call (MtCallWindow *self)
 
   g_signal_connect_swapped (self->call, "notify::state", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->call, "notify::has-video", G_CALLBACK (update), self);
+  g_signal_connect_swapped (self->call, "notify::reconnecting", G_CALLBACK (update), self);
   /* a refused hold request flips it back without a state change */
   g_signal_connect_swapped (self->call, "notify::hold", G_CALLBACK (hold_changed_cb), self);
   g_signal_connect_swapped (self->call, "notify::camera-off", G_CALLBACK (update_video), self);
