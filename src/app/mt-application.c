@@ -544,6 +544,18 @@ start_account (MtApplication *self)
   /* call waiting: a second call rings during the first; a third is busy */
   mt_account_set_max_calls (self->account, 2);
   if (aor)
+    {
+      /* a restart after a crash replaces the binding the crashed run left */
+      g_autofree char *instance = mt_account_dup_stable_instance_id (APP_ID);
+      const char *expires = g_getenv ("MTAVIP_TEST_REGISTER_EXPIRES");
+
+      mt_account_set_instance_id (self->account, instance);
+      /* tests (tests/faults): a short lifetime, so a registrar that lost
+       * its table is noticed in seconds rather than within the hour */
+      if (expires && g_strcmp0 (g_getenv ("MTAVIP_TEST_HOOKS"), "1") == 0)
+        mt_account_set_expires (self->account, (guint) g_ascii_strtoull (expires, NULL, 10));
+    }
+  if (aor)
     mt_account_set_accept_direct_calls (self->account,
                                         mt_settings_get_accept_direct_calls (self->settings));
   g_signal_connect (self->account, "call-added", G_CALLBACK (call_added_cb), self);
@@ -599,9 +611,10 @@ open_more_account (MtApplication *self, GSettings *settings, GError **error)
   if (!split_listen (listen, &host, &port))
     host = g_strdup ("0.0.0.0");
   address = g_strdup_printf ("%s:0", host);
-  return mt_account_new (address, aor, *registrar ? registrar : NULL,
-                         g_str_equal (transport, "tcp") ? MT_TRANSPORT_TCP : MT_TRANSPORT_UDP,
-                         error);
+  return mt_account_new_tls (address, aor, *registrar ? registrar : NULL,
+                             g_str_equal (transport, "tls") ? MT_TRANSPORT_TLS
+                             : g_str_equal (transport, "tcp") ? MT_TRANSPORT_TCP : MT_TRANSPORT_UDP,
+                             NULL, NULL, error);
 }
 
 static void

@@ -115,6 +115,17 @@ with_device (MtSettings *self, char *value, const char *device_key, const char *
   return device_source (element, property, device);
 }
 
+/* the account's SRTP policy; the schema's choices keep it one of three */
+static MtEncryption
+dup_encryption (MtSettings *self)
+{
+  g_autofree char *text = g_settings_get_string (self->settings, "encryption");
+  MtEncryption policy = MT_ENCRYPTION_OPTIONAL;
+
+  mt_encryption_from_string (text, &policy);
+  return policy;
+}
+
 MtMediaConfig *
 mt_settings_dup_media_config (MtSettings *self)
 {
@@ -144,6 +155,7 @@ mt_settings_dup_media_config (MtSettings *self)
     }
   config->jitter_latency_ms = g_settings_get_uint (self->settings, "jitter-latency-ms");
   config->echo_cancel = g_settings_get_boolean (self->settings, "echo-cancel");
+  config->encryption = dup_encryption (self);
   config->audio_bitrate_kbps = g_settings_get_uint (self->settings, "audio-bitrate-kbps");
   config->video_bitrate_kbps = g_settings_get_uint (self->settings, "video-bitrate-kbps");
   size = g_settings_get_string (self->settings, "video-size");

@@ -84,6 +84,8 @@ typedef struct {
   char     *turn_password_file;
   gboolean  no_ice;
   gboolean  ice;
+  char     *encryption;
+  gboolean  no_dtls;
 
   /* state */
   GMainLoop  *loop;
@@ -314,6 +316,11 @@ append_stream_stats (GString *line, const char *name, const MtStreamStats *s, gb
         }
       g_string_append_c (line, '}');
     }
+  g_string_append (line, ",\"srtp\":");
+  if (s->srtp[0] != '\0')
+    json_string (line, s->srtp);
+  else
+    g_string_append (line, "null");
   g_string_append_c (line, '}');
 }
 
@@ -932,10 +939,19 @@ media_config_from (Cli *cli)
   if (cli->media_timeout >= 0)
     config->media_timeout_s = (guint) cli->media_timeout;
   config->no_telephone_event = cli->no_telephone_event;
+  config->no_dtls = cli->no_dtls;
   if (cli->video_size)
     sscanf (cli->video_size, "%ux%u", &config->width, &config->height);
   if (!ice_config_from (cli, config))
     g_clear_pointer (&config, mt_media_config_free);
+  /* none by default here: scripts and tests that read RTP on the wire keep
+   * working; the app's default is optional */
+  else if (cli->encryption != NULL &&
+           !mt_encryption_from_string (cli->encryption, &config->encryption))
+    {
+      usage_error (_("--encryption: “%s” is not none, optional or mandatory"), cli->encryption);
+      g_clear_pointer (&config, mt_media_config_free);
+    }
   return config;
 }
 
@@ -1114,6 +1130,8 @@ parse_options (Cli *cli, int *argc, char ***argv)
     { "turn-password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->turn_password_file, N_("Read the TURN password from FILE (or set MTAVIP_TURN_PASSWORD)"), N_("FILE") },
     { "no-ice", 0, 0, G_OPTION_ARG_NONE, &cli->no_ice, N_("Plain RTP without ICE"), NULL },
     { "ice", 0, 0, G_OPTION_ARG_NONE, &cli->ice, N_("Use ICE even without a STUN or TURN server (host candidates only)"), NULL },
+    { "encryption", 0, 0, G_OPTION_ARG_STRING, &cli->encryption, N_("Media encryption (SRTP): none, optional (offer it, accept plain) or mandatory (default none)"), "none|optional|mandatory" },
+    { "no-dtls", 0, 0, G_OPTION_ARG_NONE, &cli->no_dtls, N_("Encrypt only with keys in SDP (SDES, over TLS), not with DTLS-SRTP"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("- MTAVIPClient command-line phone"));

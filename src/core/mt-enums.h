@@ -40,6 +40,7 @@ typedef enum {
   MT_END_REASON_TRANSFERRED,     /* handed on: blind or attended transfer */
   MT_END_REASON_TLS_FAILED,      /* the server's certificate is not trusted */
   MT_END_REASON_REPLACED,        /* another call took its place (RFC 3891 Replaces) */
+  MT_END_REASON_NOT_ENCRYPTED,   /* encryption is mandatory and the peer offered or answered plain */
 } MtEndReason;
 
 typedef enum {

@@ -53,6 +53,7 @@ struct _MtCallWindow
   GtkLabel         *name_label;
   GtkLabel         *address_label;
   GtkLabel         *path_label;     /* how the media goes: direct, via STUN, via relay */
+  GtkImage         *security_icon;  /* the lock: encrypted or not, and how */
   GtkLabel         *state_label;
   GtkLabel         *notice_label;   /* what the media layer left out or failed at */
   GtkWidget        *incoming_box;
@@ -166,6 +167,36 @@ update_path (MtCallWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->path_label), text->len > 0);
 }
 
+/* The way GNOME apps show a secure connection: a lock in the header whose
+ * tooltip says how; an open lock for a call in clear */
+static void
+update_security (MtCallWindow *self)
+{
+  MtCallState state = mt_call_get_state (self->call);
+  MtMediaSession *media = mt_call_get_media_session (self->call);
+  MtSrtpMode mode;
+  const char *how;
+
+  if ((state != MT_CALL_STATE_ACTIVE && state != MT_CALL_STATE_HELD) || media == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->security_icon), FALSE);
+      return;
+    }
+  mode = mt_media_session_get_srtp_mode (media);
+  if (mode == MT_SRTP_DTLS)
+    how = _("This call is encrypted (SRTP, keys agreed with DTLS)");
+  else if (mode == MT_SRTP_SDES)
+    how = _("This call is encrypted (SRTP, keys sent over TLS)");
+  else
+    how = _("This call is not encrypted");
+  gtk_image_set_from_icon_name (self->security_icon, mode != MT_SRTP_NONE
+                                ? "channel-secure-symbolic" : "channel-insecure-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->security_icon), how);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->security_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, how, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->security_icon), TRUE);
+}
+
 static void
 update (MtCallWindow *self)
 {
@@ -178,6 +209,7 @@ update (MtCallWindow *self)
   gtk_widget_set_sensitive (self->active_box, state != MT_CALL_STATE_ENDED);
   update_video (self);
   update_path (self);
+  update_security (self);
 }
 
 /* ---- what the buttons show: bound to the call's properties ------------------ */
@@ -533,6 +565,7 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, name_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, address_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, path_label);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, security_icon);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, notice_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, incoming_box);

@@ -34,6 +34,7 @@ struct _MtPreferencesWindow
   AdwPasswordEntryRow  *password_row;
   AdwEntryRow          *registrar_row;
   GtkSwitch            *direct_calls_switch;
+  AdwComboRow          *encryption_row;   /* none, optional, mandatory */
   GtkSwitch            *h323_switch;
   AdwComboRow          *transport_row;
   AdwActionRow         *tls_pin_row;
@@ -127,6 +128,31 @@ tls_pin_clear_cb (MtPreferencesWindow *self)
 
 /* ---- load and save -------------------------------------------------------------- */
 
+/* the rows of encryption_row, in order */
+static const char *const encryption_ids[] = { "none", "optional", "mandatory" };
+
+static void
+load_encryption (MtPreferencesWindow *self)
+{
+  g_autofree char *policy = g_settings_get_string (self->settings, "encryption");
+
+  for (guint i = 0; i < G_N_ELEMENTS (encryption_ids); i++)
+    if (g_str_equal (policy, encryption_ids[i]))
+      adw_combo_row_set_selected (self->encryption_row, i);
+}
+
+static gboolean set_string (GSettings *settings, const char *key, const char *value);
+
+static gboolean
+save_encryption (MtPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->encryption_row);
+
+  if (selected >= G_N_ELEMENTS (encryption_ids))
+    return FALSE;
+  return set_string (self->settings, "encryption", encryption_ids[selected]);
+}
+
 static void
 load (MtPreferencesWindow *self)
 {
@@ -142,6 +168,7 @@ load (MtPreferencesWindow *self)
   load_tls_pin (self);
   gtk_switch_set_active (self->direct_calls_switch,
                              g_settings_get_boolean (self->settings, "accept-direct-calls"));
+  load_encryption (self);
   for (guint i = 0; video_sizes[i]; i++)
     if (g_str_equal (video_sizes[i], size))
       adw_combo_row_set_selected (self->video_size_row, i);
@@ -198,6 +225,7 @@ save_account (MtPreferencesWindow *self)
                               gtk_switch_get_active (self->direct_calls_switch));
       changed = TRUE;
     }
+  changed |= save_encryption (self);
   if (normal && *password)
     mt_secrets_store_password_async (normal, password, NULL, password_stored_cb,
                                      g_object_ref (self->app));
@@ -258,6 +286,7 @@ mt_preferences_window_class_init (MtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, password_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, registrar_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, direct_calls_switch);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, encryption_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, h323_switch);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, transport_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, tls_pin_row);

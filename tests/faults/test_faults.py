@@ -11,6 +11,7 @@ Run: meson test -C _build --suite faults --print-errorlogs
 
 import os
 import signal
+import socket
 import sys
 import time
 import unittest
@@ -24,6 +25,21 @@ from fixtures import ports  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
 from fixtures.netns import NetNs  # noqa: E402
 from fixtures.process import wait_until  # noqa: E402
+
+
+def wait_listening(port, timeout=15.0):
+    """Until something has UDP port `port` on 127.0.0.1 bound (a phone that
+    started slowly on a loaded machine is not called before it listens)."""
+    def bound():
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            s.bind(("127.0.0.1", port))
+            return False
+        except OSError:
+            return True
+        finally:
+            s.close()
+    wait_until(bound, timeout, interval=0.1, what="a phone listening on UDP port %d" % port)
 
 
 def failures(cli):
@@ -211,7 +227,7 @@ class PeerFaults(FaultCase):
         self._clis.append(callee)
         self.addCleanup(callee.stop)
         callee.start()
-        time.sleep(0.5)
+        wait_listening(port)
         caller = CliPhone(account=None,
                           extra=["--call", "sip:bob@127.0.0.1:%d" % port,
                                  "--media-timeout", "8"],

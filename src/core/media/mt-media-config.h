@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "mt-sdp-crypto.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -37,6 +39,10 @@ typedef struct {
   gboolean  turn_tcp;           /* TURN over TCP instead of UDP */
   char     *turn_user;
   char     *turn_password;
+  /* SRTP policy (mt-sdp.h MtSdpLocal says what each offers and accepts);
+   * NONE unless the CLI or the account says otherwise */
+  MtEncryption encryption;
+  gboolean     no_dtls;         /* SRTP keys only through SDES (no a=fingerprint) */
 } MtMediaConfig;
 
 MtMediaConfig *mt_media_config_new  (void);

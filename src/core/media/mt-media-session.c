@@ -34,6 +34,7 @@
 #include "mt-codecs.h"
 #include "mt-dtmf.h"
 #include "mt-ice-session.h"
+#include "mt-media-secure.h"
 #include "mt-media-session.h"
 #include "mt-media-tuning.h"
 #include "mt-rate-control.h"
@@ -127,6 +128,8 @@ struct _MtMediaSession
   GstElement     *echo_probe;   /* webrtcechoprobe before the speaker, or NULL */
   gboolean        echo_probe_used;
   MtDtmfSender   *dtmf_sender;  /* while a pipeline sends audio that takes events */
+  GPtrArray      *audio_keys;   /* SDES keys we offer/answer with (MtSdpCrypto*), per call */
+  GPtrArray      *video_keys;
 };
 
 G_DEFINE_FINAL_TYPE (MtMediaSession, mt_media_session, G_TYPE_OBJECT)
@@ -1309,6 +1312,82 @@ link_if_present (GstElement *rtpbin, const char *pad_name, GstElement *sink)
   return gst_element_link_pads (rtpbin, pad_name, sink, "sink");
 }
 
+/* ---- SRTP between rtpbin and the net (mt-media-secure.c) ---------------- */
+
+static gboolean
+secure (MtStream *stream)
+{
+  return stream->neg->srtp != MT_SRTP_NONE;
+}
+
+static gboolean
+link_pads_if_present (GstElement *from, const char *from_pad, GstElement *to, const char *to_pad)
+{
+  g_autoptr(GstPad) pad = gst_element_get_static_pad (from, from_pad);
+
+  if (pad == NULL)
+    return TRUE;   /* we do not send on this stream */
+  return gst_element_link_pads (from, from_pad, to, to_pad);
+}
+
+/* a decoder output this component does not carry: nothing should come out */
+static gboolean
+link_to_fakesink (MtMediaSession *self, GstElement *element, const char *pad_name)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (self->pipeline), sink);
+  return gst_element_link_pads (element, pad_name, sink, "sink");
+}
+
+static gboolean
+link_secure_flow (MtMediaSession *self, MtStream *stream, GstElement *enc, GstElement *dec,
+                  gboolean carried, const char *kind)
+{
+  g_autofree char *send = g_strdup_printf ("send_%s_src_%u", kind, stream->id);
+  g_autofree char *recv = g_strdup_printf ("recv_%s_sink_%u", kind, stream->id);
+  g_autofree char *enc_pad = g_strdup_printf ("%s_sink_0", kind);
+  g_autofree char *dec_pad = g_strdup_printf ("%s_src", kind);
+
+  if (!carried)
+    return link_to_fakesink (self, dec, dec_pad);
+  return link_pads_if_present (self->rtpbin, send, enc, enc_pad) &&
+         gst_element_link_pads (dec, dec_pad, self->rtpbin, recv);
+}
+
+/* One transport component (net_out/net_in) carrying RTP, RTCP or both
+ * (rtcp-mux), encrypted: rtpbin -> encoder -> net_out, net_in -> decoder
+ * -> rtpbin. DTLS: one handshake per component (RFC 5764 4.1). */
+static gboolean
+link_secure_component (MtMediaSession *self, MtStream *stream, GstElement *net_out,
+                       GstElement *net_in, gboolean rtp, gboolean rtcp, GError **error)
+{
+  static gint connections;
+  g_autofree char *id = g_strdup_printf ("mtavip-%d-%d", (int) getpid (),
+                                         g_atomic_int_add (&connections, 1));
+  GstElement *dec = mt_secure_decoder_new (stream->neg, id, error);
+  GstElement *enc = dec ? mt_secure_encoder_new (stream->neg, id, rtp, rtcp, error) : NULL;
+
+  if (enc == NULL)
+    {
+      if (dec != NULL)
+        gst_object_unref (gst_object_ref_sink (dec));
+      return FALSE;
+    }
+  gst_bin_add_many (GST_BIN (self->pipeline), dec, enc, NULL);
+  if (!gst_element_link_pads (enc, "src", net_out, "sink") ||
+      !gst_element_link_pads (net_in, "src", dec, "sink") ||
+      !link_secure_flow (self, stream, enc, dec, rtp, "rtp") ||
+      !link_secure_flow (self, stream, enc, dec, rtcp, "rtcp"))
+    {
+      g_set_error (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_PIPELINE,
+                   "Could not connect the encryption elements of stream %u", stream->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The "net" end of a stream: our UDP sockets (plain, symmetric RTP) */
 static gboolean
 build_net_udp (MtMediaSession *self, MtStream *stream, GError **error)
@@ -1324,9 +1403,9 @@ build_net_udp (MtMediaSession *self, MtStream *stream, GError **error)
                                        neg->remote_rtcp_address ? neg->remote_rtcp_address
                                                                 : neg->remote_address,
                                        neg->remote_rtcp_port);
-  GstElement *rtp_in = make_udpsrc (stream->rtp_sock, caps);
+  GstElement *rtp_in = make_udpsrc (stream->rtp_sock, secure (stream) ? NULL : caps);
   g_autoptr(GstCaps) rtcp_caps = gst_caps_new_empty_simple ("application/x-rtcp");
-  GstElement *rtcp_in = make_udpsrc (stream->rtcp_sock, rtcp_caps);
+  GstElement *rtcp_in = make_udpsrc (stream->rtcp_sock, secure (stream) ? NULL : rtcp_caps);
 
   gst_bin_add_many (GST_BIN (self->pipeline), rtp_out, rtcp_out, rtp_in, rtcp_in, NULL);
   add_guard_probe (rtp_out, stream);
@@ -1335,6 +1414,9 @@ build_net_udp (MtMediaSession *self, MtStream *stream, GError **error)
   add_count_probe (rtp_out, "sink", &stream->tx_packets);
   add_count_probe (rtcp_in, "src", &stream->rx_rtcp);
 
+  if (secure (stream))
+    return link_secure_component (self, stream, rtp_out, rtp_in, TRUE, FALSE, error) &&
+           link_secure_component (self, stream, rtcp_out, rtcp_in, FALSE, TRUE, error);
   if (!link_if_present (self->rtpbin, send_rtp, rtp_out) ||
       !gst_element_link_pads (self->rtpbin, send_rtcp, rtcp_out, "sink") ||
       !gst_element_link_pads (rtp_in, "src", self->rtpbin, recv_rtp) ||
@@ -1404,7 +1486,7 @@ link_filtered_branch (GstElement *tee, GstElement *filter, GstElement *rtpbin,
 /* rtcp-mux: one component; RTP and RTCP leave through a funnel and arrive
  * split by the probes above */
 static gboolean
-build_nice_muxed (MtMediaSession *self, MtStream *stream, GstCaps *caps)
+build_nice_muxed_plain (MtMediaSession *self, MtStream *stream, GstCaps *caps)
 {
   g_autofree char *send_rtp = g_strdup_printf ("send_rtp_src_%u", stream->id);
   g_autofree char *send_rtcp = g_strdup_printf ("send_rtcp_src_%u", stream->id);
@@ -1430,9 +1512,26 @@ build_nice_muxed (MtMediaSession *self, MtStream *stream, GstCaps *caps)
          link_filtered_branch (tee, rtcp_filter, self->rtpbin, recv_rtcp, TRUE);
 }
 
+/* encrypted: the decoder splits RTP from RTCP (and DTLS), the encoder
+ * merges them */
+static gboolean
+build_nice_muxed (MtMediaSession *self, MtStream *stream, GstCaps *caps, GError **error)
+{
+  GstElement *out, *in;
+
+  if (!secure (stream))
+    return build_nice_muxed_plain (self, stream, caps);
+  out = make_nice_element (self, stream, "nicesink", 1);
+  in = make_nice_element (self, stream, "nicesrc", 1);
+  gst_bin_add_many (GST_BIN (self->pipeline), out, in, NULL);
+  add_count_probe (in, "src", &stream->rx_packets);
+  add_count_probe (out, "sink", &stream->tx_packets);
+  return link_secure_component (self, stream, out, in, TRUE, TRUE, error);
+}
+
 /* two components: RTP on 1, RTCP on 2 */
 static gboolean
-build_nice_pair (MtMediaSession *self, MtStream *stream, GstCaps *caps)
+build_nice_pair (MtMediaSession *self, MtStream *stream, GstCaps *caps, GError **error)
 {
   g_autofree char *send_rtp = g_strdup_printf ("send_rtp_src_%u", stream->id);
   g_autofree char *send_rtcp = g_strdup_printf ("send_rtcp_src_%u", stream->id);
@@ -1457,6 +1556,12 @@ build_nice_pair (MtMediaSession *self, MtStream *stream, GstCaps *caps)
        * on our plain sockets (with ICE, consent freshness does this) */
       add_guard_probe (rtp_out, stream);
       add_guard_probe (rtcp_out, stream);
+    }
+  if (secure (stream))
+    {
+      gst_bin_remove_many (GST_BIN (self->pipeline), rtp_filter, rtcp_filter, NULL);
+      return link_secure_component (self, stream, rtp_out, rtp_in, TRUE, FALSE, error) &&
+             link_secure_component (self, stream, rtcp_out, rtcp_in, FALSE, TRUE, error);
     }
   return link_if_present (self->rtpbin, send_rtp, rtp_out) &&
          gst_element_link_pads (self->rtpbin, send_rtcp, rtcp_out, "sink") &&
@@ -1491,8 +1596,11 @@ build_net_nice (MtMediaSession *self, MtStream *stream, GError **error)
                                           neg->remote_rtcp_port, error);
   if (!ok)
     return FALSE;
-  if (!(mux ? build_nice_muxed (self, stream, caps) : build_nice_pair (self, stream, caps)))
+  if (!(mux ? build_nice_muxed (self, stream, caps, error)
+            : build_nice_pair (self, stream, caps, error)))
     {
+      if (error != NULL && *error != NULL)
+        return FALSE;
       g_set_error (error, MT_MEDIA_ERROR, MT_MEDIA_ERROR_PIPELINE,
                    "Could not connect the ICE elements of stream %u", stream->id);
       return FALSE;
@@ -1897,6 +2005,27 @@ dup_local_ice (MtMediaSession *self, MtSdpLocal *local)
   return local;
 }
 
+/* Policy, our certificate's fingerprint and this call's SDES keys; whether
+ * SDES may be used is the signalling's business (MtCall sets local->sdes) */
+static void
+fill_local_security (MtMediaSession *self, MtSdpLocal *local)
+{
+  local->encryption = self->config->encryption;
+  if (local->encryption == MT_ENCRYPTION_NONE)
+    return;
+  if (!self->config->no_dtls)
+    local->fingerprint = g_strdup (mt_secure_get_fingerprint ());
+  if (self->audio_keys == NULL)
+    {
+      self->audio_keys = mt_secure_new_sdes_keys ();
+      self->video_keys = mt_secure_new_sdes_keys ();
+    }
+  for (guint i = 0; i < self->audio_keys->len; i++)
+    g_ptr_array_add (local->audio_crypto, mt_sdp_crypto_copy (g_ptr_array_index (self->audio_keys, i)));
+  for (guint i = 0; i < self->video_keys->len; i++)
+    g_ptr_array_add (local->video_crypto, mt_sdp_crypto_copy (g_ptr_array_index (self->video_keys, i)));
+}
+
 MtSdpLocal *
 mt_media_session_dup_local (MtMediaSession *self)
 {
@@ -1912,6 +2041,7 @@ mt_media_session_dup_local (MtMediaSession *self)
   if (self->config->no_telephone_event)
     mt_dtmf_remove_telephone_event (local->audio_codecs);
   add_quality_local (self, local);
+  fill_local_security (self, local);
   if (self->ice)
     return dup_local_ice (self, local);
   local->audio_port = self->audio->rtp_port;
@@ -2215,6 +2345,8 @@ fill_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
                      sends (stream->neg->direction);
   remote_source_stats (self, stream, out);
   quality_fill_stats (self, stream, out);
+  if (stream->neg->srtp != MT_SRTP_NONE)
+    g_strlcpy (out->srtp, mt_srtp_mode_to_string (stream->neg->srtp), sizeof out->srtp);
   if (self->ice != NULL && mt_ice_session_uses_ice (self->ice, stream->id))
     {
       const char *local = mt_ice_session_get_local_type (self->ice, stream->id);
@@ -2225,6 +2357,15 @@ fill_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
       g_strlcpy (out->ice_local, local ? local : "", sizeof out->ice_local);
       g_strlcpy (out->ice_remote, remote ? remote : "", sizeof out->ice_remote);
     }
+}
+
+MtSrtpMode
+mt_media_session_get_srtp_mode (MtMediaSession *self)
+{
+  g_return_val_if_fail (MT_IS_MEDIA_SESSION (self), MT_SRTP_NONE);
+  if (self->audio == NULL || self->audio->neg == NULL)
+    return MT_SRTP_NONE;
+  return self->audio->neg->srtp;
 }
 
 void
@@ -2317,6 +2458,8 @@ mt_media_session_finalize (GObject *object)
   g_free (self->media_address);
   g_free (self->bind_address);
   g_free (self->warning);
+  g_clear_pointer (&self->audio_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->video_keys, g_ptr_array_unref);
   g_mutex_clear (&self->recv_lock);
   G_OBJECT_CLASS (mt_media_session_parent_class)->finalize (object);
 }

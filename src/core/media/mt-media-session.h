@@ -46,6 +46,7 @@ typedef struct {
   guint64  keyframes_answered;  /* of those, the first after a request reached the encoder */
   guint    longest_freeze_ms;   /* longest gap between decoded frames */
   gboolean rtx;                 /* retransmission negotiated */
+  char     srtp[8];        /* "sdes", "dtls", or empty: not encrypted */
 } MtStreamStats;
 
 #define MT_MEDIA_ERROR (mt_media_error_quark ())
@@ -103,6 +104,10 @@ void        mt_media_session_set_mic_muted   (MtMediaSession *self, gboolean mut
 gboolean    mt_media_session_get_mic_muted   (MtMediaSession *self);
 void        mt_media_session_set_camera_off  (MtMediaSession *self, gboolean off);
 gboolean    mt_media_session_get_camera_off  (MtMediaSession *self);
+
+/* How the audio stream is encrypted now (MT_SRTP_NONE before start); no
+ * pipeline query, cheap enough for a window to ask every second */
+MtSrtpMode  mt_media_session_get_srtp_mode (MtMediaSession *self);
 
 void        mt_media_session_get_stats (MtMediaSession *self,
                                         MtStreamStats  *audio,

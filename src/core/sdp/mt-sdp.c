@@ -209,6 +209,7 @@ mt_sdp_stream_new (MtSdpMediaKind kind)
   stream->proto = g_strdup ("RTP/AVP");
   stream->direction = MT_SDP_SENDRECV;
   stream->codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_codec_free);
+  stream->crypto = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_crypto_free);
 
   return stream;
 }
@@ -225,7 +226,16 @@ mt_sdp_stream_free (MtSdpStream *stream)
   g_free (stream->rtcp_address);
   g_clear_pointer (&stream->ice, mt_sdp_ice_free);
   g_clear_pointer (&stream->codecs, g_ptr_array_unref);
+  g_clear_pointer (&stream->crypto, g_ptr_array_unref);
+  g_free (stream->fingerprint);
   g_free (stream);
+}
+
+static void
+copy_crypto_lines (GPtrArray *to, const GPtrArray *from)
+{
+  for (guint i = 0; from != NULL && i < from->len; i++)
+    g_ptr_array_add (to, mt_sdp_crypto_copy (g_ptr_array_index (from, i)));
 }
 
 static MtSdpStream *
@@ -248,6 +258,9 @@ stream_copy (const MtSdpStream *stream)
   copy->bandwidth_tias = stream->bandwidth_tias;
   for (guint i = 0; stream->codecs != NULL && i < stream->codecs->len; i++)
     g_ptr_array_add (copy->codecs, mt_sdp_codec_copy (g_ptr_array_index (stream->codecs, i)));
+  copy_crypto_lines (copy->crypto, stream->crypto);
+  copy->fingerprint = g_strdup (stream->fingerprint);
+  copy->setup = stream->setup;
 
   return copy;
 }
@@ -746,6 +759,26 @@ apply_rtcp_attribute (MtSdpStream *stream,
   return TRUE;
 }
 
+/* a=crypto, a=fingerprint, a=setup: a malformed one is left out (a stream
+ * without usable keys is answered plain or declined, never a parse error) */
+static void
+apply_security_attribute (MtSdpStream *stream,
+                          const char  *name,
+                          const char  *value)
+{
+  if (g_ascii_strcasecmp (name, "crypto") == 0) {
+    MtSdpCrypto *crypto = stream->crypto->len < 32 ? mt_sdp_crypto_parse (value, NULL) : NULL;
+
+    if (crypto != NULL)
+      g_ptr_array_add (stream->crypto, crypto);
+  } else if (g_ascii_strcasecmp (name, "fingerprint") == 0) {
+    if (stream->fingerprint == NULL)
+      stream->fingerprint = mt_sdp_fingerprint_parse (value);
+  } else if (g_ascii_strcasecmp (name, "setup") == 0) {
+    stream->setup = mt_sdp_setup_from_string (value);
+  }
+}
+
 static gboolean
 apply_media_attributes (MtSdpStream           *stream,
                         const sdp_attribute_t *a,
@@ -773,6 +806,8 @@ apply_media_attributes (MtSdpStream           *stream,
       apply_rtpmap_attribute (stream, value);
     } else if (g_ascii_strcasecmp (name, "fmtp") == 0 && proto_is_rtp (stream->proto)) {
       apply_fmtp_attribute (stream, value);
+    } else {
+      apply_security_attribute (stream, name, value);
     }
   }
 
@@ -917,11 +952,25 @@ stream_inherit_ice (MtSdpStream *stream, const MtSdpIce *session_ice)
     }
 }
 
+/* RFC 8122 5: a=fingerprint (and a=setup) may be session-level */
+static MtSdpStream *
+session_security_from_sofia (const sdp_session_t *sdp)
+{
+  MtSdpStream *holder = mt_sdp_stream_new (MT_SDP_MEDIA_OTHER);
+
+  for (const sdp_attribute_t *a = sdp->sdp_attributes; a != NULL; a = a->a_next)
+    if (a->a_name != NULL && a->a_value != NULL &&
+        g_ascii_strcasecmp (a->a_name, "crypto") != 0)
+      apply_security_attribute (holder, a->a_name, a->a_value);
+  return holder;
+}
+
 static MtSdpSession *
 session_from_sofia (const sdp_session_t *sdp,
                     GError             **error)
 {
   g_autoptr (MtSdpIce) session_ice = NULL;
+  g_autoptr (MtSdpStream) session_security = NULL;
   g_autoptr (MtSdpSession) session = mt_sdp_session_new ();
   const char *address;
   guint index = 0;
@@ -950,6 +999,7 @@ session_from_sofia (const sdp_session_t *sdp,
     address = connection_address (sdp->sdp_origin->o_address);
   session->address = g_strdup (address);
   session_ice = session_ice_from_sofia (sdp);
+  session_security = session_security_from_sofia (sdp);
 
   for (const sdp_media_t *m = sdp->sdp_media; m != NULL; m = m->m_next) {
     MtSdpStream *stream;
@@ -963,6 +1013,10 @@ session_from_sofia (const sdp_session_t *sdp,
     if (stream == NULL)
       return NULL;
     stream_inherit_ice (stream, session_ice);
+    if (stream->fingerprint == NULL)
+      stream->fingerprint = g_strdup (session_security->fingerprint);
+    if (stream->setup == MT_SDP_SETUP_NONE)
+      stream->setup = session_security->setup;
     g_ptr_array_add (session->streams, stream);
   }
 
@@ -1225,6 +1279,21 @@ append_codec_attributes (GString           *out,
 }
 
 static void
+append_security (GString           *out,
+                 const MtSdpStream *stream)
+{
+  for (guint i = 0; stream->crypto != NULL && i < stream->crypto->len; i++) {
+    g_autofree char *line = mt_sdp_crypto_to_string (g_ptr_array_index (stream->crypto, i));
+
+    g_string_append_printf (out, "a=crypto:%s\r\n", line);
+  }
+  if (stream->fingerprint != NULL)
+    g_string_append_printf (out, "a=fingerprint:%s\r\n", stream->fingerprint);
+  if (stream->setup != MT_SDP_SETUP_NONE)
+    g_string_append_printf (out, "a=setup:%s\r\n", mt_sdp_setup_to_string (stream->setup));
+}
+
+static void
 append_stream (GString            *out,
                const MtSdpSession *session,
                const MtSdpStream  *stream)
@@ -1270,6 +1339,7 @@ append_stream (GString            *out,
     g_string_append (out, "a=rtcp-mux\r\n");
   if (stream->ice != NULL)
     mt_sdp_ice_append (stream->ice, out);
+  append_security (out, stream);
   g_string_append_printf (out, "a=%s\r\n", mt_sdp_direction_to_string (stream->direction));
 }
 
@@ -1328,6 +1398,9 @@ mt_sdp_local_new (void)
   local->video_codecs = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_codec_free);
   local->audio_direction = MT_SDP_SENDRECV;
   local->video_direction = MT_SDP_SENDRECV;
+  local->encryption = MT_ENCRYPTION_NONE;
+  local->audio_crypto = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_crypto_free);
+  local->video_crypto = g_ptr_array_new_with_free_func ((GDestroyNotify) mt_sdp_crypto_free);
 
   return local;
 }
@@ -1343,6 +1416,9 @@ mt_sdp_local_free (MtSdpLocal *local)
   g_clear_pointer (&local->video_ice, mt_sdp_ice_free);
   g_clear_pointer (&local->audio_codecs, g_ptr_array_unref);
   g_clear_pointer (&local->video_codecs, g_ptr_array_unref);
+  g_clear_pointer (&local->audio_crypto, g_ptr_array_unref);
+  g_clear_pointer (&local->video_crypto, g_ptr_array_unref);
+  g_free (local->fingerprint);
   g_free (local);
 }
 
@@ -1376,6 +1452,30 @@ stream_set_bandwidth (MtSdpStream *stream,
                                                             : max_kbps + 16;
 }
 
+static void
+offer_security (MtSdpStream      *stream,
+                const MtSdpLocal *local,
+                GPtrArray        *keys)
+{
+  gboolean sdes = local->sdes && keys != NULL && keys->len > 0;
+  gboolean dtls = local->fingerprint != NULL;
+
+  if (local->encryption == MT_ENCRYPTION_NONE || !(sdes || dtls))
+    return;
+  if (sdes)
+    copy_crypto_lines (stream->crypto, keys);
+  if (dtls)
+    {
+      stream->fingerprint = g_strdup (local->fingerprint);
+      stream->setup = MT_SDP_SETUP_ACTPASS;
+    }
+  if (local->encryption == MT_ENCRYPTION_MANDATORY)
+    {
+      g_free (stream->proto);
+      stream->proto = g_strdup (sdes ? "RTP/SAVP" : "UDP/TLS/RTP/SAVP");
+    }
+}
+
 static MtSdpStream *
 offer_stream (MtSdpMediaKind   kind,
               const MtSdpLocal *local,
@@ -1400,6 +1500,8 @@ offer_stream (MtSdpMediaKind   kind,
       stream->ice = mt_sdp_ice_copy (ice);
       stream->rtcp_mux = TRUE;
     }
+  offer_security (stream, local, kind == MT_SDP_MEDIA_VIDEO ? local->video_crypto
+                                                            : local->audio_crypto);
 
   return stream;
 }
@@ -1568,10 +1670,95 @@ declined_stream (const MtSdpStream *offered,
   return stream;
 }
 
+int
+mt_sdp_proto_security (const char *proto)
+{
+  static const char *const protos[][2] = {
+    { "RTP/AVP", "RTP/AVPF" },
+    { "RTP/SAVP", "RTP/SAVPF" },
+    { "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF" },
+  };
+
+  for (guint i = 0; proto != NULL && i < G_N_ELEMENTS (protos); i++)
+    if (g_ascii_strcasecmp (proto, protos[i][0]) == 0 ||
+        g_ascii_strcasecmp (proto, protos[i][1]) == 0)
+      return (int) i;
+  return -1;
+}
+
+static const MtSdpCrypto *
+key_for_suite (const GPtrArray *keys, MtSrtpSuite suite)
+{
+  for (guint i = 0; keys != NULL && i < keys->len; i++) {
+    const MtSdpCrypto *key = g_ptr_array_index (keys, i);
+
+    if (key->suite == suite && key->usable)
+      return key;
+  }
+  return NULL;
+}
+
+/* RFC 5763 5: the answerer is active (starts the DTLS handshake) unless the
+ * offerer wants to be; an offer without a=setup is active (RFC 4145 4) */
+static MtSdpSetup
+answer_setup (MtSdpSetup offered)
+{
+  return offered == MT_SDP_SETUP_ACTIVE || offered == MT_SDP_SETUP_NONE
+         ? MT_SDP_SETUP_PASSIVE : MT_SDP_SETUP_ACTIVE;
+}
+
+/* SDES: the first offered line (offerer's preference) whose suite we have,
+ * answered with the offer's tag and our own key */
+static gboolean
+answer_sdes (MtSdpStream       *stream,
+             const MtSdpStream *offered,
+             const GPtrArray   *keys)
+{
+  for (guint i = 0; i < offered->crypto->len; i++) {
+    const MtSdpCrypto *line = g_ptr_array_index (offered->crypto, i);
+    const MtSdpCrypto *ours = line->usable ? key_for_suite (keys, line->suite) : NULL;
+
+    if (ours != NULL) {
+      g_ptr_array_add (stream->crypto,
+                       mt_sdp_crypto_new (line->tag, ours->suite, ours->key, ours->key_len));
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* FALSE: the stream must be declined; *not_encrypted when only because our
+ * policy wants encryption the offer does not give */
+static gboolean
+answer_security (MtSdpStream       *stream,
+                 const MtSdpStream *offered,
+                 const MtSdpLocal  *local,
+                 gboolean          *not_encrypted)
+{
+  int family = mt_sdp_proto_security (offered->proto);
+  const GPtrArray *keys = offered->kind == MT_SDP_MEDIA_VIDEO ? local->video_crypto
+                                                              : local->audio_crypto;
+
+  if (local->encryption != MT_ENCRYPTION_NONE) {
+    if (offered->fingerprint != NULL && local->fingerprint != NULL &&
+        offered->setup != MT_SDP_SETUP_HOLDCONN) {
+      stream->fingerprint = g_strdup (local->fingerprint);
+      stream->setup = answer_setup (offered->setup);
+      return TRUE;
+    }
+    if (local->sdes && family <= 1 && answer_sdes (stream, offered, keys))
+      return TRUE;
+  }
+  if (local->encryption == MT_ENCRYPTION_MANDATORY)
+    *not_encrypted = TRUE;
+  return family == 0 && local->encryption != MT_ENCRYPTION_MANDATORY;
+}
+
 /* NULL when we cannot take this stream. */
 static MtSdpStream *
 accept_stream (const MtSdpStream *offered,
-               const MtSdpLocal  *local)
+               const MtSdpLocal  *local,
+               gboolean          *not_encrypted)
 {
   gboolean video = offered->kind == MT_SDP_MEDIA_VIDEO;
   GPtrArray *ours = video ? local->video_codecs : local->audio_codecs;
@@ -1582,7 +1769,7 @@ accept_stream (const MtSdpStream *offered,
   MtSdpCodec *codec;
   MtSdpStream *stream;
 
-  if (offered->port == 0 || !proto_is_plain_rtp (offered->proto))
+  if (offered->port == 0 || mt_sdp_proto_security (offered->proto) < 0)
     return NULL;
   if (video ? !local_has_video (local) : !local_has_audio (local))
     return NULL;
@@ -1599,6 +1786,10 @@ accept_stream (const MtSdpStream *offered,
     g_ptr_array_add (stream->codecs, codec);
   stream_set_bandwidth (stream, video ? local->video_max_kbps : local->audio_max_kbps);
 
+  if (!answer_security (stream, offered, local, not_encrypted)) {
+    mt_sdp_stream_free (stream);
+    return NULL;
+  }
   stream->port = port;
   stream->rtcp_port = rtcp_port != 0 ? rtcp_port : port + 1;
   stream->direction = direction_intersect_peer (our_dir, offered->direction);
@@ -1668,7 +1859,7 @@ mt_sdp_build_answer (const MtSdpSession *offer,
                      GError            **error)
 {
   g_autoptr (MtSdpSession) answer = NULL;
-  gboolean have_audio = FALSE, have_video = FALSE;
+  gboolean have_audio = FALSE, have_video = FALSE, not_encrypted = FALSE;
 
   g_return_val_if_fail (offer != NULL, NULL);
   g_return_val_if_fail (local != NULL, NULL);
@@ -1682,7 +1873,7 @@ mt_sdp_build_answer (const MtSdpSession *offer,
     MtSdpStream *stream = NULL;
 
     if (offered->kind != MT_SDP_MEDIA_OTHER && !*have)
-      stream = accept_stream (offered, local);
+      stream = accept_stream (offered, local, &not_encrypted);
     if (stream != NULL)
       *have = TRUE;
     else
@@ -1690,6 +1881,11 @@ mt_sdp_build_answer (const MtSdpSession *offer,
     g_ptr_array_add (answer->streams, stream);
   }
 
+  if (!have_audio && !have_video && not_encrypted) {
+    g_set_error_literal (error, MT_SDP_ERROR, MT_SDP_ERROR_NOT_ENCRYPTED,
+                         "The other phone does not support encrypted calls.");
+    return NULL;
+  }
   if (!have_audio && !have_video) {
     set_no_common_codec_error (offer, error);
     return NULL;
@@ -1715,6 +1911,9 @@ mt_sdp_negotiated_copy (const MtSdpNegotiated *n)
   copy->send_codec = n->send_codec != NULL ? mt_sdp_codec_copy (n->send_codec) : NULL;
   copy->recv_codec = n->recv_codec != NULL ? mt_sdp_codec_copy (n->recv_codec) : NULL;
   copy->remote_ice = n->remote_ice != NULL ? mt_sdp_ice_copy (n->remote_ice) : NULL;
+  copy->send_crypto = n->send_crypto != NULL ? mt_sdp_crypto_copy (n->send_crypto) : NULL;
+  copy->recv_crypto = n->recv_crypto != NULL ? mt_sdp_crypto_copy (n->recv_crypto) : NULL;
+  copy->remote_fingerprint = g_strdup (n->remote_fingerprint);
 
   return copy;
 }
@@ -1730,6 +1929,9 @@ mt_sdp_negotiated_free (MtSdpNegotiated *n)
   mt_sdp_codec_free (n->send_codec);
   mt_sdp_codec_free (n->recv_codec);
   mt_sdp_ice_free (n->remote_ice);
+  mt_sdp_crypto_free (n->send_crypto);
+  mt_sdp_crypto_free (n->recv_crypto);
+  g_free (n->remote_fingerprint);
   g_free (n);
 }
 
@@ -1844,6 +2046,76 @@ negotiated_set_rtx (MtSdpNegotiated   *n,
   n->recv_rtx_pt = is_offerer ? ortx->pt : artx->pt;
 }
 
+static const MtSdpCrypto *
+crypto_with_tag (const GPtrArray *lines, guint tag)
+{
+  for (guint i = 0; lines != NULL && i < lines->len; i++) {
+    const MtSdpCrypto *line = g_ptr_array_index (lines, i);
+
+    if (line->tag == tag)
+      return line;
+  }
+  return NULL;
+}
+
+/* SDES: the answer's line (its first usable one) and the offer's line with
+ * the same tag and suite */
+static gboolean
+negotiate_sdes (MtSdpNegotiated   *n,
+                const MtSdpStream *offered,
+                const MtSdpStream *answered,
+                gboolean           is_offerer)
+{
+  const MtSdpCrypto *answer_line = NULL, *offer_line;
+
+  for (guint i = 0; i < answered->crypto->len && answer_line == NULL; i++)
+    if (((MtSdpCrypto *) g_ptr_array_index (answered->crypto, i))->usable)
+      answer_line = g_ptr_array_index (answered->crypto, i);
+  if (answer_line == NULL)
+    return FALSE;
+  offer_line = crypto_with_tag (offered->crypto, answer_line->tag);
+  if (offer_line == NULL || !offer_line->usable || offer_line->suite != answer_line->suite)
+    return FALSE;
+  n->srtp = MT_SRTP_SDES;
+  n->send_crypto = mt_sdp_crypto_copy (is_offerer ? offer_line : answer_line);
+  n->recv_crypto = mt_sdp_crypto_copy (is_offerer ? answer_line : offer_line);
+  return TRUE;
+}
+
+/* DTLS when both gave a fingerprint, else SDES when both gave keys that
+ * match; a secure-only profile (RTP/SAVP, UDP/TLS/RTP/SAVP) that ends up
+ * with neither fails: the media would go in clear */
+static gboolean
+negotiate_security (MtSdpNegotiated   *n,
+                    const MtSdpStream *offered,
+                    const MtSdpStream *answered,
+                    gboolean           is_offerer,
+                    guint              index,
+                    GError           **error)
+{
+  const MtSdpStream *remote = is_offerer ? answered : offered;
+  const MtSdpStream *local = is_offerer ? offered : answered;
+
+  if (local->fingerprint != NULL && remote->fingerprint != NULL) {
+    n->srtp = MT_SRTP_DTLS;
+    n->remote_fingerprint = g_strdup (remote->fingerprint);
+    /* the active side is the DTLS client */
+    n->dtls_client = is_offerer ? answered->setup == MT_SDP_SETUP_PASSIVE
+                                : answered->setup == MT_SDP_SETUP_ACTIVE;
+    return TRUE;
+  }
+  if (local->crypto->len > 0 && remote->crypto->len > 0 &&
+      negotiate_sdes (n, offered, answered, is_offerer))
+    return TRUE;
+  if (mt_sdp_proto_security (offered->proto) > 0) {
+    g_set_error (error, MT_SDP_ERROR, MT_SDP_ERROR_NOT_ENCRYPTED,
+                 "Media stream %u was to be encrypted, but no keys were agreed: "
+                 "the other phone does not support encrypted calls.", index);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static MtSdpNegotiated *
 negotiate_stream (const MtSdpStream  *offered,
                   const MtSdpStream  *answered,
@@ -1892,6 +2164,8 @@ negotiate_stream (const MtSdpStream  *offered,
   negotiated_set_remote (n, remote_sdp, remote, local, is_offerer);
   negotiated_set_rtx (n, offered, answered, oc, ac, is_offerer);
   n->remote_max_kbps = mt_sdp_stream_get_max_kbps (remote);
+  if (!negotiate_security (n, offered, answered, is_offerer, index, error))
+    return NULL;
 
   return g_steal_pointer (&n);
 }

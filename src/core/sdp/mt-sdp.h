@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "mt-sdp-ice.h"
+#include "mt-sdp-crypto.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,8 @@ typedef enum {
   MT_SDP_ERROR_INVALID,          /* parses, but breaks a rule (no c=, bad port, ...) */
   MT_SDP_ERROR_NO_COMMON_CODEC,  /* nothing in the offer we can use: answer 488 */
   MT_SDP_ERROR_MISMATCH,         /* answer does not fit our offer (m-line count, codecs) */
+  MT_SDP_ERROR_NOT_ENCRYPTED,    /* encryption is mandatory here (or the offer's profile
+                                  * is secure-only) and the other side cannot encrypt */
 } MtSdpError;
 
 typedef enum {
@@ -82,6 +85,10 @@ typedef struct {
                                 * Parsed: only when ufrag and pwd are valid. */
   guint          bandwidth_as;   /* b=AS: kbit/s (RFC 4566), 0: none */
   guint          bandwidth_tias; /* b=TIAS: bit/s without headers (RFC 3890), 0: none */
+  GPtrArray     *crypto;       /* of MtSdpCrypto*: a=crypto lines (SDES), in order */
+  char          *fingerprint;  /* a=fingerprint (media, else session level), normalised
+                                * "sha-256 AB:..."; NULL: none or not sha-256 */
+  MtSdpSetup     setup;        /* a=setup (media, else session level) */
 } MtSdpStream;
 
 MtSdpStream *mt_sdp_stream_new  (MtSdpMediaKind kind);
@@ -146,6 +153,17 @@ typedef struct {
   /* b=AS/b=TIAS written on offers and answers; 0: no b= line */
   guint          audio_max_kbps;
   guint          video_max_kbps;
+  /* SRTP. Offers: NONE plain RTP/AVP; OPTIONAL RTP/AVP with a=fingerprint
+   * (when `fingerprint`) and a=crypto (when `sdes`), so that a plain peer
+   * still answers; MANDATORY RTP/SAVP with a=crypto (+ a=fingerprint) when
+   * `sdes`, else UDP/TLS/RTP/SAVP with a=fingerprint. Answers: DTLS when
+   * offered, else SDES when offered and `sdes`, else plain where the offered
+   * profile allows it and the policy is not MANDATORY. */
+  MtEncryption   encryption;
+  gboolean       sdes;         /* the signalling is secure (TLS): keys may go in SDP */
+  char          *fingerprint;  /* our DTLS certificate, "sha-256 ..."; NULL: no DTLS */
+  GPtrArray     *audio_crypto; /* of MtSdpCrypto*: one fresh key per suite we offer */
+  GPtrArray     *video_crypto;
 } MtSdpLocal;
 
 /* audio_codecs/video_codecs start empty: the media layer's codec registry
@@ -195,6 +213,14 @@ typedef struct {
   guint          send_rtx_pt;    /* the peer's number (peer's SDP) */
   guint          recv_rtx_pt;    /* ours */
   guint          remote_max_kbps;/* the peer's b=TIAS/b=AS: cap on what we send; 0: none */
+  /* SRTP: NONE, SDES (send_crypto is our key, recv_crypto the peer's, same
+   * suite) or DTLS (the peer's certificate must match remote_fingerprint;
+   * dtls_client: we are a=setup:active and start the handshake) */
+  MtSrtpMode     srtp;
+  MtSdpCrypto   *send_crypto;
+  MtSdpCrypto   *recv_crypto;
+  char          *remote_fingerprint;
+  gboolean       dtls_client;
 } MtSdpNegotiated;
 /* When `enabled` is FALSE, send_codec/recv_codec/remote_* may be NULL/0. */
 
@@ -212,6 +238,9 @@ GPtrArray *mt_sdp_negotiate (const MtSdpSession *local_sdp,
                              const MtSdpSession *remote_sdp,
                              gboolean            is_offerer,
                              GError            **error);
+
+/* "RTP/AVP" family 0 (plain), 1 RTP/SAVP(F), 2 UDP/TLS/RTP/SAVP(F), -1 not RTP */
+int            mt_sdp_proto_security       (const char *proto);
 
 const char    *mt_sdp_direction_to_string   (MtSdpDirection dir);
 MtSdpDirection mt_sdp_direction_reverse     (MtSdpDirection dir);

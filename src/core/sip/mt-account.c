@@ -25,6 +25,7 @@
 #include "mt-sip-stack.h"
 #include "mt-sip-status.h"
 #include "mt-sip-uri.h"
+#include "mt-sleep-monitor.h"
 #include "mt-tls.h"
 
 #define UNREGISTER_TIMEOUT_MS 2000
@@ -75,6 +76,9 @@ struct _MtAccount
   GNetworkMonitor     *network_monitor;
   gulong               network_changed_id;
   char                *local_addresses;  /* at the last network change */
+  MtSleepMonitor      *sleep_monitor;
+  gulong               resumed_id;
+  char                *instance_id;  /* +sip.instance (RFC 5626), or NULL */
 
   GHashTable          *calls;        /* id -> MtCall (owned) */
   GTask               *shutdown_task;
@@ -512,6 +516,19 @@ network_changed_cb (GNetworkMonitor *monitor, gboolean available, MtAccount *sel
   self->reg_retry_s = 0;
   mt_backoff_reset (&self->reg_backoff);
   self->reg_retry_id = g_idle_add (reregister_cb, self);
+}
+
+/* The machine woke up: the registration may have lapsed while it slept, or
+ * the registrar restarted; its refresh timer has not noticed. Register again
+ * now, with the back-off from before the suspend forgotten. */
+static void
+resumed_cb (MtSleepMonitor *monitor, MtAccount *self)
+{
+  if (!self->reg_wanted || self->shutdown_task)
+    return;
+  g_message ("registration: resumed from suspend, registering again now");
+  mt_backoff_reset (&self->reg_backoff);
+  send_register (self);
 }
 
 /* ---- why a TLS connection failed ---------------------------------------------- */
@@ -1146,6 +1163,12 @@ mt_account_register (MtAccount *self)
                                                    G_CALLBACK (network_changed_cb), self);
       self->local_addresses = dup_local_addresses ();
     }
+  if (self->sleep_monitor == NULL)
+    {
+      self->sleep_monitor = mt_sleep_monitor_new ();
+      self->resumed_id = g_signal_connect (self->sleep_monitor, "resumed",
+                                           G_CALLBACK (resumed_cb), self);
+    }
   send_register (self);
 }
 
@@ -1161,6 +1184,7 @@ send_register (MtAccount *self)
 {
   g_autofree char *registrar = NULL;
   g_autofree char *expires = NULL;
+  g_autofree char *features = NULL;
 
   g_clear_handle_id (&self->reg_retry_id, g_source_remove);
   self->reg_retry_s = 0;
@@ -1173,6 +1197,8 @@ send_register (MtAccount *self)
       self->reg_nh = nua_handle (self->nua, NULL, SIPTAG_TO_STR (to), TAG_END ());
     }
   self->reg_auth_tried = FALSE;
+  if (self->instance_id)
+    features = g_strdup_printf ("+sip.instance=\"<%s>\"", self->instance_id);
   self->reg_answered = FALSE;
   if (self->transport == MT_TRANSPORT_TLS)
     start_tls_check (self, self->registrar, NULL);
@@ -1181,6 +1207,7 @@ send_register (MtAccount *self)
                 NUTAG_REGISTRAR (registrar),
                 NUTAG_M_USERNAME (self->user),
                 TAG_IF (self->transport == MT_TRANSPORT_TCP, NUTAG_M_PARAMS ("transport=tcp")),
+                TAG_IF (features, NUTAG_M_FEATURES (features)),
                 TAG_IF (self->transport == MT_TRANSPORT_TLS, NUTAG_M_PARAMS ("transport=tls")),
                 SIPTAG_EXPIRES_STR (expires),
                 TAG_END ());
@@ -1372,6 +1399,8 @@ mt_account_dispose (GObject *object)
   g_clear_object (&self->tls_cancellable);
   g_clear_handle_id (&self->tls_grace_id, g_source_remove);
   g_clear_signal_handler (&self->network_changed_id, self->network_monitor);
+  g_clear_signal_handler (&self->resumed_id, self->sleep_monitor);
+  g_clear_object (&self->sleep_monitor);
   g_clear_object (&self->network_monitor);
   g_clear_pointer (&self->local_addresses, g_free);
   if (self->reg_nh)
@@ -1398,6 +1427,7 @@ mt_account_finalize (GObject *object)
   g_free (self->user);
   g_free (self->registrar);
   g_free (self->contact_uri);
+  g_free (self->instance_id);
   g_free (self->tls_ca_file);
   g_free (self->tls_pin);
   mt_tls_remove_directory (self->tls_dir);
@@ -1500,6 +1530,61 @@ mt_account_switch_to (MtAccount *self, MtCall *call)
     mt_call_answer (call);
   else
     mt_call_set_hold (call, FALSE);
+}
+
+/**
+ * mt_account_set_instance_id:
+ * @instance_id: (nullable): a URN such as "urn:uuid:...", the same every time
+ *   this user agent starts (mt_account_dup_stable_instance_id())
+ *
+ * Sent as +sip.instance in the REGISTER's Contact (RFC 5626 4.1): a registrar
+ * then replaces the binding an earlier run of the same user agent left (it
+ * crashed, was killed, the machine lost power) instead of keeping both and
+ * forking calls to a dead address. Takes effect with the next REGISTER.
+ */
+void
+mt_account_set_instance_id (MtAccount *self, const char *instance_id)
+{
+  g_return_if_fail (MT_IS_ACCOUNT (self));
+  g_return_if_fail (instance_id == NULL || g_str_has_prefix (instance_id, "urn:"));
+
+  g_free (self->instance_id);
+  self->instance_id = g_strdup (instance_id);
+}
+
+/**
+ * mt_account_dup_stable_instance_id:
+ * @application: what runs (an application id): two programs of one user on
+ *   one machine are two user agents
+ *
+ * A name-based UUID URN (RFC 4122 4.3 layout, from SHA-256) of the machine id,
+ * the user and @application: stable across restarts, nothing stored.
+ *
+ * Returns: (transfer full): "urn:uuid:xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx"
+ */
+char *
+mt_account_dup_stable_instance_id (const char *application)
+{
+  g_autofree char *machine = NULL;
+  g_autofree char *seed = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  g_return_val_if_fail (application != NULL, NULL);
+
+  if (!g_file_get_contents ("/etc/machine-id", &machine, NULL, NULL))
+    machine = g_strdup (g_get_host_name ());
+  seed = g_strdup_printf ("%s\n%s\n%s", g_strstrip (machine), g_get_user_name (), application);
+  g_checksum_update (checksum, (const guchar *) seed, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  digest[6] = (digest[6] & 0x0f) | 0x50;   /* version 5: name-based */
+  digest[8] = (digest[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
+  return g_strdup_printf ("urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                          "%02x%02x%02x%02x%02x%02x",
+                          digest[0], digest[1], digest[2], digest[3], digest[4], digest[5],
+                          digest[6], digest[7], digest[8], digest[9], digest[10], digest[11],
+                          digest[12], digest[13], digest[14], digest[15]);
 }
 
 /* ---- TLS ------------------------------------------------------------------------------ */

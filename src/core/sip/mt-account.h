@@ -100,6 +100,8 @@ gboolean             mt_account_shutdown_finish (MtAccount     *self,
                                                  GAsyncResult  *result,
                                                  GError       **error);
 
+void                 mt_account_set_instance_id  (MtAccount *self, const char *instance_id);
+char                *mt_account_dup_stable_instance_id (const char *application);
 /* SIP over TLS (transport TLS, or a sips: / transport=tls registrar or
  * address of record): `ca_file` (may be NULL) adds trusted CAs to the
  * system's; `pin` (may be NULL) is the SHA-256 fingerprint of a server

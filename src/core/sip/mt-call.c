@@ -81,6 +81,7 @@ struct _MtCall
   guint            give_up_id;     /* no network for too long: network-error */
   guint            reconnect_poll_id;
   guint            loss_poll_id;   /* addresses can go without a route change */
+  gboolean         signalling_secure; /* the dialog runs over TLS: SDES keys may go in SDP */
 };
 
 G_DEFINE_FINAL_TYPE (MtCall, mt_call, G_TYPE_OBJECT)
@@ -250,7 +251,9 @@ start_media (MtCall *self, gboolean we_offered, MtEndReason *reason)
     {
       g_message ("call %s: %s", self->id, error->message);
       *reason = g_error_matches (error, MT_SDP_ERROR, MT_SDP_ERROR_NO_COMMON_CODEC)
-                ? MT_END_REASON_NO_COMMON_CODEC : MT_END_REASON_NETWORK_ERROR;
+                ? MT_END_REASON_NO_COMMON_CODEC
+                : g_error_matches (error, MT_SDP_ERROR, MT_SDP_ERROR_NOT_ENCRYPTED)
+                ? MT_END_REASON_NOT_ENCRYPTED : MT_END_REASON_NETWORK_ERROR;
       return FALSE;
     }
   set_has_video (self, negotiated_has_video (negotiated));
@@ -490,7 +493,10 @@ answer_arrived (MtCall *self, const sip_t *sip)
     }
   if (!start_media (self, TRUE, &reason))
     {
-      nua_bye (self->nh, TAG_END ());
+      nua_bye (self->nh,
+               TAG_IF (reason == MT_END_REASON_NOT_ENCRYPTED,
+                       SIPTAG_REASON_STR ("SIP;cause=488;text=\"The other phone does not support encrypted calls\"")),
+               TAG_END ());
       end (self, reason);
       return;
     }
@@ -561,6 +567,23 @@ follow_redirect (MtCall *self, const sip_t *sip)
   return TRUE;
 }
 
+/* 488/606 to an offer whose streams were all secure-only (our policy is
+ * mandatory): the peer cannot do SRTP, which is what a person needs to know */
+static gboolean
+refused_for_encryption (MtCall *self, int status)
+{
+  if ((status != 488 && status != 606) || self->local_sdp == NULL)
+    return FALSE;
+  for (guint i = 0; i < self->local_sdp->streams->len; i++)
+    {
+      const MtSdpStream *stream = g_ptr_array_index (self->local_sdp->streams, i);
+
+      if (stream->port != 0 && mt_sdp_proto_security (stream->proto) <= 0)
+        return FALSE;
+    }
+  return self->local_sdp->streams->len > 0;
+}
+
 static void
 handle_invite_response (MtCall *self, int status, const char *phrase, const sip_t *sip)
 {
@@ -602,7 +625,8 @@ handle_invite_response (MtCall *self, int status, const char *phrase, const sip_
       return;
     }
   remember_status (self, status, phrase);
-  end (self, mt_sip_status_to_reason (status, sip, sip_method_invite));
+  end (self, refused_for_encryption (self, status)
+             ? MT_END_REASON_NOT_ENCRYPTED : mt_sip_status_to_reason (status, sip, sip_method_invite));
 }
 
 /* ---- incoming --------------------------------------------------------------- */
@@ -647,6 +671,7 @@ handle_reinvite (MtCall *self, const sip_t *sip)
   /* the peer restarted ICE (its network changed): so do we, in this answer */
   restarted = mt_media_session_answer_ice_restart (self->media, offer);
   local = mt_media_session_dup_local (self->media);
+  local->sdes = self->signalling_secure;
   local->audio_direction = local->video_direction = self->local_hold ? MT_SDP_SENDONLY
                                                                      : MT_SDP_SENDRECV;
   answer = mt_sdp_build_answer (offer, local, self->local_sdp->session_id, &error);
@@ -792,6 +817,35 @@ call_new (MtCredentials   *credentials,
   return self;
 }
 
+/* MTAVIP_TEST_SDES_OVER_PLAIN=1 (tests only, never for real calls): treat
+ * plain signalling as secure, so that SDES can be tried between two phones
+ * without TLS. SDES keys in clear SIP are readable by anyone on the path. */
+static gboolean
+test_sdes_over_plain (void)
+{
+  return g_strcmp0 (g_getenv ("MTAVIP_TEST_SDES_OVER_PLAIN"), "1") == 0;
+}
+
+/* sips: or ;transport=tls: the request goes out over TLS */
+static gboolean
+uri_is_secure (const char *uri)
+{
+  g_autofree char *lower = g_ascii_strdown (uri, -1);
+
+  return test_sdes_over_plain () || g_str_has_prefix (lower, "sips:") ||
+         strstr (lower, ";transport=tls") != NULL;
+}
+
+/* the INVITE's last hop: the transport of its topmost Via */
+static gboolean
+request_is_secure (const sip_t *sip)
+{
+  const char *protocol = sip && sip->sip_via ? sip->sip_via->v_protocol : NULL;
+
+  return test_sdes_over_plain () ||
+         (protocol != NULL && g_str_has_suffix (protocol, "/TLS"));
+}
+
 static MtCall *
 call_new_outgoing (nua_t          *nua,
                    MtCredentials  *credentials,
@@ -809,6 +863,8 @@ call_new_outgoing (nua_t          *nua,
   g_autofree char *to = NULL;
 
   self->remote_uri = g_strdup (uri);
+  self->signalling_secure = uri_is_secure (uri);
+  local->sdes = self->signalling_secure;
   self->local_sdp = mt_sdp_build_offer (local, (guint64) g_get_real_time ());
   self->has_video = local->video_port != 0;
   sdp = local_sdp_string (self);
@@ -886,6 +942,8 @@ prepare_answer (MtCall *self, const sip_t *sip)
   g_autoptr(MtSdpLocal) local = mt_media_session_dup_local (self->media);
   g_autofree char *warning = NULL;
 
+  self->signalling_secure = request_is_secure (sip);
+  local->sdes = self->signalling_secure;
   self->remote_sdp = remote_sdp_from (sip, &error);
   if (self->remote_sdp)
     self->local_sdp = mt_sdp_build_answer (self->remote_sdp, local,
@@ -904,7 +962,8 @@ prepare_answer (MtCall *self, const sip_t *sip)
   warning = g_strdup_printf ("399 mtavipclient \"%s\"", error->message);
   nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, SIPTAG_WARNING_STR (warning), TAG_END ());
   remember_status (self, 488, "Not Acceptable Here");
-  end (self, MT_END_REASON_NO_COMMON_CODEC);
+  end (self, g_error_matches (error, MT_SDP_ERROR, MT_SDP_ERROR_NOT_ENCRYPTED)
+             ? MT_END_REASON_NOT_ENCRYPTED : MT_END_REASON_NO_COMMON_CODEC);
   return FALSE;
 }
 
@@ -951,6 +1010,13 @@ mt_call_release_handle (MtCall *self)
     nua_handle_unref (self->nh);
   self->nh = NULL;
   n_handles--;
+}
+
+gboolean
+mt_call_get_signalling_secure (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->signalling_secure;
 }
 
 gboolean

@@ -30,6 +30,9 @@ const char      *mt_call_get_remote_name (MtCall *self);
  * came through our account's server; FALSE for a caller who reached us
  * directly (the From is whatever the caller wrote) */
 gboolean         mt_call_get_caller_verified (MtCall *self);
+/* TRUE when the dialog's signalling runs over TLS (sips:, transport=tls, or
+ * an INVITE that came over TLS): only then are SDES keys put in SDP */
+gboolean         mt_call_get_signalling_secure (MtCall *self);
 /* TRUE when video was negotiated (or offered, before an answer) */
 gboolean         mt_call_get_has_video   (MtCall *self);
 /* seconds since the call became active (how long it lasted, once ended); 0 before */
