@@ -740,6 +740,18 @@ h323_settings_changed_cb (MtApplication *self)
   start_h323 (self);
 }
 
+/* STUN/TURN settings or the TURN password changed: the next call uses them */
+static void
+network_settings_changed_cb (MtApplication *self)
+{
+  g_autoptr(MtMediaConfig) config = mt_settings_dup_media_config (self->settings);
+
+  if (self->account)
+    mt_account_set_media_config (self->account, config);
+  for (guint i = 0; self->more_accounts && i < self->more_accounts->len; i++)
+    mt_account_set_media_config (g_ptr_array_index (self->more_accounts, i), config);
+}
+
 static void
 start_echo_service (MtApplication *self)
 {
@@ -1046,6 +1058,8 @@ mt_application_startup (GApplication *application)
                            G_CALLBACK (h323_settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (mt_settings_get_gsettings (self->settings), "changed::h323-port",
                            G_CALLBACK (h323_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "network-changed",
+                           G_CALLBACK (network_settings_changed_cb), self, G_CONNECT_SWAPPED);
   if (test_hooks_enabled ())
     self->stats_id = g_timeout_add (STATS_INTERVAL_MS, update_debug_state_cb, self);
 }

@@ -76,3 +76,61 @@ mt_secrets_lookup_password_finish (GAsyncResult *result, GError **error)
 {
   return secret_password_lookup_finish (result, error);
 }
+
+/* ---- the TURN password ---------------------------------------------------------- */
+
+static const SecretSchema *
+mt_secrets_turn_schema (void)
+{
+  static const SecretSchema schema = {
+    APP_ID ".Turn", SECRET_SCHEMA_NONE,
+    {
+      { "turn", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+  return &schema;
+}
+
+void
+mt_secrets_store_turn_password_async (const char          *turn_key,
+                                      const char          *password,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (turn_key != NULL);
+  /* Translators: the label of the password in the keyring; %s is USER@SERVER */
+  label = g_strdup_printf (_("TURN password for %s"), turn_key);
+  if (password == NULL || *password == '\0')
+    secret_password_clear (mt_secrets_turn_schema (), cancellable, callback, user_data,
+                           "turn", turn_key, NULL);
+  else
+    secret_password_store (mt_secrets_turn_schema (), SECRET_COLLECTION_DEFAULT, label, password,
+                           cancellable, callback, user_data, "turn", turn_key, NULL);
+}
+
+gboolean
+mt_secrets_store_turn_password_finish (GAsyncResult *result, GError **error)
+{
+  return mt_secrets_store_password_finish (result, error);
+}
+
+void
+mt_secrets_lookup_turn_password_async (const char          *turn_key,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (turn_key != NULL);
+  secret_password_lookup (mt_secrets_turn_schema (), cancellable, callback, user_data,
+                          "turn", turn_key, NULL);
+}
+
+char *
+mt_secrets_lookup_turn_password_finish (GAsyncResult *result, GError **error)
+{
+  return secret_password_lookup_finish (result, error);
+}

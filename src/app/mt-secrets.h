@@ -23,4 +23,21 @@ void      mt_secrets_lookup_password_async  (const char          *account_uri,
 char     *mt_secrets_lookup_password_finish (GAsyncResult  *result,
                                              GError       **error);
 
+/* The TURN password: its own item, keyed by the attribute "turn" =
+ * "USER@SERVER" (mt_settings_dup_turn_key()); an empty password clears it. */
+void      mt_secrets_store_turn_password_async   (const char          *turn_key,
+                                                  const char          *password,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  mt_secrets_store_turn_password_finish  (GAsyncResult  *result,
+                                                  GError       **error);
+void      mt_secrets_lookup_turn_password_async  (const char          *turn_key,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+/* NULL with no error when none is stored */
+char     *mt_secrets_lookup_turn_password_finish (GAsyncResult  *result,
+                                                  GError       **error);
+
 G_END_DECLS

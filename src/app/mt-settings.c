@@ -10,12 +10,28 @@
 #include "mt-tls.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "mt-secrets.h"
 
 struct _MtSettings
 {
-  GObject    parent_instance;
-  GSettings *settings;
+  GObject       parent_instance;
+  GSettings    *settings;
+  char         *turn_password;   /* from the Secret Service; NULL: none (yet) */
+  GCancellable *turn_lookup;
 };
+
+enum {
+  NETWORK_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void network_settings_changed_cb (MtSettings *self);
+static void apply_ice (MtSettings *self, MtMediaConfig *config);
 
 G_DEFINE_FINAL_TYPE (MtSettings, mt_settings, G_TYPE_OBJECT)
 
@@ -24,6 +40,9 @@ mt_settings_dispose (GObject *object)
 {
   MtSettings *self = MT_SETTINGS (object);
 
+  g_cancellable_cancel (self->turn_lookup);
+  g_clear_object (&self->turn_lookup);
+  g_clear_pointer (&self->turn_password, g_free);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (mt_settings_parent_class)->dispose (object);
 }
@@ -32,12 +51,25 @@ static void
 mt_settings_class_init (MtSettingsClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = mt_settings_dispose;
+  signals[NETWORK_CHANGED] = g_signal_new ("network-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
 }
 
 static void
 mt_settings_init (MtSettings *self)
 {
+  static const char * const keys[] = { "stun-server", "turn-server", "turn-transport", "turn-user" };
+
   self->settings = g_settings_new (APP_ID);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *signal = g_strconcat ("changed::", keys[i], NULL);
+
+      g_signal_connect_swapped (self->settings, signal,
+                                G_CALLBACK (network_settings_changed_cb), self);
+    }
+  mt_settings_reload_turn_password (self);
 }
 
 MtSettings *
@@ -132,6 +164,7 @@ mt_settings_dup_media_config (MtSettings *self)
       config->width = w;
       config->height = h;
     }
+  apply_ice (self, config);
   return config;
 }
 
@@ -253,4 +286,141 @@ mt_settings_dup_account_settings (MtSettings *self, const char *id)
   g_return_val_if_fail (id != NULL && *id != '\0', NULL);
   path = g_strdup_printf ("/io/github/MTMediaDev/MTAVIPClient/accounts/%s/", id);
   return g_settings_new_with_path (APP_ID ".Account", path);
+}
+/* ---- network: ICE with STUN and TURN ------------------------------------------ */
+
+static gboolean
+valid_host_name (const char *host)
+{
+  gsize len = strlen (host);
+
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  if (len == 0 || len > 253 || host[0] == '-' || host[0] == '.' || host[len - 1] == '-')
+    return FALSE;
+  for (const char *p = host; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+      return FALSE;
+  return strstr (host, "..") == NULL;
+}
+
+gboolean
+mt_settings_parse_server (const char *text, char **host, guint *port, GError **error)
+{
+  g_autofree char *plain = g_strstrip (g_strdup (text ? text : ""));
+  g_autoptr(GSocketConnectable) address = NULL;
+  const char *name;
+
+  g_return_val_if_fail (host != NULL && port != NULL, FALSE);
+  *host = NULL;
+  *port = 0;
+  if (*plain == '\0')
+    return TRUE;
+  address = g_network_address_parse (plain, 3478, NULL);
+  name = address ? g_network_address_get_hostname (G_NETWORK_ADDRESS (address)) : NULL;
+  if (name == NULL || !valid_host_name (name) ||
+      g_network_address_get_port (G_NETWORK_ADDRESS (address)) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: %s is what was typed as a STUN or TURN server */
+                   _("“%s” is not a server address: type a host name or IP address, "
+                     "optionally with a port, such as stun.example.org:3478."), plain);
+      return FALSE;
+    }
+  *host = g_strdup (name);
+  *port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  return TRUE;
+}
+
+static char *
+dup_trimmed (MtSettings *self, const char *key)
+{
+  return g_strstrip (g_settings_get_string (self->settings, key));
+}
+
+char *
+mt_settings_dup_turn_key (MtSettings *self)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+
+  g_return_val_if_fail (MT_IS_SETTINGS (self), NULL);
+  server = dup_trimmed (self, "turn-server");
+  if (*server == '\0')
+    return NULL;
+  user = dup_trimmed (self, "turn-user");
+  return g_strdup_printf ("%s@%s", user, server);
+}
+
+/* a malformed server (typed before there was a check) is left out, with a warning */
+static void
+apply_server (MtSettings *self, const char *key, char **host, guint *port)
+{
+  g_autofree char *text = dup_trimmed (self, key);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (host, g_free);
+  if (!mt_settings_parse_server (text, host, port, &error))
+    g_warning ("%s: %s", key, error->message);
+}
+
+static void
+apply_ice (MtSettings *self, MtMediaConfig *config)
+{
+  g_autofree char *transport = g_settings_get_string (self->settings, "turn-transport");
+
+  apply_server (self, "stun-server", &config->stun_server, &config->stun_port);
+  apply_server (self, "turn-server", &config->turn_server, &config->turn_port);
+  /* the CLI's rule: ICE when it can find a path plain RTP cannot */
+  config->ice = config->stun_server != NULL || config->turn_server != NULL;
+  if (config->turn_server == NULL)
+    return;
+  config->turn_tcp = g_str_equal (transport, "tcp");
+  g_free (config->turn_user);
+  config->turn_user = dup_trimmed (self, "turn-user");
+  g_free (config->turn_password);
+  config->turn_password = g_strdup (self->turn_password);
+}
+
+static void
+turn_password_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = mt_secrets_lookup_turn_password_finish (result, &error);
+  MtSettings *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = MT_SETTINGS (user_data);
+  g_clear_object (&self->turn_lookup);
+  if (error)
+    g_warning ("Could not read the TURN password from the Secret Service: %s", error->message);
+  g_free (self->turn_password);
+  self->turn_password = g_steal_pointer (&password);
+  g_signal_emit (self, signals[NETWORK_CHANGED], 0);
+}
+
+void
+mt_settings_reload_turn_password (MtSettings *self)
+{
+  g_autofree char *key = NULL;
+
+  g_return_if_fail (MT_IS_SETTINGS (self));
+  g_cancellable_cancel (self->turn_lookup);
+  g_clear_object (&self->turn_lookup);
+  key = mt_settings_dup_turn_key (self);
+  if (key == NULL)
+    {
+      g_clear_pointer (&self->turn_password, g_free);
+      return;
+    }
+  self->turn_lookup = g_cancellable_new ();
+  mt_secrets_lookup_turn_password_async (key, self->turn_lookup, turn_password_cb, self);
+}
+
+static void
+network_settings_changed_cb (MtSettings *self)
+{
+  mt_settings_reload_turn_password (self);
+  g_signal_emit (self, signals[NETWORK_CHANGED], 0);
 }

@@ -43,4 +43,19 @@ GStrv          mt_settings_dup_account_ids    (MtSettings *self);
 GSettings     *mt_settings_dup_account_settings (MtSettings *self,
                                                  const char *id);
 
+/* ---- network: ICE with STUN and TURN ------------------------------------------
+ * Signal "network-changed": a STUN/TURN setting or the TURN password (read
+ * from the Secret Service) changed; mt_settings_dup_media_config() has it.
+ * ICE is on when a STUN or TURN server is set (the CLI's rule), plain RTP
+ * otherwise. */
+/* "HOST" or "HOST:PORT" (3478 when absent); "" is no server (host NULL, TRUE) */
+gboolean       mt_settings_parse_server       (const char  *text,
+                                               char       **host,
+                                               guint       *port,
+                                               GError     **error);
+/* the Secret Service key of the TURN password: "USER@SERVER", NULL without a TURN server */
+char          *mt_settings_dup_turn_key       (MtSettings *self);
+/* read the TURN password again (the preferences stored a new one) */
+void           mt_settings_reload_turn_password (MtSettings *self);
+
 G_END_DECLS

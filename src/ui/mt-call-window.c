@@ -52,6 +52,7 @@ struct _MtCallWindow
   AdwAvatar        *avatar;
   GtkLabel         *name_label;
   GtkLabel         *address_label;
+  GtkLabel         *path_label;     /* how the media goes: direct, via STUN, via relay */
   GtkImage         *security_icon;  /* the lock: encrypted or not, and how */
   GtkLabel         *state_label;
   GtkLabel         *notice_label;   /* what the media layer left out or failed at */
@@ -116,6 +117,56 @@ update_video (MtCallWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->self_picture), self_visible);
 }
 
+/* ---- the media path (ICE's selected pair) ------------------------------------ */
+
+static const char *
+path_text (const MtStreamStats *s)
+{
+  if (s->ice_state[0] == '\0' || g_str_equal (s->ice_state, "plain"))
+    return _("no ICE");
+  if (g_str_equal (s->ice_state, "failed"))
+    return _("no path");
+  if (s->ice_local[0] == '\0' || !g_str_equal (s->ice_state, "connected"))
+    return _("finding a path…");
+  if (g_str_equal (s->ice_local, "relay") || g_str_equal (s->ice_remote, "relay"))
+    return _("via relay");
+  if (g_str_equal (s->ice_local, "srflx") || g_str_equal (s->ice_remote, "srflx") ||
+      g_str_equal (s->ice_remote, "prflx"))
+    return _("via STUN");
+  return _("direct");
+}
+
+/* "Audio: direct · Video: via relay", or the core's "Reconnecting…" while
+ * ICE looks for a new path after a network change; hidden without media */
+static void
+update_path (MtCallWindow *self)
+{
+  MtMediaSession *media = mt_call_get_media_session (self->call);
+  MtCallState state = mt_call_get_state (self->call);
+  g_autoptr(GString) text = g_string_new (NULL);
+  MtStreamStats audio, video;
+
+  if (mt_call_get_reconnecting (self->call) && mt_call_get_network_notice (self->call))
+    g_string_append (text, mt_call_get_network_notice (self->call));   /* "Reconnecting…" */
+  else if (media != NULL && (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+    {
+      mt_media_session_get_stats (media, &audio, &video);
+      if (audio.enabled)
+        /* Translators: %s is how the sound goes: "direct", "via STUN", "via relay", "no ICE" */
+        g_string_append_printf (text, _("Audio: %s"), path_text (&audio));
+      if (video.enabled)
+        {
+          if (text->len > 0)
+            g_string_append (text, " · ");
+          /* Translators: %s is how the picture goes: "direct", "via STUN", "via relay", "no ICE" */
+          g_string_append_printf (text, _("Video: %s"), path_text (&video));
+        }
+    }
+  if (g_strcmp0 (gtk_label_get_label (self->path_label), text->str) != 0)
+    gtk_label_set_label (self->path_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->path_label), text->len > 0);
+}
+
 /* The way GNOME apps show a secure connection: a lock in the header whose
  * tooltip says how; an open lock for a call in clear */
 static void
@@ -157,6 +208,7 @@ update (MtCallWindow *self)
   gtk_widget_set_visible (self->active_box, state != MT_CALL_STATE_INCOMING);
   gtk_widget_set_sensitive (self->active_box, state != MT_CALL_STATE_ENDED);
   update_video (self);
+  update_path (self);
   update_security (self);
 }
 
@@ -235,6 +287,7 @@ bind_call (MtCallWindow *self)
 
   g_signal_connect_swapped (self->call, "notify::state", G_CALLBACK (update), self);
   g_signal_connect_swapped (self->call, "notify::has-video", G_CALLBACK (update), self);
+  g_signal_connect_swapped (self->call, "notify::reconnecting", G_CALLBACK (update), self);
   /* a refused hold request flips it back without a state change */
   g_signal_connect_swapped (self->call, "notify::hold", G_CALLBACK (hold_changed_cb), self);
   g_signal_connect_swapped (self->call, "notify::camera-off", G_CALLBACK (update_video), self);
@@ -511,6 +564,7 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, avatar);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, name_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, address_label);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, path_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, security_icon);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, notice_label);

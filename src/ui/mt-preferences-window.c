@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "mt-devices.h"
+#include "mt-network-page.h"
 #include "mt-secrets.h"
 #include "mt-sip-uri.h"
 
@@ -318,6 +319,7 @@ mt_preferences_window_new (MtApplication *app)
   self->app = app;
   self->settings = g_object_ref (mt_settings_get_gsettings (mt_application_get_settings (app)));
   load (self);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (mt_network_page_new ()));
   g_settings_bind (self->settings, "echo-cancel", self->echo_cancel_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   /* the app starts or stops its H.323 endpoint as the setting changes */

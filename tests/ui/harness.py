@@ -445,6 +445,8 @@ class App:
         stack = self.windows()
         while stack:
             node = stack.pop()
+            if node is None:   # a child that went away while we walked
+                continue
             try:
                 if node.get_role_name() == "label":
                     out.append(node.get_name())
