@@ -1239,6 +1239,9 @@ mt_application_new (void)
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/MTMediaDev/MTAVIPClient",
+                       /* the session ending (log out, shut down) quits us the
+                        * ordinary way: calls hung up, accounts un-registered */
+                       "register-session", TRUE,
                        NULL);
 }
 
