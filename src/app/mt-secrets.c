@@ -24,6 +24,25 @@ mt_secrets_schema (void)
   return &schema;
 }
 
+/* A password stored under `attribute` = `key` in `schema`, or removed
+ * when it is empty */
+static void
+store_or_clear (const SecretSchema  *schema,
+                const char          *attribute,
+                const char          *key,
+                const char          *label,
+                const char          *password,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  if (password == NULL || *password == '\0')
+    secret_password_clear (schema, cancellable, callback, user_data, attribute, key, NULL);
+  else
+    secret_password_store (schema, SECRET_COLLECTION_DEFAULT, label, password,
+                           cancellable, callback, user_data, attribute, key, NULL);
+}
+
 void
 mt_secrets_store_password_async (const char          *account_uri,
                                  const char          *password,
@@ -36,12 +55,8 @@ mt_secrets_store_password_async (const char          *account_uri,
   g_return_if_fail (account_uri != NULL);
   /* Translators: the label of the password in the keyring; %s is a SIP address */
   label = g_strdup_printf (_("SIP password for %s"), account_uri);
-  if (password == NULL || *password == '\0')
-    secret_password_clear (mt_secrets_schema (), cancellable, callback, user_data,
-                           "account", account_uri, NULL);
-  else
-    secret_password_store (mt_secrets_schema (), SECRET_COLLECTION_DEFAULT, label, password,
-                           cancellable, callback, user_data, "account", account_uri, NULL);
+  store_or_clear (mt_secrets_schema (), "account", account_uri, label, password,
+                  cancellable, callback, user_data);
 }
 
 gboolean
@@ -104,12 +119,8 @@ mt_secrets_store_turn_password_async (const char          *turn_key,
   g_return_if_fail (turn_key != NULL);
   /* Translators: the label of the password in the keyring; %s is USER@SERVER */
   label = g_strdup_printf (_("TURN password for %s"), turn_key);
-  if (password == NULL || *password == '\0')
-    secret_password_clear (mt_secrets_turn_schema (), cancellable, callback, user_data,
-                           "turn", turn_key, NULL);
-  else
-    secret_password_store (mt_secrets_turn_schema (), SECRET_COLLECTION_DEFAULT, label, password,
-                           cancellable, callback, user_data, "turn", turn_key, NULL);
+  store_or_clear (mt_secrets_turn_schema (), "turn", turn_key, label, password,
+                  cancellable, callback, user_data);
 }
 
 gboolean
