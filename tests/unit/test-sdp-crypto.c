@@ -85,6 +85,9 @@ test_crypto_malformed (void)
     "1 AES_CM_128_HMAC_SHA1_80 inline:@@@@",
     "1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_80 "|1|2|3",
     "-1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_80,
+    /* an empty key-params word (two blanks): found by fuzz-sdp, a NULL read */
+    "1 AES_CM_128_HMAC_SHA1_80  inline:" KEY_80,
+    "1 AES_CM_128_HMAC_SHA1_80 ;inline:" KEY_80,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

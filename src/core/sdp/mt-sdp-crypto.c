@@ -149,7 +149,7 @@ parse_inline (const char *key_params, guint8 **key, gsize *key_len, gboolean *ha
   g_auto(GStrv) parts = NULL;
   guint n;
 
-  if (g_ascii_strncasecmp (key_params, "inline:", 7) != 0)
+  if (key_params == NULL || g_ascii_strncasecmp (key_params, "inline:", 7) != 0)
     return FALSE;
   parts = g_strsplit (key_params + 7, "|", 0);
   n = g_strv_length (parts);
