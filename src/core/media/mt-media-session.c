@@ -841,6 +841,24 @@ read_rtt_ms (MtMediaSession *self, MtStream *stream)
   return rtt;
 }
 
+/* Random loss on a path that is not full reads as congestion over a few
+ * dozen packets: 3 % loss puts more than 10 % into a window of 32 packets
+ * about once a minute, and that blocked retransmission and stretched the
+ * keyframe interval. A decision waits for MT_LOSS_MIN_PACKETS, or
+ * MT_LOSS_MAX_WAIT_S, unless the loss is too heavy to be chance. */
+#define MT_LOSS_MIN_PACKETS 60
+#define MT_LOSS_MAX_WAIT_S 2.0
+#define MT_LOSS_SURE 0.25
+
+static gboolean
+loss_window_is_enough (MtStream *stream, gint ext, double loss)
+{
+  if (stream->rr_seen == 0)
+    return TRUE;
+  return ext - stream->rr_seen_ext >= MT_LOSS_MIN_PACKETS ||
+         stream->rr_age_s >= MT_LOSS_MAX_WAIT_S || loss > MT_LOSS_SURE;
+}
+
 /* main context, about once a second: a new report about our video moves
  * the encoder's rate; Opus is told the loss so that its FEC fits it */
 static void
@@ -860,6 +878,8 @@ control_rate (MtStream *stream, double seconds)
    * carries reports over a few packets only), else the last report's */
   if (stream->rr_seen != 0 && ext - stream->rr_seen_ext > 0)
     loss = CLAMP ((double) (lost - stream->rr_seen_lost) / (ext - stream->rr_seen_ext), 0.0, 1.0);
+  if (!loss_window_is_enough (stream, ext, loss))
+    return;
   stream->rr_seen = serial;
   stream->rr_seen_lost = lost;
   stream->rr_seen_ext = ext;
