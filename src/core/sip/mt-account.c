@@ -417,11 +417,9 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
       nua_handle_destroy (nh);
       return;
     }
-  if (sip == NULL || sip->sip_payload == NULL)
+  if (sip == NULL)
     {
-      nua_respond (nh, SIP_488_NOT_ACCEPTABLE,
-                   SIPTAG_WARNING_STR ("399 mtavipclient \"An INVITE without an offer is not supported\""),
-                   TAG_END ());
+      nua_respond (nh, SIP_400_BAD_REQUEST, TAG_END ());
       nua_handle_destroy (nh);
       return;
     }

@@ -70,6 +70,8 @@ struct _MtCall
   gboolean         delayed_offer;  /* our INVITE went without SDP: the 2xx brings
                                     * the offer, our answer goes in the ACK */
   gboolean         early_media;    /* media runs on a 1xx's SDP (RFC 3960) */
+  gboolean         offer_in_200;   /* the INVITE came without SDP: our 200 carries
+                                    * the offer, the answer comes in the ACK */
   GString         *dtmf_queue;   /* digits still to send */
   guint            dtmf_timer;
   /* network changes (ICE restart): at the end of the file */
@@ -698,6 +700,30 @@ handle_reinvite (MtCall *self, const sip_t *sip)
   update_hold_state (self);
 }
 
+/* The INVITE had no offer and our 200 had one: the ACK carries the answer
+ * (RFC 3264 / RFC 3261 13.3.1.4); an ACK without one ends the call */
+static void
+answer_from_ack (MtCall *self, const sip_t *sip)
+{
+  g_autoptr(GError) error = NULL;
+  MtEndReason reason = MT_END_REASON_NO_COMMON_CODEC;
+
+  self->offer_in_200 = FALSE;
+  if (self->state == MT_CALL_STATE_ENDED)
+    return;
+  self->remote_sdp = remote_sdp_from (sip, &error);
+  if (self->remote_sdp == NULL)
+    g_message ("call %s: no usable answer in the ACK: %s", self->id, error->message);
+  if (self->remote_sdp == NULL || !start_media (self, TRUE, &reason))
+    {
+      nua_bye (self->nh, SIPTAG_REASON_STR ("SIP;cause=488;text=\"Bad SDP answer\""),
+               TAG_END ());
+      end (self, reason);
+      return;
+    }
+  update_hold_state (self);
+}
+
 void
 mt_call_handle_event (MtCall      *self,
                       nua_event_t  event,
@@ -737,7 +763,9 @@ mt_call_handle_event (MtCall      *self,
       break;
 
     case nua_i_ack:
-      if (self->state == MT_CALL_STATE_INCOMING || self->state == MT_CALL_STATE_NEW)
+      if (self->offer_in_200)
+        answer_from_ack (self, sip);
+      else if (self->state == MT_CALL_STATE_INCOMING || self->state == MT_CALL_STATE_NEW)
         set_state (self, MT_CALL_STATE_ACTIVE, MT_END_REASON_NONE);
       break;
 
@@ -948,6 +976,14 @@ prepare_answer (MtCall *self, const sip_t *sip, gboolean over_tls)
 
   self->signalling_secure = over_tls || request_is_secure (sip);
   local->sdes = self->signalling_secure;
+  if (sip != NULL && (sip->sip_payload == NULL || sip->sip_payload->pl_len == 0))
+    {
+      /* RFC 3261 13.2.1: no offer in the INVITE: ours goes in the 200 */
+      self->offer_in_200 = TRUE;
+      self->local_sdp = mt_sdp_build_offer (local, (guint64) g_get_real_time ());
+      self->has_video = local->video_port != 0;
+      return TRUE;
+    }
   self->remote_sdp = remote_sdp_from (sip, &error);
   if (self->remote_sdp)
     self->local_sdp = mt_sdp_build_answer (self->remote_sdp, local,
@@ -1065,6 +1101,8 @@ mt_call_answer (MtCall *self)
   /* The answer SDP was ready while ringing: send it first, so that call
    * setup does not wait for sound devices to open; media starts right after */
   respond_with_answer (self);
+  if (self->offer_in_200)
+    return;
   if (!start_media (self, FALSE, &reason))
     {
       nua_bye (self->nh, TAG_END ());
