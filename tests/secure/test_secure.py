@@ -103,7 +103,8 @@ class RawCli:
                                       *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         test.addCleanup(self.stop)
-        time.sleep(1)
+        # listening (a fixed second was not enough on a loaded machine)
+        ports.wait_tcp(self.port, proc=self.proc, timeout=20)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -154,7 +155,7 @@ class FloodTest(SecureCase):
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                preexec_fn=desktop_fd_limit)
         self.addCleanup(lambda: (bob.poll() is None and bob.kill(), bob.wait()))
-        time.sleep(1)
+        ports.wait_tcp(bob_port, proc=bob, timeout=20)
         conns = []
         self.addCleanup(lambda: [c.close() for c in conns])
         refused = 0
