@@ -87,15 +87,17 @@ class SrtpCase(unittest.TestCase):
                     os.environ[k] = v
         return cli
 
-    def two_clis(self, a_extra, b_extra, video=False, env=None, seconds=5, capture=True):
+    def two_clis(self, a_extra, b_extra, video=False, env=None, seconds=5, capture=True,
+                 rtp=True):
         """b auto-answers, a calls b and hangs up after `seconds`; capture
-        everything UDP on lo for the wire checks"""
+        their SIP, and everything UDP on lo (rtp) for the wire checks"""
         b = self.cli(["--auto-answer", "--exit-after-call"] + b_extra, video=video, name="cli-b")
         a = self.cli(["--call", "sip:b@127.0.0.1:%d" % b.listen_port, "--exit-after-call",
                       "--hangup-after", str(seconds)] + a_extra, video=video, name="cli-a")
         cap = None
         if capture:
-            cap = started(self, SipCapture([a.listen_port, b.listen_port], extra_filter="udp"))
+            cap = started(self, SipCapture([a.listen_port, b.listen_port],
+                                           extra_filter="udp" if rtp else None))
         self.start(b, env, listener=True)
         self.start(a, env)
         return a, b, cap
@@ -173,7 +175,8 @@ class SdesBetweenClisTest(SrtpCase):
 
 class MandatoryTest(SrtpCase):
     def test_mandatory_refuses_a_plain_offer_with_488(self):
-        a, b, cap = self.two_clis(["--encryption", "none"], ["--encryption", "mandatory"])
+        a, b, cap = self.two_clis(["--encryption", "none"], ["--encryption", "mandatory"],
+                                  rtp=False)
         a.wait_exit(timeout=20)
         b.wait_exit(timeout=20)
         cap.stop()
