@@ -992,7 +992,7 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
   bind_url = g_strdup_printf (self->transport == MT_TRANSPORT_TLS ? "sips:%s:%u" : "sip:%s:%u",
                               host, self->listen_port);
   if (self->transport == MT_TRANSPORT_TLS &&
-      !(self->tls_dir = mt_tls_make_directory (self->tls_ca_file, error)))
+      !(self->tls_dir = mt_tls_make_directory (self->tls_ca_file, self->tls_pin != NULL, error)))
     return FALSE;
 
   if (self->aor)
@@ -1051,12 +1051,17 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                           TPTAG_IDLE (IDLE_CONNECTION_MS),
                           /* TLS: the server's certificate must chain to a
                            * trusted CA (cafile.pem: the system's and
-                           * --tls-ca) and name the host we connect to; any
-                           * TLS version OpenSSL allows (Sofia's default is
-                           * TLS 1.0 only) */
+                           * --tls-ca), be valid now and name the host we
+                           * connect to; with a pin it must be the pinned
+                           * one, whatever its dates and names (see
+                           * mt_tls_make_directory()); any TLS version
+                           * OpenSSL allows (Sofia's default is TLS 1.0 only) */
                           TAG_IF (self->tls_dir, TPTAG_CERTIFICATE (self->tls_dir)),
                           TAG_IF (self->tls_dir, TPTAG_TLS_VERSION (0)),
-                          TAG_IF (self->tls_dir, TPTAG_TLS_VERIFY_POLICY (TPTLS_VERIFY_SUBJECTS_OUT)),
+                          TAG_IF (self->tls_dir,
+                                  TPTAG_TLS_VERIFY_POLICY (mt_tls_verify_policy (self->tls_pin != NULL))),
+                          TAG_IF (self->tls_dir,
+                                  TPTAG_TLS_VERIFY_DATE (mt_tls_verify_date (self->tls_pin != NULL))),
                           TAG_END ());
   if (self->nua == NULL)
     {
