@@ -240,6 +240,11 @@ print_call (Cli *cli, MtCall *call)
           json_string (line, mt_end_reason_to_string (reason));
           if (reason == MT_END_REASON_TLS_FAILED)
             append_tls_problem (line, mt_call_get_tls_problem (call));
+          if (reason == MT_END_REASON_ENCRYPTION_FAILED)
+            {
+              g_string_append (line, ",\"message\":");
+              json_string (line, mt_end_reason_to_sentence (reason));
+            }
           if (mt_call_get_end_status (call))
             {
               g_string_append (line, ",\"status\":");

@@ -32,6 +32,7 @@ from wire import clear_pattern, media_ports, payloads  # noqa: E402
 
 SILENCE = ["--audio-codecs", "PCMU", "--audio-source", "audiotestsrc wave=silence is-live=true"]
 NOT_ENCRYPTED = "The other phone does not support encrypted calls"
+KEY_MISMATCH = "The other phone’s encryption key did not match: the call was ended"
 
 
 def started(test, fixture):
@@ -139,6 +140,23 @@ class DtlsBetweenClisTest(SrtpCase):
         for c in (a, b):
             audio = c.last_media()["audio"]
             self.assertEqual(audio["ice"]["state"], "connected", audio)
+
+    def test_fingerprint_mismatch_ends_the_call(self):
+        """b's SDP names a certificate it does not have (test-only switch):
+        a sees another certificate in the handshake, ends the call with BYE
+        and says why, within a few seconds instead of at the media timeout"""
+        b = self.cli(["--auto-answer", "--exit-after-call", "--encryption", "optional"],
+                     name="cli-b")
+        a = self.cli(["--call", "sip:b@127.0.0.1:%d" % b.listen_port, "--exit-after-call",
+                      "--hangup-after", "20", "--media-timeout", "0",
+                      "--encryption", "optional"], name="cli-a")
+        self.start(b, {"MTAVIP_TEST_WRONG_DTLS_FINGERPRINT": "1"}, listener=True)
+        self.start(a)
+        a.wait_call("active", timeout=20)
+        e = a.wait_call("ended", timeout=8)
+        self.assertEqual((e.get("reason"), e.get("message")), ("encryption-failed", KEY_MISMATCH), e)
+        self.assertEqual(b.wait_call("ended", timeout=10).get("reason"), "remote-hangup",
+                         b.describe())
 
     def test_plain_call_shows_the_pattern(self):
         """the control: without encryption the silence is there to be seen"""

@@ -798,6 +798,27 @@ media_timeout_cb (MtMediaSession *media, gpointer user_data)
   end (self, MT_END_REASON_MEDIA_TIMEOUT);
 }
 
+/* DTLS-SRTP: the certificate that came is not the one the peer's SDP named
+ * (a forged SDP, or someone between us): end the call, say why */
+static void
+encryption_failed_cb (MtMediaSession *media, gpointer user_data)
+{
+  MtCall *self = user_data;
+
+  if (self->state == MT_CALL_STATE_ENDED)
+    return;
+  g_message ("call %s: the peer's DTLS certificate does not match its fingerprint, hanging up",
+             self->id);
+  if (self->nh && (self->state == MT_CALL_STATE_ACTIVE || self->state == MT_CALL_STATE_HELD))
+    nua_bye (self->nh, SIPTAG_REASON_STR ("SIP;cause=488;text=\"DTLS fingerprint mismatch\""),
+             TAG_END ());
+  else if (self->nh && self->direction == MT_CALL_DIRECTION_OUTGOING)
+    nua_cancel (self->nh, TAG_END ());
+  else if (self->nh)
+    nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+  end (self, MT_END_REASON_ENCRYPTION_FAILED);
+}
+
 static MtCall *
 call_new (MtCredentials   *credentials,
           const char      *id,
@@ -813,6 +834,7 @@ call_new (MtCredentials   *credentials,
   g_signal_connect_object (media, "media-timeout", G_CALLBACK (media_timeout_cb), self, 0);
   g_signal_connect_object (media, "error", G_CALLBACK (media_error_cb), self, 0);
   g_signal_connect_object (media, "dtmf", G_CALLBACK (media_dtmf_cb), self, 0);
+  g_signal_connect_object (media, "encryption-failed", G_CALLBACK (encryption_failed_cb), self, 0);
   self->ring_timeout_id = g_timeout_add_seconds (RING_TIMEOUT_S, ring_timeout_cb, self);
   return self;
 }
