@@ -326,6 +326,11 @@ append_stream_stats (GString *line, const char *name, const MtStreamStats *s, gb
     json_string (line, s->srtp);
   else
     g_string_append (line, "null");
+  if (s->srtp_suite[0] != '\0')
+    {
+      g_string_append (line, ",\"srtp_suite\":");
+      json_string (line, s->srtp_suite);
+    }
   g_string_append_c (line, '}');
 }
 

@@ -101,11 +101,12 @@ class SrtpCase(unittest.TestCase):
         self.start(a, env)
         return a, b, cap
 
-    def assert_media_both_ways(self, a, b, srtp, video=False):
+    def assert_media_both_ways(self, a, b, srtp, video=False, suite=None):
         for c in (a, b):
             c.wait_call("active", timeout=20)
             e = c.wait_media(audio_packets=50, video_frames=10 if video else 0, timeout=30)
             self.assertEqual(e["audio"]["srtp"], srtp, e)
+            self.assertEqual(e["audio"].get("srtp_suite"), suite, e)
             if video:
                 self.assertEqual(e["video"]["srtp"], srtp, e)
         for c in (a, b):
@@ -171,22 +172,40 @@ class DtlsBetweenClisTest(SrtpCase):
 class SdesBetweenClisTest(SrtpCase):
     TEST_ONLY = {"MTAVIP_TEST_SDES_OVER_PLAIN": "1"}
 
-    def test_sdes_media_both_ways_and_nothing_in_clear(self):
+    def sdes_call(self, suite, offered=None):
+        """a SDES call between two CLIs, each offering only `offered`
+        (test-only MTAVIP_TEST_SRTP_SUITES; None: all); the agreed `suite`
+        decrypts both ways and nothing is in clear"""
+        env = dict(self.TEST_ONLY)
+        if offered:
+            env["MTAVIP_TEST_SRTP_SUITES"] = offered
         a, b, cap = self.two_clis(["--encryption", "mandatory", "--no-dtls"] + SILENCE,
-                                  ["--encryption", "optional"] + SILENCE, env=self.TEST_ONLY,
+                                  ["--encryption", "optional"] + SILENCE, env=env,
                                   seconds=3)
-        self.assert_media_both_ways(a, b, "sdes")
+        self.assert_media_both_ways(a, b, "sdes", suite=suite)
         cap.stop()
-        invite = subprocess.run([cap.tshark, "-r", cap.pcap, "-Y", "sip.Method==INVITE",
-                                 "-T", "fields", "-e", "sdp.media"],
+        invite = subprocess.run([cap.tshark, "-r", cap.pcap, "-Y",
+                                 "sip.Method==INVITE && udp.dstport==%d" % b.listen_port,
+                                 "-T", "fields", "-e", "sdp.media", "-e", "sdp.media_attr"],
                                 capture_output=True, text=True).stdout
         self.assertIn("RTP/SAVP", invite)
+        if offered:
+            self.assertEqual(re.findall(r"crypto:\d+ (\w+)", invite), [offered], invite)
         rtp_ports = media_ports(cap, (a.listen_port, b.listen_port))
         sent_by = payloads(cap, rtp_ports)
         for port in rtp_ports:
             sent = sent_by[port]
             self.assertGreater(len(sent), 20, "port %d sent nothing" % port)
             self.assertEqual(clear_pattern(sent), [], "clear RTP from port %d" % port)
+
+    def test_sdes_media_both_ways_and_nothing_in_clear(self):
+        self.sdes_call("AES_CM_128_HMAC_SHA1_80")
+
+    def test_sdes_hmac_sha1_32_call(self):
+        self.sdes_call("AES_CM_128_HMAC_SHA1_32", offered="AES_CM_128_HMAC_SHA1_32")
+
+    def test_sdes_aead_aes_128_gcm_call(self):
+        self.sdes_call("AEAD_AES_128_GCM", offered="AEAD_AES_128_GCM")
 
 
 class MandatoryTest(SrtpCase):

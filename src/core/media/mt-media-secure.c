@@ -171,6 +171,23 @@ mt_secure_fingerprint_of_pem (const char *pem)
   return fingerprint;
 }
 
+/* MTAVIP_TEST_SRTP_SUITES=NAME[,NAME...] (tests only): offer only these
+ * suites, so that each can be tried in a call */
+static gboolean
+test_suite_offered (MtSrtpSuite suite)
+{
+  const char *env = g_getenv ("MTAVIP_TEST_SRTP_SUITES");
+  g_auto(GStrv) names = NULL;
+
+  if (env == NULL || *env == '\0')
+    return TRUE;
+  names = g_strsplit (env, ",", -1);
+  for (guint i = 0; names[i]; i++)
+    if (mt_srtp_suite_from_string (g_strstrip (names[i])) == suite)
+      return TRUE;
+  return FALSE;
+}
+
 GPtrArray *
 mt_secure_new_sdes_keys (void)
 {
@@ -186,9 +203,11 @@ mt_secure_new_sdes_keys (void)
       guint8 key[30];
       gsize len = mt_srtp_suite_key_length (suites[i]);
 
+      if (!test_suite_offered (suites[i]))
+        continue;
       if (!mt_secure_random (key, len))
         break;
-      g_ptr_array_add (keys, mt_sdp_crypto_new (i + 1, suites[i], key, len));
+      g_ptr_array_add (keys, mt_sdp_crypto_new (keys->len + 1, suites[i], key, len));
       memset (key, 0, sizeof key);
     }
   return keys;

@@ -2370,6 +2370,9 @@ fill_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
   quality_fill_stats (self, stream, out);
   if (stream->neg->srtp != MT_SRTP_NONE)
     g_strlcpy (out->srtp, mt_srtp_mode_to_string (stream->neg->srtp), sizeof out->srtp);
+  if (stream->neg->srtp == MT_SRTP_SDES && stream->neg->send_crypto)
+    g_strlcpy (out->srtp_suite, mt_srtp_suite_to_string (stream->neg->send_crypto->suite),
+               sizeof out->srtp_suite);
   if (self->ice != NULL && mt_ice_session_uses_ice (self->ice, stream->id))
     {
       const char *local = mt_ice_session_get_local_type (self->ice, stream->id);
