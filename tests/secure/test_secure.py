@@ -203,12 +203,27 @@ class DirectCallTest(SecureCase):
         alice = self.cli(kam.uri("alice"), kam.users["alice"], kam.proxy_uri,
                          extra=["--accept-direct-calls"])
         alice.wait_registration("registered")
-        sock = invite(alice.listen_port, ports.free_port(), source="127.0.0.2")
+        # RFC 3325: an asserted identity means something only from our proxy
+        sock = invite(alice.listen_port, ports.free_port(), source="127.0.0.2",
+                      extra=b'P-Asserted-Identity: "Bob" <sip:bob@127.0.0.1>\r\n')
         self.addCleanup(sock.close)
         got = responses(sock, 3)
         self.assertTrue(any(r.startswith("SIP/2.0 180") for r in got), got)
         ev = alice.wait_call("incoming", 5)
         self.assertIs(ev.get("verified"), False, ev)
+        self.assertIn("eve", ev.get("remote"), ev)
+
+    def test_asserted_identity_from_our_proxy_is_the_caller(self):
+        """Kamailio asserts the authenticated caller (P-Asserted-Identity,
+        replacing any the caller sent): that identity is shown, verified"""
+        kam = started(self, Kamailio(assert_identity='"Asserted $au" <sip:$au-asserted@127.0.0.1>'))
+        alice = self.cli(kam.uri("alice"), kam.users["alice"], kam.proxy_uri)
+        alice.wait_registration("registered")
+        self.cli(kam.uri("bob"), kam.users["bob"], kam.proxy_uri,
+                 extra=["--call", kam.uri("alice"), "--hangup-after", "2"])
+        ev = alice.wait_call("incoming", 20)
+        self.assertIs(ev.get("verified"), True, ev)
+        self.assertEqual(ev.get("remote"), "sip:bob-asserted@127.0.0.1", ev)
 
 
 class ReflectorTest(SecureCase):

@@ -15,6 +15,7 @@
 
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_extra.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 
@@ -938,18 +939,16 @@ mt_call_new_outgoing_delayed_offer (nua_t          *nua,
 }
 
 static void
-take_remote_identity (MtCall *self, const sip_t *sip)
+set_remote_identity (MtCall *self, const url_t *url, const char *display)
 {
-  const sip_from_t *from = sip ? sip->sip_from : NULL;
+  g_autofree char *uri = url_as_string (NULL, url);
 
-  if (from == NULL)
-    return;
-  g_autofree char *uri = url_as_string (NULL, from->a_url);
-
+  g_free (self->remote_uri);
   self->remote_uri = mt_text_from_network (uri, -1, FALSE);
-  if (from->a_display && *from->a_display)
+  g_clear_pointer (&self->remote_name, g_free);
+  if (display && *display)
     {
-      self->remote_name = mt_text_from_network (from->a_display, -1, FALSE);
+      self->remote_name = mt_text_from_network (display, -1, FALSE);
       if (self->remote_name[0] == '"')
         {
           g_autofree char *quoted = self->remote_name;
@@ -957,6 +956,54 @@ take_remote_identity (MtCall *self, const sip_t *sip)
           self->remote_name = g_strndup (quoted + 1, MAX (strlen (quoted), 2) - 2);
         }
     }
+}
+
+static void
+take_remote_identity (MtCall *self, const sip_t *sip)
+{
+  const sip_from_t *from = sip ? sip->sip_from : NULL;
+
+  if (from != NULL)
+    set_remote_identity (self, from->a_url, from->a_display);
+}
+
+/* the first sip: or sips: identity of a P-Asserted-Identity list, else its
+ * first one (tel:) */
+static const sip_p_asserted_identity_t *
+pick_asserted (const sip_p_asserted_identity_t *list, const sip_p_asserted_identity_t *best)
+{
+  for (; list; list = list->paid_next)
+    if (best == NULL ||
+        (best->paid_url->url_type == url_tel && list->paid_url->url_type != url_tel))
+      best = list;
+  return best;
+}
+
+/* RFC 3325: the caller's identity as our proxy asserts it
+ * (P-Asserted-Identity). Only for a request that came through our proxy
+ * (the caller is `verified`): from anyone else the header means nothing
+ * and is ignored. Sofia may know the header or leave it unparsed. */
+static void
+take_asserted_identity (MtCall *self, const sip_t *sip)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  const sip_p_asserted_identity_t *best = NULL;
+
+  if (sip == NULL)
+    return;
+  best = pick_asserted (sip_p_asserted_identity (sip), NULL);
+  for (const msg_unknown_t *u = sip->sip_unknown; u; u = u->un_next)
+    if (u->un_name && u->un_value && g_ascii_strcasecmp (u->un_name, "P-Asserted-Identity") == 0)
+      best = pick_asserted ((sip_p_asserted_identity_t *)
+                            msg_header_make (home, sip_p_asserted_identity_class, u->un_value),
+                            best);
+  if (best && (best->paid_url->url_type == url_sip || best->paid_url->url_type == url_sips ||
+               best->paid_url->url_type == url_tel))
+    {
+      set_remote_identity (self, best->paid_url, best->paid_display);
+      g_debug ("call %s: the caller as our proxy asserts it: %s", self->id, self->remote_uri);
+    }
+  su_home_deinit (home);
 }
 
 /* Answer-or-refuse decisions that need no person: malformed or useless offers.
@@ -1010,6 +1057,8 @@ mt_call_new_incoming (MtCredentials  *credentials,
   n_handles++;
   nua_handle_bind (nh, self);
   take_remote_identity (self, sip);
+  if (verified)
+    take_asserted_identity (self, sip);
   if (prepare_answer (self, sip, over_tls))
     {
       session_timer_follow (self, sip, FALSE);
