@@ -176,6 +176,39 @@ class FloodTest(SecureCase):
                       % (refused, out.decode(), err.decode()[-2000:]))
 
 
+    def test_longest_idle_connections_closed_first_beyond_the_cap(self):
+        """beyond 200 connections opened to the phone, those idle longest
+        are closed (after 2 s idle), not only after the 3-minute idle time"""
+        port = ports.free_port()
+        bob = subprocess.Popen([cli_path(), "--json", "--listen", "127.0.0.1:%d" % port,
+                                "--audio-source", "test", "--audio-sink", "fake", "--no-video"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (bob.poll() is None and bob.kill(), bob.wait()))
+        ports.wait_tcp(port, proc=bob)
+        conns = []
+        self.addCleanup(lambda: [c.close() for c in conns])
+        for i in range(260):
+            conns.append(socket.create_connection(("127.0.0.1", port), timeout=2))
+            time.sleep(0.01)                    # each a little younger than the last
+
+        def closed(c):
+            c.settimeout(0.05)
+            try:
+                return c.recv(1) == b""
+            except socket.timeout:
+                return False
+            except OSError:
+                return True
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not all(closed(c) for c in conns[:40]):
+            time.sleep(0.5)
+        self.assertEqual([i for i, c in enumerate(conns[:40]) if not closed(c)], [],
+                         "the oldest idle connections are still open")
+        self.assertEqual([i for i, c in enumerate(conns[-150:]) if closed(c)], [],
+                         "younger connections were closed within the cap")
+
+
 class DirectCallTest(SecureCase):
     """With an account, a call rings only when it comes through the
     registrar/proxy; one sent straight to the phone is refused."""
