@@ -15,6 +15,7 @@
 
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_extra.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 
@@ -826,6 +827,27 @@ media_timeout_cb (MtMediaSession *media, gpointer user_data)
   end (self, MT_END_REASON_MEDIA_TIMEOUT);
 }
 
+/* DTLS-SRTP: the certificate that came is not the one the peer's SDP named
+ * (a forged SDP, or someone between us): end the call, say why */
+static void
+encryption_failed_cb (MtMediaSession *media, gpointer user_data)
+{
+  MtCall *self = user_data;
+
+  if (self->state == MT_CALL_STATE_ENDED)
+    return;
+  g_message ("call %s: the peer's DTLS certificate does not match its fingerprint, hanging up",
+             self->id);
+  if (self->nh && (self->state == MT_CALL_STATE_ACTIVE || self->state == MT_CALL_STATE_HELD))
+    nua_bye (self->nh, SIPTAG_REASON_STR ("SIP;cause=488;text=\"DTLS fingerprint mismatch\""),
+             TAG_END ());
+  else if (self->nh && self->direction == MT_CALL_DIRECTION_OUTGOING)
+    nua_cancel (self->nh, TAG_END ());
+  else if (self->nh)
+    nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+  end (self, MT_END_REASON_ENCRYPTION_FAILED);
+}
+
 static MtCall *
 call_new (MtCredentials   *credentials,
           const char      *id,
@@ -841,6 +863,7 @@ call_new (MtCredentials   *credentials,
   g_signal_connect_object (media, "media-timeout", G_CALLBACK (media_timeout_cb), self, 0);
   g_signal_connect_object (media, "error", G_CALLBACK (media_error_cb), self, 0);
   g_signal_connect_object (media, "dtmf", G_CALLBACK (media_dtmf_cb), self, 0);
+  g_signal_connect_object (media, "encryption-failed", G_CALLBACK (encryption_failed_cb), self, 0);
   self->ring_timeout_id = g_timeout_add_seconds (RING_TIMEOUT_S, ring_timeout_cb, self);
   return self;
 }
@@ -944,18 +967,16 @@ mt_call_new_outgoing_delayed_offer (nua_t          *nua,
 }
 
 static void
-take_remote_identity (MtCall *self, const sip_t *sip)
+set_remote_identity (MtCall *self, const url_t *url, const char *display)
 {
-  const sip_from_t *from = sip ? sip->sip_from : NULL;
+  g_autofree char *uri = url_as_string (NULL, url);
 
-  if (from == NULL)
-    return;
-  g_autofree char *uri = url_as_string (NULL, from->a_url);
-
+  g_free (self->remote_uri);
   self->remote_uri = mt_text_from_network (uri, -1, FALSE);
-  if (from->a_display && *from->a_display)
+  g_clear_pointer (&self->remote_name, g_free);
+  if (display && *display)
     {
-      self->remote_name = mt_text_from_network (from->a_display, -1, FALSE);
+      self->remote_name = mt_text_from_network (display, -1, FALSE);
       if (self->remote_name[0] == '"')
         {
           g_autofree char *quoted = self->remote_name;
@@ -963,6 +984,54 @@ take_remote_identity (MtCall *self, const sip_t *sip)
           self->remote_name = g_strndup (quoted + 1, MAX (strlen (quoted), 2) - 2);
         }
     }
+}
+
+static void
+take_remote_identity (MtCall *self, const sip_t *sip)
+{
+  const sip_from_t *from = sip ? sip->sip_from : NULL;
+
+  if (from != NULL)
+    set_remote_identity (self, from->a_url, from->a_display);
+}
+
+/* the first sip: or sips: identity of a P-Asserted-Identity list, else its
+ * first one (tel:) */
+static const sip_p_asserted_identity_t *
+pick_asserted (const sip_p_asserted_identity_t *list, const sip_p_asserted_identity_t *best)
+{
+  for (; list; list = list->paid_next)
+    if (best == NULL ||
+        (best->paid_url->url_type == url_tel && list->paid_url->url_type != url_tel))
+      best = list;
+  return best;
+}
+
+/* RFC 3325: the caller's identity as our proxy asserts it
+ * (P-Asserted-Identity). Only for a request that came through our proxy
+ * (the caller is `verified`): from anyone else the header means nothing
+ * and is ignored. Sofia may know the header or leave it unparsed. */
+static void
+take_asserted_identity (MtCall *self, const sip_t *sip)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  const sip_p_asserted_identity_t *best = NULL;
+
+  if (sip == NULL)
+    return;
+  best = pick_asserted (sip_p_asserted_identity (sip), NULL);
+  for (const msg_unknown_t *u = sip->sip_unknown; u; u = u->un_next)
+    if (u->un_name && u->un_value && g_ascii_strcasecmp (u->un_name, "P-Asserted-Identity") == 0)
+      best = pick_asserted ((sip_p_asserted_identity_t *)
+                            msg_header_make (home, sip_p_asserted_identity_class, u->un_value),
+                            best);
+  if (best && (best->paid_url->url_type == url_sip || best->paid_url->url_type == url_sips ||
+               best->paid_url->url_type == url_tel))
+    {
+      set_remote_identity (self, best->paid_url, best->paid_display);
+      g_debug ("call %s: the caller as our proxy asserts it: %s", self->id, self->remote_uri);
+    }
+  su_home_deinit (home);
 }
 
 /* Answer-or-refuse decisions that need no person: malformed or useless offers.
@@ -1024,6 +1093,8 @@ mt_call_new_incoming (MtCredentials  *credentials,
   n_handles++;
   nua_handle_bind (nh, self);
   take_remote_identity (self, sip);
+  if (verified)
+    take_asserted_identity (self, sip);
   if (prepare_answer (self, sip, over_tls))
     {
       session_timer_follow (self, sip, FALSE);
