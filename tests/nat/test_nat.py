@@ -25,6 +25,7 @@ sys.path.insert(0, TESTS)
 sys.path.insert(0, os.path.join(TESTS, "interop"))
 
 from clirunner import CliPhone, cli_path  # noqa: E402
+from fixtures.baresip import Baresip  # noqa: E402
 from fixtures.coturn import PASSWORD as TURN_PASSWORD, USER as TURN_USER, Coturn  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
 from fixtures.natlab import ADDRESSES, PUBLIC, NatLab  # noqa: E402
@@ -217,6 +218,58 @@ class ConeNats(NatCase):
                          timeout=30, what="ICE failed")
         media = alice.last_media()["audio"]
         self.assertEqual(media["rx_packets"], 0)
+
+
+class BaresipIce(NatCase):
+    """Interop: our phone with ICE behind NAT 1, baresip with its ice, stun
+    and turn modules (medianat=ice, a STUN server) behind NAT 2."""
+
+    def baresip(self, user, **kw):
+        b = Baresip(user, registrar=self.kam, netns=self.lab.ns["b"], host=ADDRESSES["b"],
+                    stun_server="%s:%d" % (PUBLIC, STUN_PORT), video_codecs=[],
+                    audio_codecs=["opus/48000/2"], **kw)
+        self.addCleanup(self._baresip_report, b)
+        b.start()
+        self.addCleanup(b.stop)
+        return b
+
+    def _baresip_report(self, b):
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        if result is not None and (result.failures or result.errors):
+            sys.stderr.write("\n--- baresip %s ---\n%s\n" % (b.user, b.log_tail(60)))
+
+    def assert_baresip_media(self, bob):
+        """baresip's ICE completed and its own RTCP statistics count RTP
+        sent and received."""
+        st = bob.wait_media(kinds=["audio"], min_packets=40, timeout=20)["audio"]
+        self.assertGreater(st["rx"]["sent"], 40, st)
+        log = bob.log_text()
+        self.assertIn("ice: audio: connectivity check is complete", log)
+        self.assertIn("stream: mnat 'ice' connected", log)
+        self.assertEqual(bob.find_events("CALL_CLOSED"), [], bob.log_tail(40))
+
+    def test_calls_baresip_behind_the_other_nat(self):
+        """mtavip-cli --stun behind NAT 1 calls baresip behind NAT 2."""
+        bob = self.baresip("bob", answermode="auto")
+        bob.wait_registered(timeout=20)
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options())
+        alice.start()
+        alice.wait_call("active", timeout=30)
+        alice.wait_media(audio_packets=40, video_frames=0, timeout=30)
+        self.assert_ice(alice, local=("host", "srflx", "prflx"), remote=("srflx", "prflx"))
+        self.assert_baresip_media(bob)
+
+    def test_baresip_calls_us(self):
+        """baresip behind NAT 2 calls mtavip-cli --stun behind NAT 1."""
+        bob = self.phone("a", "bob", ["--auto-answer"] + self.stun_options()).start()
+        bob.wait_registration("registered", timeout=20)
+        alice = self.baresip("alice")
+        alice.wait_registered(timeout=20)
+        alice.dial(self.kam.uri("bob"))
+        bob.wait_call("active", timeout=30)
+        bob.wait_media(audio_packets=40, video_frames=0, timeout=30)
+        self.assert_ice(bob, local=("host", "srflx", "prflx"), remote=("srflx", "prflx"))
+        self.assert_baresip_media(alice)
 
 
 class KeepAlive(NatCase):
