@@ -113,12 +113,12 @@ class NatCase(unittest.TestCase):
     def stun_options(self):
         return ["--stun", "%s:%d" % (PUBLIC, STUN_PORT)]
 
-    def phone(self, host, user, extra=(), transport="udp", video=False):
+    def phone(self, host, user, extra=(), transport="udp", video=False, listen_host=None):
         c = CliPhone(account=self.kam.uri(user), password=self.kam.users[user],
                      registrar=self.kam.proxy_uri, transport=transport,
                      extra=["--media-timeout", "15"] + list(extra), video=video,
                      name="%s-%s" % (user, host), netns=self.lab.ns[host],
-                     listen_host=ADDRESSES[host])
+                     listen_host=listen_host or ADDRESSES[host])
         self._clis.append(c)
         self.addCleanup(c.stop)
         return c
@@ -298,7 +298,7 @@ class NetworkChange(NatCase):
     """Alice's media address goes away mid-call and another one comes up
     (Wi-Fi to cable): a new address, so a new mapping in her NAT."""
 
-    SIP_ADDRESS = ADDRESSES["a"]      # stays: Sofia binds SIP to one address
+    SIP_ADDRESS = ADDRESSES["a"]      # stays in the first case, goes in the second
     OLD_MEDIA = "198.51.100.4"
     NEW_MEDIA = "198.51.100.5"
 
@@ -330,6 +330,45 @@ class NetworkChange(NatCase):
         changed = time.monotonic()
         lab.add_address("a", self.NEW_MEDIA)
         lab.remove_address("a", self.OLD_MEDIA)
+        self.assert_call_carries_on(alice, bob, changed, before, registers)
+
+    def test_call_survives_losing_its_only_address(self):
+        """Alice's only address, the one SIP and media use, goes during the
+        call and another one comes (the new network hands out a new
+        address): SIP listens on the wildcard address, so its socket
+        survives; the re-REGISTER and the re-INVITE restarting ICE leave
+        from the new address, and media flows both ways again within 5 s."""
+        lab = self.lab
+        # the new address takes the place of the old one (else the kernel
+        # drops every address of the subnet with its primary one)
+        for conf in ("all", "lan"):
+            lab.ns["a"].exec("sysctl", "-q", "-w",
+                             "net.ipv4.conf.%s.promote_secondaries=1" % conf)
+        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
+        bob.wait_registration("registered", timeout=20)
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options(),
+                           listen_host="0.0.0.0").start()
+        alice.wait_call("active", timeout=30)
+        for phone in (alice, bob):
+            phone.wait_media(audio_packets=40, video_frames=0, timeout=30)
+            self.assert_ice(phone)
+        registers = self.kam.log_text().count("REQ REGISTER")
+        before = {p.name: self.rx(p) for p in (alice, bob)}
+        mapping = self.alice_sip_mappings()
+
+        changed = time.monotonic()
+        lab.add_address("a", self.NEW_MEDIA)
+        lab.remove_address("a", ADDRESSES["a"])
+        self.assert_call_carries_on(alice, bob, changed, before, registers)
+        # SIP left from the new address: a new mapping in Alice's NAT
+        self.assertTrue(self.alice_sip_mappings() - mapping, self.kam.log_tail(20))
+
+    def alice_sip_mappings(self):
+        """The public ports Alice's SIP requests reached Kamailio from."""
+        return set(re.findall(r"REQ \w+ .* from %s:(\d+)/udp" % re.escape(ADDRESSES["nat1"]),
+                              self.kam.log_text()))
+
+    def assert_call_carries_on(self, alice, bob, changed, before, registers):
         alice.wait_event(lambda e: e.get("event") == "network" and e.get("reconnecting"),
                          timeout=5, what="reconnecting")
         for phone in (alice, bob):
