@@ -363,6 +363,24 @@ class NetworkChange(NatCase):
         # SIP left from the new address: a new mapping in Alice's NAT
         self.assertTrue(self.alice_sip_mappings() - mapping, self.kam.log_tail(20))
 
+    def test_no_network_for_30_s_ends_the_call(self):
+        """Alice's only address goes and no other comes: she reconnects
+        for 30 s, then ends the call with reason network-error (not
+        media-timeout, which would have said so after 15 s)."""
+        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
+        bob.wait_registration("registered", timeout=20)
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options(),
+                           listen_host="0.0.0.0").start()
+        alice.wait_call("active", timeout=30)
+        alice.wait_media(audio_packets=40, video_frames=0, timeout=30)
+        self.lab.remove_address("a", ADDRESSES["a"])
+        lost = alice.wait_event(lambda e: e.get("event") == "network" and e.get("reconnecting"),
+                                timeout=5, what="reconnecting")
+        ended = alice.wait_event(lambda e: e.get("event") == "call" and e.get("state") == "ended",
+                                 timeout=35, what="call ended")
+        self.assertEqual(ended.get("reason"), "network-error", alice.describe())
+        self.assertGreater(ended["_time"] - lost["_time"], 29.0, alice.describe())
+
     def alice_sip_mappings(self):
         """The public ports Alice's SIP requests reached Kamailio from."""
         return set(re.findall(r"REQ \w+ .* from %s:(\d+)/udp" % re.escape(ADDRESSES["nat1"]),
