@@ -278,12 +278,11 @@ class KeepAlive(NatCase):
 
     def test_incoming_call_minutes_after_registering(self):
         """Bob registers through a NAT that forgets idle mappings after 30 s;
-        his keep-alives hold the mapping open, so Alice's call placed 62 s
-        later (more than twice the NAT's timeout: without keep-alives the
-        mapping is gone by 30 s) still reaches him, rings and connects."""
+        his keep-alives hold the mapping open, so Alice's call placed 120 s
+        later still reaches him, rings and connects."""
         bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
         bob.wait_registration("registered", timeout=20)
-        time.sleep(62)
+        time.sleep(120)
         self.assertTrue(bob.proc.alive(), bob.describe())
         self.assertNotIn("failed", bob.registration_states(), bob.describe())
         alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options())
