@@ -263,6 +263,25 @@ is_any_address (const char *host)
   return g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::");
 }
 
+/* Sofia's bind URL. Given "0.0.0.0", Sofia binds one socket per address
+ * the machine has at start-up: when that address goes (another network,
+ * a new DHCP lease) the socket is bound to nothing, every send fails with
+ * ENETUNREACH and the call is lost. A socket bound to the wildcard address
+ * itself outlives address changes, and Sofia keeps one when the address it
+ * is told to bind to (maddr) means 0.0.0.0 without being spelt "0.0.0.0"
+ * (tport.c turns that spelling into "each local address"): "0.0" is the
+ * same address in inet_aton's notation. The host part ("*": the machine's
+ * address at start) only names us in Via and Contact; rport and
+ * received (RFC 3581), outbound's natify and the registrar's fix-ups keep
+ * them right when the address changes. */
+static char *
+bind_url_for (const char *scheme, const char *host, guint port)
+{
+  if (g_str_equal (host, "0.0.0.0"))
+    return g_strdup_printf ("%s:*:%u;maddr=0.0", scheme, port);
+  return g_strdup_printf ("%s:%s:%u", scheme, host, port);
+}
+
 /* The address that reaches `peer_host` from here, or NULL: a UDP connect()
  * asks the routing table; no packet is sent */
 static char *
@@ -1013,8 +1032,8 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
   if (uri_wants_tls (self->registrar) || uri_wants_tls (self->aor))
     self->transport = MT_TRANSPORT_TLS;
   /* with TLS we listen on TLS only: what comes in comes encrypted */
-  bind_url = g_strdup_printf (self->transport == MT_TRANSPORT_TLS ? "sips:%s:%u" : "sip:%s:%u",
-                              host, self->listen_port);
+  bind_url = bind_url_for (self->transport == MT_TRANSPORT_TLS ? "sips" : "sip", host,
+                           self->listen_port);
   if (self->transport == MT_TRANSPORT_TLS &&
       !(self->tls_dir = mt_tls_make_directory (self->tls_ca_file, self->tls_pin != NULL, error)))
     return FALSE;
