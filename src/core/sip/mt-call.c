@@ -72,6 +72,7 @@ struct _MtCall
                                     * the offer, our answer goes in the ACK */
   gboolean         early_media;    /* media runs on a 1xx's SDP (RFC 3960) */
   gboolean         answered;       /* our 200 to the INVITE is out */
+  MtTlsProblem     tls_problem;    /* why a TLS call failed (mt_tls_check) */
   gboolean         offer_in_200;   /* the INVITE came without SDP: our 200 carries
                                     * the offer, the answer comes in the ACK */
   GString         *dtmf_queue;   /* digits still to send */
@@ -2075,24 +2076,18 @@ mt_call_new_transfer (nua_t          *nua,
 
 /* ---- TLS ------------------------------------------------------------------------- */
 
-static GQuark
-tls_problem_quark (void)
-{
-  return g_quark_from_static_string ("mt-call-tls-problem");
-}
-
 void
 mt_call_set_tls_problem (MtCall *self, MtTlsProblem problem)
 {
   g_return_if_fail (MT_IS_CALL (self));
-  g_object_set_qdata (G_OBJECT (self), tls_problem_quark (), GINT_TO_POINTER (problem));
+  self->tls_problem = problem;
 }
 
 MtTlsProblem
 mt_call_get_tls_problem (MtCall *self)
 {
   g_return_val_if_fail (MT_IS_CALL (self), MT_TLS_PROBLEM_NONE);
-  return GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (self), tls_problem_quark ()));
+  return self->tls_problem;
 }
 
 /* ---- network changes (ICE restart, RFC 8445 section 9) ----------------------------
