@@ -246,6 +246,12 @@ registry_ready_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_signal_connect (registry, "source-enabled", G_CALLBACK (source_added_cb), self);
   g_signal_connect (registry, "source-removed", G_CALLBACK (source_removed_cb), self);
   g_signal_connect (registry, "source-disabled", G_CALLBACK (source_removed_cb), self);
+  /* the registry comes up even with no EDS on the bus (it would follow one
+   * that starts later); EDS itself always has its built-in sources */
+  sources = e_source_registry_list_sources (registry, NULL);
+  if (sources == NULL)
+    g_debug ("No desktop address book (Evolution Data Server): no sources on the session bus");
+  g_list_free_full (sources, g_object_unref);
   sources = e_source_registry_list_enabled (registry, E_SOURCE_EXTENSION_ADDRESS_BOOK);
   for (GList *l = sources; l; l = l->next)
     add_source (self, l->data);
