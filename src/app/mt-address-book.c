@@ -106,7 +106,7 @@ take (Book *book, EContact *card)
   id = contact_id (book, uid);
   if (!(contact = mt_vcard_parse_card (vcard, id, &error)))
     {
-      g_debug ("%s: %s", book->uid, error->message);
+      /* no SIP address: most cards of most address books */
       forget (book, uid);
       return;
     }

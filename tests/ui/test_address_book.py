@@ -90,7 +90,9 @@ class Processes:
 def start_eds(t):
     """The registry and the address-book factory on the test's bus; fails the
     test if they do not come up."""
-    eds = t.keep(Processes("evolution-data-server", t.env.env, t.env.dir))
+    # its own settings in memory, not in the app's keyfile
+    eds = t.keep(Processes("evolution-data-server", dict(t.env.env, GSETTINGS_BACKEND="memory"),
+                           t.env.dir))
     bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
     for program, name in SERVICES:
         path = os.path.join(LIBEXEC, program)
