@@ -52,7 +52,10 @@ CYCLE = ["audio", "audio", "video", "audio", "cancel", "audio", "remote", "audio
          "audio", "audio"]
 # each `remote` call brings a `busy` one: 20 calls per cycle
 
-CALLEE_HANGUP_S = 2
+# the long-running phone hangs up this long after it answered: after the
+# callers' own hang-ups (0.5 s, 1 s), and long enough for a `busy` caller to
+# start and ring during a `remote` call (2 s was too short at load 16)
+CALLEE_HANGUP_S = 4
 # how long a caller stays in an answered call: long enough for media both
 # ways (25 audio packets in 0.5 s), short enough for 100 calls in ~2 min
 AUDIO_CALL_S = "0.5"
