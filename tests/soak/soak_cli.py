@@ -7,7 +7,7 @@ processes, and what it holds is sampled after each call.
 Call shapes, in a fixed cycle of 20 (see CYCLE):
   audio    audio-only, the caller hangs up after 0.5 s
   video    audio + 320x240 VP8, the caller hangs up after 1 s
-  remote   audio-only, the long-running phone hangs up (its --hangup-after 2)
+  remote   audio-only, the long-running phone hangs up (its --hangup-after 4)
   busy     a second caller during a `remote` call: 486, ends `busy`
   cancel   the caller gives up while it rings (SIGINT: CANCEL)
 Every tenth caller registers (digest auth) before it calls; the others call
