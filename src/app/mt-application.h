@@ -61,5 +61,7 @@ char          *mt_application_dup_display_name (MtApplication *self,
                                                 const char    *fallback_name);
 /* Recreate the account from the settings (after the preferences changed) */
 void           mt_application_restart_account (MtApplication *self);
+void           mt_application_reload_account  (MtApplication *self,
+                                               const char    *id);
 
 G_END_DECLS
