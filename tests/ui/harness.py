@@ -379,7 +379,17 @@ class App:
     # ---- accessibility ---------------------------------------------------------
 
     def windows(self):
-        return [self.root.get_child_at_index(i) for i in range(self.root.get_child_count())]
+        try:
+            n = self.root.get_child_count()
+        except GLib.Error as e:
+            # libatspi answers "The application no longer exists" for any object it
+            # disposed (a RemoveAccessible for its path), not only when the process
+            # went away: ask the registry whether the app is still there
+            log("the app's accessible root failed (%s): looking the app up again" % e.message)
+            self.root = None
+            check(self._find_app(), "the app is gone from the accessibility bus: " + e.message)
+            n = self.root.get_child_count()
+        return [self.root.get_child_at_index(i) for i in range(n)]
 
     def window(self, name):
         for w in self.windows():
@@ -394,7 +404,12 @@ class App:
         return wait_for(lambda: self.window(name), timeout, "window %r" % name)
 
     def find(self, name=None, role=None, root=None, showing=False):
-        """Depth-first search for an accessible by name and/or role name."""
+        """Depth-first search for an accessible by name and/or role name.
+
+        The tree changes while we walk it (a popover's rows, a call window going
+        away): a node the app removed meanwhile answers every call with a
+        GLib.Error (libatspi: "The application no longer exists"); it and its
+        children are skipped, as they are no longer on screen."""
         stack = [root] if root else self.windows()
         while stack:
             node = stack.pop()
@@ -407,11 +422,11 @@ class App:
                     ok = node.get_state_set().contains(Atspi.StateType.SHOWING)
                 if ok:
                     return node
-                n = node.get_child_count()
+                children = [node.get_child_at_index(i)
+                            for i in range(node.get_child_count() - 1, -1, -1)]
             except GLib.Error:
                 continue
-            for i in range(n - 1, -1, -1):
-                stack.append(node.get_child_at_index(i))
+            stack.extend(children)
         return None
 
     def wait_find(self, name=None, role=None, timeout=20.0, root=None):
