@@ -350,8 +350,8 @@ place_h323_call (MtApplication *self, const char *uri, gboolean video, GError **
   MtCall *call = mt_h323_endpoint_call (self->h323, uri, video, error);
 
   /* a call made during a SIP call: that one waits on hold */
-  if (call && self->account)
-    mt_account_switch_to (self->account, call);
+  if (call)
+    mt_application_switch_to (self, call);
   return call;
 }
 
@@ -388,7 +388,7 @@ mt_application_place_call (MtApplication *self, const char *target, gboolean vid
   call = mt_account_call (self->account, uri, video, error);
   /* a call made during another: that one waits on hold */
   if (call)
-    mt_account_switch_to (self->account, call);
+    mt_application_switch_to (self, call);
   return call;
 }
 
@@ -428,8 +428,40 @@ mt_application_place_call_on (MtApplication *self,
     return NULL;
   call = mt_account_call (account, uri, video, error);
   if (call)
-    mt_account_switch_to (account, call);
+    mt_application_switch_to (self, call);
   return call;
+}
+
+/**
+ * mt_application_switch_to:
+ * @call: a call of any account (or H.323)
+ *
+ * Answers or resumes @call; every other SIP call that is up goes on hold,
+ * on whichever account it is (an account alone only knows its own calls).
+ */
+void
+mt_application_switch_to (MtApplication *self, MtCall *call)
+{
+  GHashTableIter iter;
+  MtCallView *view;
+
+  g_return_if_fail (MT_IS_APPLICATION (self));
+  g_return_if_fail (MT_IS_CALL (call));
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &view))
+    {
+      MtCall *other = mt_call_view_get_call (view);
+      MtCallState state = mt_call_get_state (other);
+
+      if (other != call && g_strcmp0 (mt_call_get_protocol (other), "sip") == 0 &&
+          (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+        mt_call_set_hold (other, TRUE);
+    }
+  if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
+    mt_call_answer (call);
+  else
+    mt_call_set_hold (call, FALSE);
 }
 
 GStrv

@@ -63,5 +63,8 @@ char          *mt_application_dup_display_name (MtApplication *self,
 void           mt_application_restart_account (MtApplication *self);
 void           mt_application_reload_account  (MtApplication *self,
                                                const char    *id);
+/* answer or resume @call, every other SIP call (any account) on hold */
+void           mt_application_switch_to       (MtApplication *self,
+                                               MtCall        *call);
 
 G_END_DECLS

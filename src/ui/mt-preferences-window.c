@@ -1,4 +1,4 @@
-/* mt-preferences-window.c: account, devices, video size
+/* mt-preferences-window.c: accounts (the first one, and the others in a list), devices, video size
  *
  * Settings are applied when the window closes; the password goes to the
  * Secret Service, never to GSettings.

@@ -5,13 +5,15 @@
 The app has alice (the first account: the settings a single-account app
 already had); bob is added in the Preferences (Other Accounts, Add Account:
 address, password, registrar), registers with Kamailio at once, with its
-password in the Secret Service. A call out on each account reaches carol (a CLI) with that
-account's From: on alice through app.call-on, on bob picked in the account
-chooser next to the call entry and dialled from the main window, and on
-bob again by default for carol's contact (its account is bob);
-dave calls bob: the notification and the call window say the call came in
-on bob's account; the history records the account of each call. At the end
-bob is removed in the Preferences: he un-registers, alice stays."""
+password in the Secret Service. A call out on each account reaches carol
+(a CLI) with that account's From: on alice through app.call-on, on bob
+picked in the account chooser next to the call entry and dialled from the
+main window, and on bob again by default for carol's contact (its account
+is bob); dave calls bob during that call: the notification and the call
+window say the call came in on bob's account, and answering it holds
+carol's call on bob (every account's calls go on hold, not only the first
+account's); the history records the account of each call. At the end bob
+is removed in the Preferences: he un-registers, alice stays."""
 
 import os
 import subprocess
@@ -97,9 +99,10 @@ def dial_from_window(app, carol, account):
     app.click("Audio call this address")
 
 
-def call_out(app, carol, account, place):
-    """place a call on `account`, see carol answer it from that account, hang up
-    that very call (by its id: not "every active call" of a state read earlier)"""
+def call_up(app, carol, account, place):
+    """place a call on `account`, see carol answer it from that account; its app
+    call (found by id: not "every active call" of a state read earlier) and
+    where carol's events for it start"""
     index = len(carol.events)
     before = set(app.state()["calls"])
     place(app, carol, account)
@@ -108,11 +111,19 @@ def call_out(app, carol, account, place):
     check(ev["remote"] == account, "carol sees the call come from " + account, ev)
     call = app.call_state(lambda c: c["id"] not in before and c["state"] == "active", 15,
                           "the app's new call on %s active" % account)
+    return call, index
+
+
+def hang_up(app, carol, account, call, index):
     app.activate("hangup", call["id"])
     carol.wait_event(lambda e: e in carol.events[index:] and e.get("event") == "call" and
                      e.get("state") == "ended", 15, "the call on %s ended" % account)
     app.call_state(lambda c: c["id"] == call["id"] and c["state"] == "ended", 10,
                    "the app's call on %s ended" % account)
+
+
+def call_out(app, carol, account, place):
+    hang_up(app, carol, account, *call_up(app, carol, account, place))
 
 
 def main():
@@ -137,10 +148,12 @@ def main():
         # out on each account: the peer sees that account's From
         call_out(app, carol, ALICE, lambda app, carol, account: call_on(app, account, carol.account))
         call_out(app, carol, BOB, dial_from_window)
-        # the contact's account by default: carol's contact goes out as bob
-        call_out(app, carol, BOB, lambda app, carol, account: app.activate("call-audio", carol.account))
+        # the contact's account by default: carol's contact goes out as bob, and stays up
+        carols, index = call_up(app, carol, BOB,
+                                lambda app, carol, account: app.activate("call-audio", carol.account))
 
-        # in on the second account: the notification and the window say so
+        # in on the second account: the notification and the window say so; answering
+        # it holds carol's call, although that is on bob too, not on the first account
         seen = env.notifyd.events
         with t.scope(CliPhone(account=kam.uri("dave"), password=kam.users["dave"],
                               registrar=kam.proxy_uri, name="dave", video=False,
@@ -151,12 +164,19 @@ def main():
             check(ev["body"] == "Incoming call on bob@127.0.0.1",
                   "the notification says the call came in on bob's account", ev["body"])
             keys = dict((label, key) for key, label in ev["actions"])
+            daves = keys["Answer"].split("::", 1)[1]
             # the notification's default action: the incoming call's window
-            app.activate("show-call", keys["Answer"].split("::", 1)[1])
+            app.activate("show-call", daves)
             wait_for(lambda: app.find("Incoming call on bob@127.0.0.1", "label"), 10,
                      "the call window saying the account")
-            env.notifyd.invoke(ev["id"], keys["Decline"])
-            check(dave.wait_call("ended", 15)["reason"] == "declined", "dave declined")
+            env.notifyd.invoke(ev["id"], keys["Answer"])
+            dave.wait_call("active", 15)
+            carol.wait_event(lambda e: e in carol.events[index:] and e.get("event") == "call" and
+                             e.get("state") == "held", 15,
+                             "carol's call on bob held when dave's was answered")
+            app.activate("hangup", daves)
+            dave.wait_call("ended", 15)
+        hang_up(app, carol, BOB, carols, index)
 
         # the history records the account of each call
         history = os.path.join(env.env["XDG_DATA_HOME"], "mtavipclient", "history.ini")
