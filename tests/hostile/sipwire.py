@@ -90,24 +90,32 @@ class UdpPeer:
         self.sock.close()
 
 
-def tcp_exchange(data, port, wait, until=None):
+def tcp_exchange(data, port, wait, until=None, quiet=None, barrier=None):
     """Send `data` on a new TCP connection; return every response that came
     back within `wait` seconds (or until the far end closed, or `until`
-    says so of what came)."""
+    says so of what came).  When nothing at all came within `quiet`
+    seconds, `barrier()` is called and what is there by then is returned."""
     s = socket.create_connection(("127.0.0.1", port), timeout=5)
     got = b""
     try:
         s.sendall(data)
-        deadline = time.monotonic() + wait
+        start = time.monotonic()
+        deadline = start + wait
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
+            now = time.monotonic()
+            if quiet is not None and not got and now >= start + quiet:
+                barrier()
+                deadline = time.monotonic() + 0.1
+                quiet = None
+                continue
+            end = deadline if quiet is None or got else min(deadline, start + quiet)
+            if end - now <= 0:
                 break
-            s.settimeout(left)
+            s.settimeout(end - now)
             try:
                 chunk = s.recv(65536)
             except socket.timeout:
-                break
+                continue
             except ConnectionResetError:
                 break
             if not chunk:

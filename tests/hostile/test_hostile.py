@@ -44,6 +44,10 @@ from procstat import ProcStat  # noqa: E402
 PHONE_PORT = 5070          # inside our namespace: free
 VIA_PORT = 5060            # where answers to the torture messages' Via go
 RESPONSE_WAIT = 1.5        # seconds to collect answers to one message
+# A message nothing comes back for: after QUIET_WAIT, an OPTIONS of ours is
+# answered only once the phone's loop has read (and answered or dropped)
+# everything sent before it; a provisional answer waits for the final one.
+QUIET_WAIT = 0.5
 PROBE_TIMEOUT = 10.0
 
 # What the phone does with each RFC 4475 message, (over UDP, over TCP):
@@ -274,6 +278,11 @@ class Hostile(unittest.TestCase):
                     return True
         return False
 
+    def barrier(self):
+        """Everything sent before now has been read by the phone."""
+        if not self.options_probe():
+            self.fail("the phone stopped answering OPTIONS\n" + self.phone.describe())
+
     def assert_alive(self, what):
         if not self.phone.proc.alive():
             self.fail("the phone died after %s (status %s)\n%s" % (
@@ -311,9 +320,12 @@ class Hostile(unittest.TestCase):
         mark = len(self.phone.events)
         self.peer.send(data, PHONE_PORT)
         got = []
-        deadline = time.monotonic() + RESPONSE_WAIT
-        while time.monotonic() < deadline and not Outcome(data, got).final:
+        start = time.monotonic()
+        while time.monotonic() < start + RESPONSE_WAIT and not Outcome(data, got).final:
             got += self.peer.recv_all(0.05) + self.tcp_sink.take()
+            if time.monotonic() > start + QUIET_WAIT and not Outcome(data, got).responses:
+                self.barrier()
+                break
         outcome = Outcome(data, got + self.peer.recv_all(0.05) + self.tcp_sink.take())
         self.end_calls(data, outcome, mark)
         return outcome
@@ -324,7 +336,8 @@ class Hostile(unittest.TestCase):
         self.tcp_sink.take()
         mark = len(self.phone.events)
         over_tcp = sipwire.tcp_exchange(data, PHONE_PORT, RESPONSE_WAIT,
-                                        until=lambda got: Outcome(data, got).final)
+                                        until=lambda got: Outcome(data, got).final,
+                                        quiet=QUIET_WAIT, barrier=self.barrier)
         outcome = Outcome(data, over_tcp + self.peer.recv_all(0.1) + self.tcp_sink.take())
         self.end_calls(data, outcome, mark)
         return outcome
