@@ -484,9 +484,27 @@ class App:
         time.sleep(0.3)
         return wid
 
+    def scroll_into_view(self, wid, node):
+        """Scroll the window's content (the mouse wheel over it, as a person
+        does) until the accessible's box is inside the window."""
+        geometry = subprocess.run(["xdotool", "getwindowgeometry", "--shell", wid], check=True,
+                                  capture_output=True, text=True, timeout=10).stdout
+        size = dict(line.split("=", 1) for line in geometry.split())
+        width, height = int(size["WIDTH"]), int(size["HEIGHT"])
+        for _ in range(30):
+            ext = node.get_extents(Atspi.CoordType.WINDOW)
+            if ext.y >= 0 and ext.y + ext.height <= height:
+                return
+            log("scroll to", node.get_name())
+            subprocess.run(["xdotool", "mousemove", "--window", wid, str(width // 2),
+                            str(height // 2), "click", "5" if ext.y > 0 else "4"],
+                           check=True, timeout=10)
+            time.sleep(0.2)
+
     def click_on(self, window_title, node, button=1):
         """A real pointer click in the middle of an accessible's on-screen box."""
         wid = self.raise_window(window_title)
+        self.scroll_into_view(wid, node)
         ext = node.get_extents(Atspi.CoordType.WINDOW)
         check(ext.width > 0 and ext.height > 0,
               "%r is not on screen (%dx%d)" % (node.get_name(), ext.width, ext.height))
