@@ -240,6 +240,11 @@ print_call (Cli *cli, MtCall *call)
           json_string (line, mt_end_reason_to_string (reason));
           if (reason == MT_END_REASON_TLS_FAILED)
             append_tls_problem (line, mt_call_get_tls_problem (call));
+          if (reason == MT_END_REASON_ENCRYPTION_FAILED)
+            {
+              g_string_append (line, ",\"message\":");
+              json_string (line, mt_end_reason_to_sentence (reason));
+            }
           if (mt_call_get_end_status (call))
             {
               g_string_append (line, ",\"status\":");
@@ -321,6 +326,11 @@ append_stream_stats (GString *line, const char *name, const MtStreamStats *s, gb
     json_string (line, s->srtp);
   else
     g_string_append (line, "null");
+  if (s->srtp_suite[0] != '\0')
+    {
+      g_string_append (line, ",\"srtp_suite\":");
+      json_string (line, s->srtp_suite);
+    }
   g_string_append_c (line, '}');
 }
 

@@ -40,7 +40,8 @@ G_DEFINE_ENUM_TYPE (MtEndReason, mt_end_reason,
   G_DEFINE_ENUM_VALUE (MT_END_REASON_TRANSFERRED, "transferred"),
   G_DEFINE_ENUM_VALUE (MT_END_REASON_TLS_FAILED, "tls-failed"),
   G_DEFINE_ENUM_VALUE (MT_END_REASON_REPLACED, "replaced"),
-  G_DEFINE_ENUM_VALUE (MT_END_REASON_NOT_ENCRYPTED, "not-encrypted"))
+  G_DEFINE_ENUM_VALUE (MT_END_REASON_NOT_ENCRYPTED, "not-encrypted"),
+  G_DEFINE_ENUM_VALUE (MT_END_REASON_ENCRYPTION_FAILED, "encryption-failed"))
 
 G_DEFINE_ENUM_TYPE (MtRegistrationState, mt_registration_state,
   G_DEFINE_ENUM_VALUE (MT_REGISTRATION_NONE, "none"),
@@ -111,6 +112,8 @@ mt_end_reason_to_sentence (MtEndReason reason)
     case MT_END_REASON_TRANSFERRED:
     case MT_END_REASON_REPLACED: return _("The call was transferred.");
     case MT_END_REASON_NOT_ENCRYPTED: return _("The other phone does not support encrypted calls");
+    case MT_END_REASON_ENCRYPTION_FAILED:
+      return _("The other phone’s encryption key did not match: the call was ended");
     default: return _("The call ended.");
     }
 }

@@ -41,6 +41,7 @@ typedef enum {
   MT_END_REASON_TLS_FAILED,      /* the server's certificate is not trusted */
   MT_END_REASON_REPLACED,        /* another call took its place (RFC 3891 Replaces) */
   MT_END_REASON_NOT_ENCRYPTED,   /* encryption is mandatory and the peer offered or answered plain */
+  MT_END_REASON_ENCRYPTION_FAILED, /* DTLS: the peer's certificate is not the one its SDP named */
 } MtEndReason;
 
 typedef enum {

@@ -489,7 +489,8 @@ def sdp_cases():
     return [
         ("valid", sdp_offer(), ANSWER),
         ("not-sdp", b"this is not a session description\r\n", REFUSE),
-        ("empty", b"", REFUSE),
+        # no offer (RFC 3261 13.2.1): ours goes in the 200
+        ("empty", b"", ANSWER),
         ("version-only", b"v=0\r\n", REFUSE),
         ("no-m-line", sdp_offer(media=[]), REFUSE),
         ("port-zero", sdp_offer(media=["m=audio 0 RTP/AVP 0"]), REFUSE),

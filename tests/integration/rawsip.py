@@ -174,18 +174,21 @@ class RawUA:
         self._request(method, self.peer_uri(), call_id, tag, None, 1, body, content_type, headers)
         return self.wait_response(call_id, 1, method, timeout=timeout)
 
-    def invite(self, sdp, headers=None, timeout=20.0):
-        """INVITE with `sdp`; returns (dialog, 200 response) once ACKed."""
+    def invite(self, sdp, headers=None, timeout=20.0, answer=None):
+        """INVITE with `sdp` (or with no body when it is empty: then the
+        ACK carries answer(the 200's offer), if `answer` is given); returns
+        (dialog, 200 response) once ACKed."""
         call_id, tag = _token(), _token()
-        self._request("INVITE", self.peer_uri(), call_id, tag, None, 1, sdp, "application/sdp",
-                      headers)
+        self._request("INVITE", self.peer_uri(), call_id, tag, None, 1, sdp,
+                      "application/sdp" if sdp else None, headers)
         ok = self.wait_response(call_id, 1, "INVITE", timeout=timeout)
         if ok.status != 200:
             raise AssertionError("the INVITE was not answered 200: %r" % ok)
         to_tag = re.search(r";tag=([^;>\s]+)", ok.get("to")).group(1)
         target = re.search(r"<([^>]+)>", ok.get("contact")).group(1)
         dialog = Dialog(call_id, tag, to_tag, target, 1)
-        self.ack(dialog, 1)
+        body = answer(ok.body) if answer else ""
+        self.ack(dialog, 1, body, "application/sdp" if body else None)
         return dialog, ok
 
     def ack(self, dialog, cseq, body="", content_type=None):

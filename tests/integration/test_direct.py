@@ -65,9 +65,9 @@ class DirectCallTest(unittest.TestCase):
         else:
             self.assertNotIn("video", m, p.describe())
 
-    def call_and_hang_up(self, hangup_side, transport=None, video=True):
+    def call_and_hang_up(self, hangup_side, transport=None, video=True, a_more=()):
         b_extra = ["--auto-answer", "--exit-after-call"]
-        a_extra = ["--exit-after-call"]
+        a_extra = ["--exit-after-call"] + list(a_more)
         if hangup_side == "a":
             a_extra += ["--hangup-after", "5"]
         else:
@@ -95,6 +95,11 @@ class DirectCallTest(unittest.TestCase):
         self.assertEqual(a.end_reason(), local, a.describe())
         self.assertEqual(b.end_reason(), remote, b.describe())
         return a, b
+
+    def test_call_without_offer_in_the_invite(self):
+        """Alice's INVITE carries no SDP (--delayed-offer): Bob's 200 carries
+        his offer, her ACK the answer; audio and video both ways."""
+        self.call_and_hang_up("a", a_more=["--delayed-offer"])
 
     def test_call_caller_hangs_up(self):
         a, b = self.call_and_hang_up("a")

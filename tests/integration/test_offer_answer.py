@@ -83,6 +83,29 @@ class OfferAnswerTest(unittest.TestCase):
         self.assertEqual(self.phone.call_states()[-1], "active")
         self.hang_up(dialog)
 
+    def test_invite_without_offer(self):
+        """RFC 3261 13.2.1: an INVITE without SDP is answered with our offer
+        in the 200; the ACK's answer starts media both ways."""
+        dialog, ok = self.ua.invite("", answer=lambda offer: self.ua.offer())
+        self.assertEqual(ok.get("content-type"), "application/sdp", ok)
+        media = sdp_media(ok.body)
+        self.assertEqual(len(media), 1, ok.body)
+        self.assertTrue(re.match(r"m=audio \d+ RTP/AVP .*\b0\b", media[0]), media)
+        self.phone.wait_call("active", 10)
+        self.ua.send_rtp(RawUA.audio_target(ok.body), 2.0)
+        self.phone.wait_event(lambda e: e.get("event") == "media" and
+                              e["audio"].get("decoded", 0) > 20 and
+                              e["audio"].get("tx_packets", 0) > 20, 10, "audio both ways")
+        self.hang_up(dialog)
+
+    def test_ack_without_the_answer_ends_the_call(self):
+        """Our offer went in the 200 and the ACK brings no answer: a BYE."""
+        self.ua.invite("")
+        bye = self.ua.wait_request("BYE")
+        self.assertIn("488", bye.get("reason", ""), bye)
+        self.assertEqual(self.phone.wait_call("ended", 10)["reason"], "no-common-codec",
+                         self.phone.describe())
+
     def test_unimplemented_methods_refused(self):
         for method, allowed in (("MESSAGE", (405, 501)), ("SUBSCRIBE", (405, 489, 501))):
             resp = self.ua.out_of_dialog(method, "hello" if method == "MESSAGE" else "",

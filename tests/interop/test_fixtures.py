@@ -230,8 +230,10 @@ class PulseTest(unittest.TestCase):
         self.assertTrue(paplay, "paplay missing: install pulseaudio-utils")
         p = subprocess.Popen([paplay, wav], env=pa.env())
         self.addCleanup(lambda: p.poll() is None and p.kill())
-        time.sleep(0.5)
-        self.assertTrue(pa.sink_inputs())
+        deadline = time.monotonic() + 10
+        while not pa.sink_inputs() and time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.1)
+        self.assertTrue(pa.sink_inputs(), "paplay never reached the null sink")
         rms = pa.monitor_rms(0.5)
         p.wait(10)
         self.assertGreater(rms, 1000)

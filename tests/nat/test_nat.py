@@ -25,6 +25,7 @@ sys.path.insert(0, TESTS)
 sys.path.insert(0, os.path.join(TESTS, "interop"))
 
 from clirunner import CliPhone, cli_path  # noqa: E402
+from fixtures.baresip import Baresip  # noqa: E402
 from fixtures.coturn import PASSWORD as TURN_PASSWORD, USER as TURN_USER, Coturn  # noqa: E402
 from fixtures.kamailio import Kamailio  # noqa: E402
 from fixtures.natlab import ADDRESSES, PUBLIC, NatLab  # noqa: E402
@@ -112,12 +113,12 @@ class NatCase(unittest.TestCase):
     def stun_options(self):
         return ["--stun", "%s:%d" % (PUBLIC, STUN_PORT)]
 
-    def phone(self, host, user, extra=(), transport="udp", video=False):
+    def phone(self, host, user, extra=(), transport="udp", video=False, listen_host=None):
         c = CliPhone(account=self.kam.uri(user), password=self.kam.users[user],
                      registrar=self.kam.proxy_uri, transport=transport,
                      extra=["--media-timeout", "15"] + list(extra), video=video,
                      name="%s-%s" % (user, host), netns=self.lab.ns[host],
-                     listen_host=ADDRESSES[host])
+                     listen_host=listen_host or ADDRESSES[host])
         self._clis.append(c)
         self.addCleanup(c.stop)
         return c
@@ -219,6 +220,58 @@ class ConeNats(NatCase):
         self.assertEqual(media["rx_packets"], 0)
 
 
+class BaresipIce(NatCase):
+    """Interop: our phone with ICE behind NAT 1, baresip with its ice, stun
+    and turn modules (medianat=ice, a STUN server) behind NAT 2."""
+
+    def baresip(self, user, **kw):
+        b = Baresip(user, registrar=self.kam, netns=self.lab.ns["b"], host=ADDRESSES["b"],
+                    stun_server="%s:%d" % (PUBLIC, STUN_PORT), video_codecs=[],
+                    audio_codecs=["opus/48000/2"], **kw)
+        self.addCleanup(self._baresip_report, b)
+        b.start()
+        self.addCleanup(b.stop)
+        return b
+
+    def _baresip_report(self, b):
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        if result is not None and (result.failures or result.errors):
+            sys.stderr.write("\n--- baresip %s ---\n%s\n" % (b.user, b.log_tail(60)))
+
+    def assert_baresip_media(self, bob):
+        """baresip's ICE completed and its own RTCP statistics count RTP
+        sent and received."""
+        st = bob.wait_media(kinds=["audio"], min_packets=40, timeout=20)["audio"]
+        self.assertGreater(st["rx"]["sent"], 40, st)
+        log = bob.log_text()
+        self.assertIn("ice: audio: connectivity check is complete", log)
+        self.assertIn("stream: mnat 'ice' connected", log)
+        self.assertEqual(bob.find_events("CALL_CLOSED"), [], bob.log_tail(40))
+
+    def test_calls_baresip_behind_the_other_nat(self):
+        """mtavip-cli --stun behind NAT 1 calls baresip behind NAT 2."""
+        bob = self.baresip("bob", answermode="auto")
+        bob.wait_registered(timeout=20)
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options())
+        alice.start()
+        alice.wait_call("active", timeout=30)
+        alice.wait_media(audio_packets=40, video_frames=0, timeout=30)
+        self.assert_ice(alice, local=("host", "srflx", "prflx"), remote=("srflx", "prflx"))
+        self.assert_baresip_media(bob)
+
+    def test_baresip_calls_us(self):
+        """baresip behind NAT 2 calls mtavip-cli --stun behind NAT 1."""
+        bob = self.phone("a", "bob", ["--auto-answer"] + self.stun_options()).start()
+        bob.wait_registration("registered", timeout=20)
+        alice = self.baresip("alice")
+        alice.wait_registered(timeout=20)
+        alice.dial(self.kam.uri("bob"))
+        bob.wait_call("active", timeout=30)
+        bob.wait_media(audio_packets=40, video_frames=0, timeout=30)
+        self.assert_ice(bob, local=("host", "srflx", "prflx"), remote=("srflx", "prflx"))
+        self.assert_baresip_media(alice)
+
+
 class KeepAlive(NatCase):
     """Both NATs forget an idle UDP mapping after 30 s."""
     UDP_TIMEOUT = 30
@@ -244,12 +297,28 @@ class NetworkChange(NatCase):
     """Alice's media address goes away mid-call and another one comes up
     (Wi-Fi to cable): a new address, so a new mapping in her NAT."""
 
-    SIP_ADDRESS = ADDRESSES["a"]      # stays: Sofia binds SIP to one address
+    SIP_ADDRESS = ADDRESSES["a"]      # stays in the first case, goes in the second
     OLD_MEDIA = "198.51.100.4"
     NEW_MEDIA = "198.51.100.5"
 
     def rx(self, phone):
         return ((phone.last_media() or {}).get("audio") or {}).get("rx_packets", 0)
+
+    def call_from_a(self, before_start=None, **alice_options):
+        """Bob registers, Alice calls him over ICE: media both ways.
+        `before_start(alice)` runs before Alice's phone starts."""
+        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
+        bob.wait_registration("registered", timeout=20)
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options(),
+                           **alice_options)
+        if before_start:
+            before_start(alice)
+        alice.start()
+        alice.wait_call("active", timeout=30)
+        for phone in (alice, bob):
+            phone.wait_media(audio_packets=40, video_frames=0, timeout=30)
+            self.assert_ice(phone)
+        return alice, bob
 
     def test_call_survives_a_new_address(self):
         """The address the media leaves from is replaced during the call:
@@ -258,24 +327,63 @@ class NetworkChange(NatCase):
         5 s, on the same call."""
         lab = self.lab
         lab.add_address("a", self.OLD_MEDIA)
-        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
-        bob.wait_registration("registered", timeout=20)
-        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options())
-        # SIP keeps its address; media can only leave from the one that
-        # goes away (nothing but SIP leaves from the SIP address)
-        lab.ns["a"].exec(lab.ns["a"].iptables, "-A", "OUTPUT", "-s", self.SIP_ADDRESS, "-p",
-                         "udp", "-m", "udp", "!", "--sport", str(alice.listen_port), "-j", "DROP")
-        alice.start()
-        alice.wait_call("active", timeout=30)
-        for phone in (alice, bob):
-            phone.wait_media(audio_packets=40, video_frames=0, timeout=30)
-            self.assert_ice(phone)
+        alice, bob = self.call_from_a(
+            # SIP keeps its address; media can only leave from the one that
+            # goes away (nothing but SIP leaves from the SIP address)
+            lambda alice: lab.ns["a"].exec(
+                lab.ns["a"].iptables, "-A", "OUTPUT", "-s", self.SIP_ADDRESS, "-p", "udp",
+                "-m", "udp", "!", "--sport", str(alice.listen_port), "-j", "DROP"))
         registers = self.kam.log_text().count("REQ REGISTER")
         before = {p.name: self.rx(p) for p in (alice, bob)}
 
         changed = time.monotonic()
         lab.add_address("a", self.NEW_MEDIA)
         lab.remove_address("a", self.OLD_MEDIA)
+        self.assert_call_carries_on(alice, bob, changed, before, registers)
+
+    def test_call_survives_losing_its_only_address(self):
+        """Alice's only address, the one SIP and media use, goes during the
+        call and another one comes (the new network hands out a new
+        address): SIP listens on the wildcard address, so its socket
+        survives; the re-REGISTER and the re-INVITE restarting ICE leave
+        from the new address, and media flows both ways again within 5 s."""
+        lab = self.lab
+        # the new address takes the place of the old one (else the kernel
+        # drops every address of the subnet with its primary one)
+        for conf in ("all", "lan"):
+            lab.ns["a"].exec("sysctl", "-q", "-w",
+                             "net.ipv4.conf.%s.promote_secondaries=1" % conf)
+        alice, bob = self.call_from_a(listen_host="0.0.0.0")
+        registers = self.kam.log_text().count("REQ REGISTER")
+        before = {p.name: self.rx(p) for p in (alice, bob)}
+        mapping = self.alice_sip_mappings()
+
+        changed = time.monotonic()
+        lab.add_address("a", self.NEW_MEDIA)
+        lab.remove_address("a", ADDRESSES["a"])
+        self.assert_call_carries_on(alice, bob, changed, before, registers)
+        # SIP left from the new address: a new mapping in Alice's NAT
+        self.assertTrue(self.alice_sip_mappings() - mapping, self.kam.log_tail(20))
+
+    def test_no_network_for_30_s_ends_the_call(self):
+        """Alice's only address goes and no other comes: she reconnects
+        for 30 s, then ends the call with reason network-error (not
+        media-timeout, which would have said so after 15 s)."""
+        alice, _ = self.call_from_a(listen_host="0.0.0.0")
+        self.lab.remove_address("a", ADDRESSES["a"])
+        lost = alice.wait_event(lambda e: e.get("event") == "network" and e.get("reconnecting"),
+                                timeout=5, what="reconnecting")
+        ended = alice.wait_event(lambda e: e.get("event") == "call" and e.get("state") == "ended",
+                                 timeout=35, what="call ended")
+        self.assertEqual(ended.get("reason"), "network-error", alice.describe())
+        self.assertGreater(ended["_time"] - lost["_time"], 29.0, alice.describe())
+
+    def alice_sip_mappings(self):
+        """The public ports Alice's SIP requests reached Kamailio from."""
+        return set(re.findall(r"REQ \w+ .* from %s:(\d+)/udp" % re.escape(ADDRESSES["nat1"]),
+                              self.kam.log_text()))
+
+    def assert_call_carries_on(self, alice, bob, changed, before, registers):
         alice.wait_event(lambda e: e.get("event") == "network" and e.get("reconnecting"),
                          timeout=5, what="reconnecting")
         for phone in (alice, bob):

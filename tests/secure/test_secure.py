@@ -103,7 +103,8 @@ class RawCli:
                                       *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         test.addCleanup(self.stop)
-        time.sleep(1)
+        # listening (a fixed second was not enough on a loaded machine)
+        ports.wait_tcp(self.port, proc=self.proc, timeout=20)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -154,7 +155,7 @@ class FloodTest(SecureCase):
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                preexec_fn=desktop_fd_limit)
         self.addCleanup(lambda: (bob.poll() is None and bob.kill(), bob.wait()))
-        time.sleep(1)
+        ports.wait_tcp(bob_port, proc=bob, timeout=20)
         conns = []
         self.addCleanup(lambda: [c.close() for c in conns])
         refused = 0
@@ -174,6 +175,39 @@ class FloodTest(SecureCase):
                   if l.strip() and json.loads(l).get("event") == "call"]
         self.assertIn("active", states, "%d connections not accepted\n%s%s"
                       % (refused, out.decode(), err.decode()[-2000:]))
+
+
+    def test_longest_idle_connections_closed_first_beyond_the_cap(self):
+        """beyond 200 connections opened to the phone, those idle longest
+        are closed (after 2 s idle), not only after the 3-minute idle time"""
+        port = ports.free_port()
+        bob = subprocess.Popen([cli_path(), "--json", "--listen", "127.0.0.1:%d" % port,
+                                "--audio-source", "test", "--audio-sink", "fake", "--no-video"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (bob.poll() is None and bob.kill(), bob.wait()))
+        ports.wait_tcp(port, proc=bob)
+        conns = []
+        self.addCleanup(lambda: [c.close() for c in conns])
+        for i in range(260):
+            conns.append(socket.create_connection(("127.0.0.1", port), timeout=2))
+            time.sleep(0.01)                    # each a little younger than the last
+
+        def closed(c):
+            c.settimeout(0.05)
+            try:
+                return c.recv(1) == b""
+            except socket.timeout:
+                return False
+            except OSError:
+                return True
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not all(closed(c) for c in conns[:40]):
+            time.sleep(0.5)
+        self.assertEqual([i for i, c in enumerate(conns[:40]) if not closed(c)], [],
+                         "the oldest idle connections are still open")
+        self.assertEqual([i for i, c in enumerate(conns[-150:]) if closed(c)], [],
+                         "younger connections were closed within the cap")
 
 
 class DirectCallTest(SecureCase):
@@ -203,12 +237,27 @@ class DirectCallTest(SecureCase):
         alice = self.cli(kam.uri("alice"), kam.users["alice"], kam.proxy_uri,
                          extra=["--accept-direct-calls"])
         alice.wait_registration("registered")
-        sock = invite(alice.listen_port, ports.free_port(), source="127.0.0.2")
+        # RFC 3325: an asserted identity means something only from our proxy
+        sock = invite(alice.listen_port, ports.free_port(), source="127.0.0.2",
+                      extra=b'P-Asserted-Identity: "Bob" <sip:bob@127.0.0.1>\r\n')
         self.addCleanup(sock.close)
         got = responses(sock, 3)
         self.assertTrue(any(r.startswith("SIP/2.0 180") for r in got), got)
         ev = alice.wait_call("incoming", 5)
         self.assertIs(ev.get("verified"), False, ev)
+        self.assertIn("eve", ev.get("remote"), ev)
+
+    def test_asserted_identity_from_our_proxy_is_the_caller(self):
+        """Kamailio asserts the authenticated caller (P-Asserted-Identity,
+        replacing any the caller sent): that identity is shown, verified"""
+        kam = started(self, Kamailio(assert_identity='"Asserted $au" <sip:$au-asserted@127.0.0.1>'))
+        alice = self.cli(kam.uri("alice"), kam.users["alice"], kam.proxy_uri)
+        alice.wait_registration("registered")
+        self.cli(kam.uri("bob"), kam.users["bob"], kam.proxy_uri,
+                 extra=["--call", kam.uri("alice"), "--hangup-after", "2"])
+        ev = alice.wait_call("incoming", 20)
+        self.assertIs(ev.get("verified"), True, ev)
+        self.assertEqual(ev.get("remote"), "sip:bob-asserted@127.0.0.1", ev)
 
 
 class ReflectorTest(SecureCase):

@@ -32,6 +32,7 @@ from wire import clear_pattern, media_ports, payloads  # noqa: E402
 
 SILENCE = ["--audio-codecs", "PCMU", "--audio-source", "audiotestsrc wave=silence is-live=true"]
 NOT_ENCRYPTED = "The other phone does not support encrypted calls"
+KEY_MISMATCH = "The other phone’s encryption key did not match: the call was ended"
 
 
 def started(test, fixture):
@@ -87,24 +88,27 @@ class SrtpCase(unittest.TestCase):
                     os.environ[k] = v
         return cli
 
-    def two_clis(self, a_extra, b_extra, video=False, env=None, seconds=5, capture=True):
+    def two_clis(self, a_extra, b_extra, video=False, env=None, seconds=5, capture=True,
+                 rtp=True):
         """b auto-answers, a calls b and hangs up after `seconds`; capture
-        everything UDP on lo for the wire checks"""
+        their SIP, and everything UDP on lo (rtp) for the wire checks"""
         b = self.cli(["--auto-answer", "--exit-after-call"] + b_extra, video=video, name="cli-b")
         a = self.cli(["--call", "sip:b@127.0.0.1:%d" % b.listen_port, "--exit-after-call",
                       "--hangup-after", str(seconds)] + a_extra, video=video, name="cli-a")
         cap = None
         if capture:
-            cap = started(self, SipCapture([a.listen_port, b.listen_port], extra_filter="udp"))
+            cap = started(self, SipCapture([a.listen_port, b.listen_port],
+                                           extra_filter="udp" if rtp else None))
         self.start(b, env, listener=True)
         self.start(a, env)
         return a, b, cap
 
-    def assert_media_both_ways(self, a, b, srtp, video=False):
+    def assert_media_both_ways(self, a, b, srtp, video=False, suite=None):
         for c in (a, b):
             c.wait_call("active", timeout=20)
             e = c.wait_media(audio_packets=50, video_frames=10 if video else 0, timeout=30)
             self.assertEqual(e["audio"]["srtp"], srtp, e)
+            self.assertEqual(e["audio"].get("srtp_suite"), suite, e)
             if video:
                 self.assertEqual(e["video"]["srtp"], srtp, e)
         for c in (a, b):
@@ -140,6 +144,23 @@ class DtlsBetweenClisTest(SrtpCase):
             audio = c.last_media()["audio"]
             self.assertEqual(audio["ice"]["state"], "connected", audio)
 
+    def test_fingerprint_mismatch_ends_the_call(self):
+        """b's SDP names a certificate it does not have (test-only switch):
+        a sees another certificate in the handshake, ends the call with BYE
+        and says why, within a few seconds instead of at the media timeout"""
+        b = self.cli(["--auto-answer", "--exit-after-call", "--encryption", "optional"],
+                     name="cli-b")
+        a = self.cli(["--call", "sip:b@127.0.0.1:%d" % b.listen_port, "--exit-after-call",
+                      "--hangup-after", "20", "--media-timeout", "0",
+                      "--encryption", "optional"], name="cli-a")
+        self.start(b, {"MTAVIP_TEST_WRONG_DTLS_FINGERPRINT": "1"}, listener=True)
+        self.start(a)
+        a.wait_call("active", timeout=20)
+        e = a.wait_call("ended", timeout=8)
+        self.assertEqual((e.get("reason"), e.get("message")), ("encryption-failed", KEY_MISMATCH), e)
+        self.assertEqual(b.wait_call("ended", timeout=10).get("reason"), "remote-hangup",
+                         b.describe())
+
     def test_plain_call_shows_the_pattern(self):
         """the control: without encryption the silence is there to be seen"""
         a, b, cap = self.two_clis(["--encryption", "none"] + SILENCE,
@@ -153,16 +174,27 @@ class DtlsBetweenClisTest(SrtpCase):
 class SdesBetweenClisTest(SrtpCase):
     TEST_ONLY = {"MTAVIP_TEST_SDES_OVER_PLAIN": "1"}
 
-    def test_sdes_media_both_ways_and_nothing_in_clear(self):
+    def sdes_call(self, suite, offered=None):
+        """a SDES call between two CLIs, each offering only `offered`
+        (test-only MTAVIP_TEST_SRTP_SUITES; None: all); the agreed `suite`
+        decrypts both ways and nothing is in clear"""
+        env = dict(self.TEST_ONLY)
+        if offered:
+            env["MTAVIP_TEST_SRTP_SUITES"] = offered
         a, b, cap = self.two_clis(["--encryption", "mandatory", "--no-dtls"] + SILENCE,
-                                  ["--encryption", "optional"] + SILENCE, env=self.TEST_ONLY,
+                                  ["--encryption", "optional"] + SILENCE, env=env,
                                   seconds=3)
-        self.assert_media_both_ways(a, b, "sdes")
+        self.assert_media_both_ways(a, b, "sdes", suite=suite)
         cap.stop()
-        invite = subprocess.run([cap.tshark, "-r", cap.pcap, "-Y", "sip.Method==INVITE",
-                                 "-T", "fields", "-e", "sdp.media"],
-                                capture_output=True, text=True).stdout
-        self.assertIn("RTP/SAVP", invite)
+        # the offer and the answer (either is enough when a loaded machine's
+        # capture lost one)
+        sdp = subprocess.run([cap.tshark, "-r", cap.pcap, "-Y",
+                              "sdp && udp.port==%d" % b.listen_port,
+                              "-T", "fields", "-e", "sdp.media", "-e", "sdp.media_attr"],
+                             capture_output=True, text=True).stdout
+        self.assertIn("RTP/SAVP", sdp)
+        if offered:
+            self.assertEqual(set(re.findall(r"crypto:\d+ (\w+)", sdp)), {offered}, sdp)
         rtp_ports = media_ports(cap, (a.listen_port, b.listen_port))
         sent_by = payloads(cap, rtp_ports)
         for port in rtp_ports:
@@ -170,10 +202,20 @@ class SdesBetweenClisTest(SrtpCase):
             self.assertGreater(len(sent), 20, "port %d sent nothing" % port)
             self.assertEqual(clear_pattern(sent), [], "clear RTP from port %d" % port)
 
+    def test_sdes_media_both_ways_and_nothing_in_clear(self):
+        self.sdes_call("AES_CM_128_HMAC_SHA1_80")
+
+    def test_sdes_hmac_sha1_32_call(self):
+        self.sdes_call("AES_CM_128_HMAC_SHA1_32", offered="AES_CM_128_HMAC_SHA1_32")
+
+    def test_sdes_aead_aes_128_gcm_call(self):
+        self.sdes_call("AEAD_AES_128_GCM", offered="AEAD_AES_128_GCM")
+
 
 class MandatoryTest(SrtpCase):
     def test_mandatory_refuses_a_plain_offer_with_488(self):
-        a, b, cap = self.two_clis(["--encryption", "none"], ["--encryption", "mandatory"])
+        a, b, cap = self.two_clis(["--encryption", "none"], ["--encryption", "mandatory"],
+                                  rtp=False)
         a.wait_exit(timeout=20)
         b.wait_exit(timeout=20)
         cap.stop()

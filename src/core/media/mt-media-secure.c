@@ -124,12 +124,33 @@ mt_secure_get_certificate_pem (void)
   return certificate->fingerprint != NULL ? certificate->pem : NULL;
 }
 
+/* MTAVIP_TEST_WRONG_DTLS_FINGERPRINT=1 (tests only): our SDP names a
+ * certificate we do not have (the last digit of ours changed), as a forged
+ * or broken peer would */
+static const char *
+test_wrong_fingerprint (const char *fingerprint)
+{
+  static char *wrong = NULL;
+
+  if (g_strcmp0 (g_getenv ("MTAVIP_TEST_WRONG_DTLS_FINGERPRINT"), "1") != 0 || fingerprint == NULL)
+    return fingerprint;
+  if (g_once_init_enter (&wrong))
+    {
+      char *copy = g_strdup (fingerprint);
+      char *last = copy + strlen (copy) - 1;
+
+      *last = *last == '0' ? '1' : '0';
+      g_once_init_leave (&wrong, copy);
+    }
+  return wrong;
+}
+
 const char *
 mt_secure_get_fingerprint (void)
 {
   const Certificate *certificate = get_certificate ();
 
-  return certificate->pem != NULL ? certificate->fingerprint : NULL;
+  return test_wrong_fingerprint (certificate->pem != NULL ? certificate->fingerprint : NULL);
 }
 
 char *
@@ -150,6 +171,23 @@ mt_secure_fingerprint_of_pem (const char *pem)
   return fingerprint;
 }
 
+/* MTAVIP_TEST_SRTP_SUITES=NAME[,NAME...] (tests only): offer only these
+ * suites, so that each can be tried in a call */
+static gboolean
+test_suite_offered (MtSrtpSuite suite)
+{
+  const char *env = g_getenv ("MTAVIP_TEST_SRTP_SUITES");
+  g_auto(GStrv) names = NULL;
+
+  if (env == NULL || *env == '\0')
+    return TRUE;
+  names = g_strsplit (env, ",", -1);
+  for (guint i = 0; names[i]; i++)
+    if (mt_srtp_suite_from_string (g_strstrip (names[i])) == suite)
+      return TRUE;
+  return FALSE;
+}
+
 GPtrArray *
 mt_secure_new_sdes_keys (void)
 {
@@ -165,9 +203,11 @@ mt_secure_new_sdes_keys (void)
       guint8 key[30];
       gsize len = mt_srtp_suite_key_length (suites[i]);
 
+      if (!test_suite_offered (suites[i]))
+        continue;
       if (!mt_secure_random (key, len))
         break;
-      g_ptr_array_add (keys, mt_sdp_crypto_new (i + 1, suites[i], key, len));
+      g_ptr_array_add (keys, mt_sdp_crypto_new (keys->len + 1, suites[i], key, len));
       memset (key, 0, sizeof key);
     }
   return keys;
@@ -292,6 +332,8 @@ sdes_decoder_new (const MtSdpCrypto *crypto)
 
 /* ---- DTLS-SRTP ----------------------------------------------------------- */
 
+#define MISMATCH_MESSAGE "mt-dtls-fingerprint-mismatch"
+
 /* Any thread (the DTLS handshake's): the certificate the peer showed must be
  * the one its SDP named, or nothing it sends is taken (RFC 5763 section 5) */
 static void
@@ -314,6 +356,18 @@ peer_pem_cb (GObject *dec, GParamSpec *pspec, gpointer user_data)
   g_warning ("DTLS: the peer's certificate (%s) is not the one its SDP named (%s)",
              got ? got : "unreadable", expected);
   g_object_set_data (dec, "mt-verified", GINT_TO_POINTER (-1));
+  /* the call cannot be secure: its owner ends it (on the main thread) */
+  gst_element_post_message (GST_ELEMENT (dec),
+                            gst_message_new_element (GST_OBJECT (dec),
+                                                     gst_structure_new_empty (MISMATCH_MESSAGE)));
+}
+
+gboolean
+mt_secure_is_mismatch_message (GstMessage *message)
+{
+  g_return_val_if_fail (GST_IS_MESSAGE (message), FALSE);
+  return GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT &&
+         gst_message_has_name (message, MISMATCH_MESSAGE);
 }
 
 /* decrypted media passes only after the peer's certificate was checked */

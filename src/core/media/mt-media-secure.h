@@ -25,6 +25,9 @@ gboolean     mt_secure_random (guint8 *buffer, gsize len);
  * as SDP writes it ("sha-256 AB:CD:..."). NULL when none could be made. */
 const char  *mt_secure_get_certificate_pem (void);
 const char  *mt_secure_get_fingerprint (void);
+/* The element message a DTLS decoder posts when the peer's certificate is
+ * not the one its SDP named (its media is dropped from then on) */
+gboolean     mt_secure_is_mismatch_message (GstMessage *message);
 /* The fingerprint of a PEM certificate (the peer's), or NULL */
 char        *mt_secure_fingerprint_of_pem (const char *pem);
 

@@ -149,6 +149,7 @@ enum {
   SIGNAL_MEDIA_TIMEOUT,
   SIGNAL_ERROR,
   SIGNAL_DTMF,
+  SIGNAL_ENCRYPTION_FAILED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -1825,6 +1826,8 @@ bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 
   if (mt_dtmf_parse_message (message, &event, &duration))
     g_signal_emit (self, signals[SIGNAL_DTMF], 0, event, duration);
+  if (mt_secure_is_mismatch_message (message))
+    g_signal_emit (self, signals[SIGNAL_ENCRYPTION_FAILED], 0);
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     {
       g_autoptr(GError) error = NULL;
@@ -2367,6 +2370,9 @@ fill_stats (MtMediaSession *self, MtStream *stream, MtStreamStats *out)
   quality_fill_stats (self, stream, out);
   if (stream->neg->srtp != MT_SRTP_NONE)
     g_strlcpy (out->srtp, mt_srtp_mode_to_string (stream->neg->srtp), sizeof out->srtp);
+  if (stream->neg->srtp == MT_SRTP_SDES && stream->neg->send_crypto)
+    g_strlcpy (out->srtp_suite, mt_srtp_suite_to_string (stream->neg->send_crypto->suite),
+               sizeof out->srtp_suite);
   if (self->ice != NULL && mt_ice_session_uses_ice (self->ice, stream->id))
     {
       const char *local = mt_ice_session_get_local_type (self->ice, stream->id);
@@ -2519,6 +2525,11 @@ mt_media_session_class_init (MtMediaSessionClass *klass)
   signals[SIGNAL_DTMF] =
     g_signal_new ("dtmf", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /* DTLS-SRTP: the peer's certificate is not the one its SDP named; what
+   * it sends is dropped, the call cannot be secure */
+  signals[SIGNAL_ENCRYPTION_FAILED] =
+    g_signal_new ("encryption-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

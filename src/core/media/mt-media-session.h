@@ -47,6 +47,7 @@ typedef struct {
   guint    longest_freeze_ms;   /* longest gap between decoded frames */
   gboolean rtx;                 /* retransmission negotiated */
   char     srtp[8];        /* "sdes", "dtls", or empty: not encrypted */
+  char     srtp_suite[24]; /* SDES: the suite agreed ("AES_CM_128_HMAC_SHA1_80", ...), or empty */
 } MtStreamStats;
 
 #define MT_MEDIA_ERROR (mt_media_error_quark ())

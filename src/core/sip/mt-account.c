@@ -22,6 +22,7 @@
 #include "mt-backoff.h"
 #include "mt-call-backend.h"
 #include "mt-call-private.h"
+#include "mt-sip-conns.h"
 #include "mt-sip-stack.h"
 #include "mt-sip-status.h"
 #include "mt-sip-uri.h"
@@ -40,6 +41,11 @@
 #define RETRY_AFTER_MAX_S       3600
 /* an incoming TCP connection with no message and no user for this long */
 #define IDLE_CONNECTION_MS      (3 * 60 * 1000)
+/* and beyond this many connections opened to us, the longest idle (for
+ * 2 s at least) are closed every second: a flood does not hold descriptors
+ * for IDLE_CONNECTION_MS */
+#define MAX_INCOMING_CONNECTIONS 200
+#define TRIM_MIN_IDLE_MS         2000
 /* RFC 3261 19.1.2: sips: and transport=tls */
 #define TLS_DEFAULT_PORT        5061
 
@@ -79,6 +85,7 @@ struct _MtAccount
   MtSleepMonitor      *sleep_monitor;
   gulong               resumed_id;
   guint                probe_id;     /* asks the registrar every REGISTRAR_PROBE_S */
+  guint                trim_id;      /* caps incoming connections every second */
   nua_handle_t        *probe_nh;     /* the OPTIONS in flight, or NULL */
   char                *instance_id;  /* +sip.instance (RFC 5626), or NULL */
 
@@ -256,6 +263,25 @@ is_any_address (const char *host)
   return g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::");
 }
 
+/* Sofia's bind URL. Given "0.0.0.0", Sofia binds one socket per address
+ * the machine has at start-up: when that address goes (another network,
+ * a new DHCP lease) the socket is bound to nothing, every send fails with
+ * ENETUNREACH and the call is lost. A socket bound to the wildcard address
+ * itself outlives address changes, and Sofia keeps one when the address it
+ * is told to bind to (maddr) means 0.0.0.0 without being spelt "0.0.0.0"
+ * (tport.c turns that spelling into "each local address"): "0.0" is the
+ * same address in inet_aton's notation. The host part ("*": the machine's
+ * address at start) only names us in Via and Contact; rport and
+ * received (RFC 3581), outbound's natify and the registrar's fix-ups keep
+ * them right when the address changes. */
+static char *
+bind_url_for (const char *scheme, const char *host, guint port)
+{
+  if (g_str_equal (host, "0.0.0.0"))
+    return g_strdup_printf ("%s:*:%u;maddr=0.0", scheme, port);
+  return g_strdup_printf ("%s:%s:%u", scheme, host, port);
+}
+
 /* The address that reaches `peer_host` from here, or NULL: a UDP connect()
  * asks the routing table; no packet is sent */
 static char *
@@ -417,11 +443,9 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
       nua_handle_destroy (nh);
       return;
     }
-  if (sip == NULL || sip->sip_payload == NULL)
+  if (sip == NULL)
     {
-      nua_respond (nh, SIP_488_NOT_ACCEPTABLE,
-                   SIPTAG_WARNING_STR ("399 mtavipclient \"An INVITE without an offer is not supported\""),
-                   TAG_END ());
+      nua_respond (nh, SIP_400_BAD_REQUEST, TAG_END ());
       nua_handle_destroy (nh);
       return;
     }
@@ -456,6 +480,9 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
     forget_call_if_done (self, replaced);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
     g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
+  /* after the handlers: one that refused the call (do not disturb) sent
+   * its 486 without a 180 first */
+  mt_call_ring (call);
   forget_call_if_done (self, call);
 }
 
@@ -968,6 +995,25 @@ account_event (MtAccount    *self,
 
 /* ---- GInitable --------------------------------------------------------------------- */
 
+/* our registrar/proxy's connections are never cut */
+static gboolean
+keep_connection (GInetAddress *peer, gpointer user_data)
+{
+  MtAccount *self = user_data;
+
+  return self->aor && self->credentials && mt_credentials_is_next_hop (self->credentials, peer);
+}
+
+static gboolean
+trim_connections_cb (gpointer user_data)
+{
+  MtAccount *self = user_data;
+
+  mt_sip_conns_trim (self->listen_port, MAX_INCOMING_CONNECTIONS, TRIM_MIN_IDLE_MS,
+                     keep_connection, self);
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError **error)
 {
@@ -989,10 +1035,10 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
   if (uri_wants_tls (self->registrar) || uri_wants_tls (self->aor))
     self->transport = MT_TRANSPORT_TLS;
   /* with TLS we listen on TLS only: what comes in comes encrypted */
-  bind_url = g_strdup_printf (self->transport == MT_TRANSPORT_TLS ? "sips:%s:%u" : "sip:%s:%u",
-                              host, self->listen_port);
+  bind_url = bind_url_for (self->transport == MT_TRANSPORT_TLS ? "sips" : "sip", host,
+                           self->listen_port);
   if (self->transport == MT_TRANSPORT_TLS &&
-      !(self->tls_dir = mt_tls_make_directory (self->tls_ca_file, error)))
+      !(self->tls_dir = mt_tls_make_directory (self->tls_ca_file, self->tls_pin != NULL, error)))
     return FALSE;
 
   if (self->aor)
@@ -1051,12 +1097,17 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                           TPTAG_IDLE (IDLE_CONNECTION_MS),
                           /* TLS: the server's certificate must chain to a
                            * trusted CA (cafile.pem: the system's and
-                           * --tls-ca) and name the host we connect to; any
-                           * TLS version OpenSSL allows (Sofia's default is
-                           * TLS 1.0 only) */
+                           * --tls-ca), be valid now and name the host we
+                           * connect to; with a pin it must be the pinned
+                           * one, whatever its dates and names (see
+                           * mt_tls_make_directory()); any TLS version
+                           * OpenSSL allows (Sofia's default is TLS 1.0 only) */
                           TAG_IF (self->tls_dir, TPTAG_CERTIFICATE (self->tls_dir)),
                           TAG_IF (self->tls_dir, TPTAG_TLS_VERSION (0)),
-                          TAG_IF (self->tls_dir, TPTAG_TLS_VERIFY_POLICY (TPTLS_VERIFY_SUBJECTS_OUT)),
+                          TAG_IF (self->tls_dir,
+                                  TPTAG_TLS_VERIFY_POLICY (mt_tls_verify_policy (self->tls_pin != NULL))),
+                          TAG_IF (self->tls_dir,
+                                  TPTAG_TLS_VERIFY_DATE (mt_tls_verify_date (self->tls_pin != NULL))),
                           TAG_END ());
   if (self->nua == NULL)
     {
@@ -1094,6 +1145,7 @@ mt_account_initable_init (GInitable *initable, GCancellable *cancellable, GError
                   SIPTAG_FROM_STR (from),
                   TAG_IF (proxy, NUTAG_PROXY (proxy)),
                   TAG_END ());
+  self->trim_id = g_timeout_add_seconds (1, trim_connections_cb, self);
   return TRUE;
 }
 
@@ -1471,6 +1523,7 @@ mt_account_dispose (GObject *object)
   g_cancellable_cancel (self->tls_cancellable);
   g_clear_object (&self->tls_cancellable);
   g_clear_handle_id (&self->tls_grace_id, g_source_remove);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
   stop_probe (self);
   g_clear_signal_handler (&self->network_changed_id, self->network_monitor);
   g_clear_signal_handler (&self->resumed_id, self->sleep_monitor);

@@ -15,6 +15,7 @@
 
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_extra.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
 
@@ -70,6 +71,10 @@ struct _MtCall
   gboolean         delayed_offer;  /* our INVITE went without SDP: the 2xx brings
                                     * the offer, our answer goes in the ACK */
   gboolean         early_media;    /* media runs on a 1xx's SDP (RFC 3960) */
+  gboolean         answered;       /* our 200 to the INVITE is out */
+  MtTlsProblem     tls_problem;    /* why a TLS call failed (mt_tls_check) */
+  gboolean         offer_in_200;   /* the INVITE came without SDP: our 200 carries
+                                    * the offer, the answer comes in the ACK */
   GString         *dtmf_queue;   /* digits still to send */
   guint            dtmf_timer;
   /* network changes (ICE restart): at the end of the file */
@@ -698,6 +703,30 @@ handle_reinvite (MtCall *self, const sip_t *sip)
   update_hold_state (self);
 }
 
+/* The INVITE had no offer and our 200 had one: the ACK carries the answer
+ * (RFC 3264 / RFC 3261 13.3.1.4); an ACK without one ends the call */
+static void
+answer_from_ack (MtCall *self, const sip_t *sip)
+{
+  g_autoptr(GError) error = NULL;
+  MtEndReason reason = MT_END_REASON_NO_COMMON_CODEC;
+
+  self->offer_in_200 = FALSE;
+  if (self->state == MT_CALL_STATE_ENDED)
+    return;
+  self->remote_sdp = remote_sdp_from (sip, &error);
+  if (self->remote_sdp == NULL)
+    g_message ("call %s: no usable answer in the ACK: %s", self->id, error->message);
+  if (self->remote_sdp == NULL || !start_media (self, TRUE, &reason))
+    {
+      nua_bye (self->nh, SIPTAG_REASON_STR ("SIP;cause=488;text=\"Bad SDP answer\""),
+               TAG_END ());
+      end (self, reason);
+      return;
+    }
+  update_hold_state (self);
+}
+
 void
 mt_call_handle_event (MtCall      *self,
                       nua_event_t  event,
@@ -737,7 +766,9 @@ mt_call_handle_event (MtCall      *self,
       break;
 
     case nua_i_ack:
-      if (self->state == MT_CALL_STATE_INCOMING || self->state == MT_CALL_STATE_NEW)
+      if (self->offer_in_200)
+        answer_from_ack (self, sip);
+      else if (self->state == MT_CALL_STATE_INCOMING || self->state == MT_CALL_STATE_NEW)
         set_state (self, MT_CALL_STATE_ACTIVE, MT_END_REASON_NONE);
       break;
 
@@ -798,6 +829,27 @@ media_timeout_cb (MtMediaSession *media, gpointer user_data)
   end (self, MT_END_REASON_MEDIA_TIMEOUT);
 }
 
+/* DTLS-SRTP: the certificate that came is not the one the peer's SDP named
+ * (a forged SDP, or someone between us): end the call, say why */
+static void
+encryption_failed_cb (MtMediaSession *media, gpointer user_data)
+{
+  MtCall *self = user_data;
+
+  if (self->state == MT_CALL_STATE_ENDED)
+    return;
+  g_message ("call %s: the peer's DTLS certificate does not match its fingerprint, hanging up",
+             self->id);
+  if (self->nh && (self->state == MT_CALL_STATE_ACTIVE || self->state == MT_CALL_STATE_HELD))
+    nua_bye (self->nh, SIPTAG_REASON_STR ("SIP;cause=488;text=\"DTLS fingerprint mismatch\""),
+             TAG_END ());
+  else if (self->nh && self->direction == MT_CALL_DIRECTION_OUTGOING)
+    nua_cancel (self->nh, TAG_END ());
+  else if (self->nh)
+    nua_respond (self->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+  end (self, MT_END_REASON_ENCRYPTION_FAILED);
+}
+
 static MtCall *
 call_new (MtCredentials   *credentials,
           const char      *id,
@@ -813,6 +865,7 @@ call_new (MtCredentials   *credentials,
   g_signal_connect_object (media, "media-timeout", G_CALLBACK (media_timeout_cb), self, 0);
   g_signal_connect_object (media, "error", G_CALLBACK (media_error_cb), self, 0);
   g_signal_connect_object (media, "dtmf", G_CALLBACK (media_dtmf_cb), self, 0);
+  g_signal_connect_object (media, "encryption-failed", G_CALLBACK (encryption_failed_cb), self, 0);
   self->ring_timeout_id = g_timeout_add_seconds (RING_TIMEOUT_S, ring_timeout_cb, self);
   return self;
 }
@@ -916,18 +969,16 @@ mt_call_new_outgoing_delayed_offer (nua_t          *nua,
 }
 
 static void
-take_remote_identity (MtCall *self, const sip_t *sip)
+set_remote_identity (MtCall *self, const url_t *url, const char *display)
 {
-  const sip_from_t *from = sip ? sip->sip_from : NULL;
+  g_autofree char *uri = url_as_string (NULL, url);
 
-  if (from == NULL)
-    return;
-  g_autofree char *uri = url_as_string (NULL, from->a_url);
-
+  g_free (self->remote_uri);
   self->remote_uri = mt_text_from_network (uri, -1, FALSE);
-  if (from->a_display && *from->a_display)
+  g_clear_pointer (&self->remote_name, g_free);
+  if (display && *display)
     {
-      self->remote_name = mt_text_from_network (from->a_display, -1, FALSE);
+      self->remote_name = mt_text_from_network (display, -1, FALSE);
       if (self->remote_name[0] == '"')
         {
           g_autofree char *quoted = self->remote_name;
@@ -935,6 +986,54 @@ take_remote_identity (MtCall *self, const sip_t *sip)
           self->remote_name = g_strndup (quoted + 1, MAX (strlen (quoted), 2) - 2);
         }
     }
+}
+
+static void
+take_remote_identity (MtCall *self, const sip_t *sip)
+{
+  const sip_from_t *from = sip ? sip->sip_from : NULL;
+
+  if (from != NULL)
+    set_remote_identity (self, from->a_url, from->a_display);
+}
+
+/* the first sip: or sips: identity of a P-Asserted-Identity list, else its
+ * first one (tel:) */
+static const sip_p_asserted_identity_t *
+pick_asserted (const sip_p_asserted_identity_t *list, const sip_p_asserted_identity_t *best)
+{
+  for (; list; list = list->paid_next)
+    if (best == NULL ||
+        (best->paid_url->url_type == url_tel && list->paid_url->url_type != url_tel))
+      best = list;
+  return best;
+}
+
+/* RFC 3325: the caller's identity as our proxy asserts it
+ * (P-Asserted-Identity). Only for a request that came through our proxy
+ * (the caller is `verified`): from anyone else the header means nothing
+ * and is ignored. Sofia may know the header or leave it unparsed. */
+static void
+take_asserted_identity (MtCall *self, const sip_t *sip)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  const sip_p_asserted_identity_t *best = NULL;
+
+  if (sip == NULL)
+    return;
+  best = pick_asserted (sip_p_asserted_identity (sip), NULL);
+  for (const msg_unknown_t *u = sip->sip_unknown; u; u = u->un_next)
+    if (u->un_name && u->un_value && g_ascii_strcasecmp (u->un_name, "P-Asserted-Identity") == 0)
+      best = pick_asserted ((sip_p_asserted_identity_t *)
+                            msg_header_make (home, sip_p_asserted_identity_class, u->un_value),
+                            best);
+  if (best && (best->paid_url->url_type == url_sip || best->paid_url->url_type == url_sips ||
+               best->paid_url->url_type == url_tel))
+    {
+      set_remote_identity (self, best->paid_url, best->paid_display);
+      g_debug ("call %s: the caller as our proxy asserts it: %s", self->id, self->remote_uri);
+    }
+  su_home_deinit (home);
 }
 
 /* Answer-or-refuse decisions that need no person: malformed or useless offers.
@@ -948,6 +1047,14 @@ prepare_answer (MtCall *self, const sip_t *sip, gboolean over_tls)
 
   self->signalling_secure = over_tls || request_is_secure (sip);
   local->sdes = self->signalling_secure;
+  if (sip != NULL && (sip->sip_payload == NULL || sip->sip_payload->pl_len == 0))
+    {
+      /* RFC 3261 13.2.1: no offer in the INVITE: ours goes in the 200 */
+      self->offer_in_200 = TRUE;
+      self->local_sdp = mt_sdp_build_offer (local, (guint64) g_get_real_time ());
+      self->has_video = local->video_port != 0;
+      return TRUE;
+    }
   self->remote_sdp = remote_sdp_from (sip, &error);
   if (self->remote_sdp)
     self->local_sdp = mt_sdp_build_answer (self->remote_sdp, local,
@@ -988,16 +1095,27 @@ mt_call_new_incoming (MtCredentials  *credentials,
   n_handles++;
   nua_handle_bind (nh, self);
   take_remote_identity (self, sip);
+  if (verified)
+    take_asserted_identity (self, sip);
   if (prepare_answer (self, sip, over_tls))
     {
       session_timer_follow (self, sip, FALSE);
-      /* one that replaces a call (RFC 3891) is answered without ringing:
-       * see mt_call_replace() */
-      if (sip->sip_replaces == NULL)
-        nua_respond (nh, SIP_180_RINGING, TAG_END ());
+      /* the 180 waits for mt_call_ring(): a call refused at once (do not
+       * disturb) or answered at once (RFC 3891 Replaces) never rings */
       set_state (self, MT_CALL_STATE_INCOMING, MT_END_REASON_NONE);
     }
   return self;
+}
+
+void
+mt_call_ring (MtCall *self)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  if (self->backend || self->nh == NULL || self->state != MT_CALL_STATE_INCOMING ||
+      self->answered)
+    return;
+  nua_respond (self->nh, SIP_180_RINGING, TAG_END ());
 }
 
 void
@@ -1059,12 +1177,15 @@ mt_call_answer (MtCall *self)
         self->backend->answer (self, self->backend_data);
       return;
     }
-  if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
+  if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL || self->answered)
     return;
+  self->answered = TRUE;
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
   /* The answer SDP was ready while ringing: send it first, so that call
    * setup does not wait for sound devices to open; media starts right after */
   respond_with_answer (self);
+  if (self->offer_in_200)
+    return;
   if (!start_media (self, FALSE, &reason))
     {
       nua_bye (self->nh, TAG_END ());
@@ -1955,24 +2076,18 @@ mt_call_new_transfer (nua_t          *nua,
 
 /* ---- TLS ------------------------------------------------------------------------- */
 
-static GQuark
-tls_problem_quark (void)
-{
-  return g_quark_from_static_string ("mt-call-tls-problem");
-}
-
 void
 mt_call_set_tls_problem (MtCall *self, MtTlsProblem problem)
 {
   g_return_if_fail (MT_IS_CALL (self));
-  g_object_set_qdata (G_OBJECT (self), tls_problem_quark (), GINT_TO_POINTER (problem));
+  self->tls_problem = problem;
 }
 
 MtTlsProblem
 mt_call_get_tls_problem (MtCall *self)
 {
   g_return_val_if_fail (MT_IS_CALL (self), MT_TLS_PROBLEM_NONE);
-  return GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (self), tls_problem_quark ()));
+  return self->tls_problem;
 }
 
 /* ---- network changes (ICE restart, RFC 8445 section 9) ----------------------------

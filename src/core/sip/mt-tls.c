@@ -12,6 +12,9 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "mt-tls.h"
 
@@ -182,8 +185,56 @@ out:
   return pem;
 }
 
+/* OpenSSL takes a trusted certificate as the end of a chain only when it
+ * is self-signed, unless X509_V_FLAG_PARTIAL_CHAIN is set. A pinned server
+ * certificate is usually issued by a CA the account does not trust (or one
+ * whose certificate the server does not send), so the pinned certificate
+ * itself must be able to end the chain. Sofia gives no access to its
+ * OpenSSL context: the flag goes into OpenSSL's defaults for a TLS client
+ * verifying a server ("ssl_server", which every such verification in this
+ * process inherits). For the other accounts it changes nothing that
+ * matters: their trusted certificates are CAs, and a trusted intermediate
+ * was trusted anyway. */
+static void
+allow_pinned_leaf (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      X509_VERIFY_PARAM *param = X509_VERIFY_PARAM_new ();
+
+      if (param == NULL ||
+          !X509_VERIFY_PARAM_set1_name (param, "ssl_server") ||
+          !X509_VERIFY_PARAM_set_purpose (param, X509_PURPOSE_SSL_SERVER) ||
+          !X509_VERIFY_PARAM_set_trust (param, X509_TRUST_SSL_SERVER) ||
+          !X509_VERIFY_PARAM_set_flags (param, X509_V_FLAG_PARTIAL_CHAIN) ||
+          !X509_VERIFY_PARAM_add0_table (param))
+        {
+          g_warning ("Cannot let a pinned certificate end a chain: a pinned certificate "
+                     "from a CA will be refused");
+          X509_VERIFY_PARAM_free (param);
+        }
+      g_once_init_leave (&done, 1);
+    }
+}
+
+guint
+mt_tls_verify_policy (gboolean pinned)
+{
+  /* pinned: the chain must end at the pinned certificate (the only one
+   * trusted), names are not checked */
+  return pinned ? TPTLS_VERIFY_OUT : TPTLS_VERIFY_SUBJECTS_OUT;
+}
+
+gboolean
+mt_tls_verify_date (gboolean pinned)
+{
+  return !pinned;
+}
+
 char *
-mt_tls_make_directory (const char *extra_ca_file, GError **error)
+mt_tls_make_directory (const char *extra_ca_file, gboolean pinned, GError **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *cafile = NULL;
@@ -193,9 +244,13 @@ mt_tls_make_directory (const char *extra_ca_file, GError **error)
 
   if (extra_ca_file && !check_ca_file (extra_ca_file, error))
     return NULL;
-  if (!append_file (cas, system_ca_bundle (), FALSE, error) ||
-      (extra_ca_file && !append_file (cas, extra_ca_file, TRUE, error)))
+  /* pinned: no CA at all, the pin is the only trust */
+  if (!pinned &&
+      (!append_file (cas, system_ca_bundle (), FALSE, error) ||
+       (extra_ca_file && !append_file (cas, extra_ca_file, TRUE, error))))
     return NULL;
+  if (pinned)
+    allow_pinned_leaf ();
   if (!(dir = g_dir_make_tmp ("mtavip-tls-XXXXXX", error)))
     return NULL;
   cafile = g_build_filename (dir, "cafile.pem", NULL);
@@ -325,14 +380,13 @@ check_result (Check *check)
   GTlsCertificateFlags errors = check->errors;
   g_autofree char *fingerprint = check->peer ? mt_tls_certificate_fingerprint (check->peer) : NULL;
 
-  if (check->pin && fingerprint && g_str_equal (fingerprint, check->pin))
+  if (check->pin)
     {
-      /* the user vouches for this certificate instead of an authority */
-      check->pinned = TRUE;
-      errors &= ~G_TLS_CERTIFICATE_UNKNOWN_CA;
+      /* the user decided to trust exactly this certificate, as it is
+       * (issuer, dates, names), and no other */
+      check->pinned = fingerprint && g_str_equal (fingerprint, check->pin);
+      return check->pinned ? MT_TLS_PROBLEM_NONE : MT_TLS_PROBLEM_NOT_PINNED;
     }
-  else if (check->pin && problem_from_flags (errors) == MT_TLS_PROBLEM_UNKNOWN_ISSUER)
-    return MT_TLS_PROBLEM_NOT_PINNED;
   return problem_from_flags (errors);
 }
 

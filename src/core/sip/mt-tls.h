@@ -42,8 +42,18 @@ char       *mt_tls_certificate_fingerprint (GTlsCertificate *certificate);
 /* A new private directory for one account's TLS transport (Sofia's
  * certificate directory): cafile.pem holds the system's trusted CAs and
  * those of `extra_ca_file` (may be NULL), agent.pem a certificate and key of
- * our own made now (for incoming TLS connections). */
-char       *mt_tls_make_directory (const char *extra_ca_file, GError **error);
+ * our own made now (for incoming TLS connections).
+ *
+ * `pinned`: the account trusts one certificate the user pinned and nothing
+ * else: no cafile.pem (no CA vouches for anything); the pinned certificate
+ * joins the directory by mt_tls_add_trusted() once our own check saw the
+ * server present it. Such a transport must not check dates or names (see
+ * mt_tls_pinned_verify_policy()): the user's pin decided those. */
+char       *mt_tls_make_directory (const char *extra_ca_file, gboolean pinned, GError **error);
+/* Sofia's TPTAG_TLS_VERIFY_POLICY and TPTAG_TLS_VERIFY_DATE for an account
+ * with or without a pinned certificate (see mt_tls_make_directory()) */
+guint       mt_tls_verify_policy   (gboolean pinned);
+gboolean    mt_tls_verify_date     (gboolean pinned);
 /* remove what mt_tls_make_directory() made */
 void        mt_tls_remove_directory (const char *directory);
 /* Trust `certificate` for the account whose directory this is (added to its
@@ -53,8 +63,9 @@ gboolean    mt_tls_add_trusted (const char *directory, GTlsCertificate *certific
 
 /* Connect to host:port, do a TLS handshake with the CAs of `directory`
  * (its cafile.pem) and say what is wrong with the server's certificate.
- * `pin` (normalized, or NULL): a certificate with this fingerprint needs no
- * trusted issuer (its dates and names still count). An error only when no
+ * `pin` (normalized, or NULL): the certificate with this fingerprint is
+ * trusted whatever its issuer, dates and names (the user decided), and no
+ * other one is (MT_TLS_PROBLEM_NOT_PINNED). An error only when no
  * TLS handshake could start (nothing listens, no route). */
 void         mt_tls_check_async  (const char          *host,
                                   guint                port,
