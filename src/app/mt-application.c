@@ -232,6 +232,8 @@ call_ended (MtApplication *self, MtCall *call)
              mt_history_kind_to_string (kind), duration);
 }
 
+static gboolean update_debug_state_cb (gpointer user_data);
+
 static void
 call_state_cb (MtCall *call, GParamSpec *pspec, MtApplication *self)
 {
@@ -240,6 +242,9 @@ call_state_cb (MtCall *call, GParamSpec *pspec, MtApplication *self)
   g_debug ("call %s: %s", mt_call_get_id (call), mt_call_state_to_string (state));
   if (state == MT_CALL_STATE_ENDED)
     call_ended (self, call);   /* once: an ended call stays ended */
+  /* the test hook's state follows at once, not up to 0.5 s later */
+  if (self->stats_id)
+    update_debug_state_cb (self);
 }
 
 /* the address of the account a SIP call came in on or went out on */
@@ -347,8 +352,8 @@ place_h323_call (MtApplication *self, const char *uri, gboolean video, GError **
   MtCall *call = mt_h323_endpoint_call (self->h323, uri, video, error);
 
   /* a call made during a SIP call: that one waits on hold */
-  if (call && self->account)
-    mt_account_switch_to (self->account, call);
+  if (call)
+    mt_application_switch_to (self, call);
   return call;
 }
 
@@ -385,7 +390,7 @@ mt_application_place_call (MtApplication *self, const char *target, gboolean vid
   call = mt_account_call (self->account, uri, video, error);
   /* a call made during another: that one waits on hold */
   if (call)
-    mt_account_switch_to (self->account, call);
+    mt_application_switch_to (self, call);
   return call;
 }
 
@@ -425,8 +430,40 @@ mt_application_place_call_on (MtApplication *self,
     return NULL;
   call = mt_account_call (account, uri, video, error);
   if (call)
-    mt_account_switch_to (account, call);
+    mt_application_switch_to (self, call);
   return call;
+}
+
+/**
+ * mt_application_switch_to:
+ * @call: a call of any account (or H.323)
+ *
+ * Answers or resumes @call; every other SIP call that is up goes on hold,
+ * on whichever account it is (an account alone only knows its own calls).
+ */
+void
+mt_application_switch_to (MtApplication *self, MtCall *call)
+{
+  GHashTableIter iter;
+  MtCallView *view;
+
+  g_return_if_fail (MT_IS_APPLICATION (self));
+  g_return_if_fail (MT_IS_CALL (call));
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &view))
+    {
+      MtCall *other = mt_call_view_get_call (view);
+      MtCallState state = mt_call_get_state (other);
+
+      if (other != call && g_strcmp0 (mt_call_get_protocol (other), "sip") == 0 &&
+          (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+        mt_call_set_hold (other, TRUE);
+    }
+  if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
+    mt_call_answer (call);
+  else
+    mt_call_set_hold (call, FALSE);
 }
 
 GStrv
@@ -619,6 +656,42 @@ open_more_account (MtApplication *self, GSettings *settings, GError **error)
                              NULL, NULL, error);
 }
 
+/* the settings id ("accounts") a further account was started from */
+#define ACCOUNT_ID "mt-account-id"
+
+static void
+start_more_account (MtApplication *self, const char *id, MtMediaConfig *config)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+  MtAccount *account;
+
+  if (!account_id_valid (id))
+    {
+      g_warning ("Account id “%s” is not valid: letters, digits and '-' only", id);
+      return;
+    }
+  settings = mt_settings_dup_account_settings (self->settings, id);
+  if (!(account = open_more_account (self, settings, &error)))
+    {
+      if (error)
+        g_warning ("Account %s: %s", id, error->message);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (account), ACCOUNT_ID, g_strdup (id), g_free);
+  mt_account_set_media_config (account, config);
+  mt_account_set_max_calls (account, 2);
+  mt_account_set_accept_direct_calls (account,
+                                      mt_settings_get_accept_direct_calls (self->settings));
+  g_signal_connect (account, "call-added", G_CALLBACK (call_added_cb), self);
+  g_signal_connect (account, "incoming-call", G_CALLBACK (incoming_call_cb), self);
+  g_ptr_array_add (self->more_accounts, account);
+  g_message ("account %s listening at %s", mt_account_get_aor (account),
+             mt_account_get_contact_uri (account));
+  mt_secrets_lookup_password_async (mt_account_get_aor (account), self->cancellable,
+                                    more_password_cb, g_object_ref (account));
+}
+
 static void
 start_more_accounts (MtApplication *self)
 {
@@ -626,35 +699,7 @@ start_more_accounts (MtApplication *self)
   g_autoptr(MtMediaConfig) config = mt_settings_dup_media_config (self->settings);
 
   for (guint i = 0; ids[i]; i++)
-    {
-      g_autoptr(GSettings) settings = NULL;
-      g_autoptr(GError) error = NULL;
-      MtAccount *account;
-
-      if (!account_id_valid (ids[i]))
-        {
-          g_warning ("Account id “%s” is not valid: letters, digits and '-' only", ids[i]);
-          continue;
-        }
-      settings = mt_settings_dup_account_settings (self->settings, ids[i]);
-      if (!(account = open_more_account (self, settings, &error)))
-        {
-          if (error)
-            g_warning ("Account %s: %s", ids[i], error->message);
-          continue;
-        }
-      mt_account_set_media_config (account, config);
-      mt_account_set_max_calls (account, 2);
-      mt_account_set_accept_direct_calls (account,
-                                          mt_settings_get_accept_direct_calls (self->settings));
-      g_signal_connect (account, "call-added", G_CALLBACK (call_added_cb), self);
-      g_signal_connect (account, "incoming-call", G_CALLBACK (incoming_call_cb), self);
-      g_ptr_array_add (self->more_accounts, account);
-      g_message ("account %s listening at %s", mt_account_get_aor (account),
-                 mt_account_get_contact_uri (account));
-      mt_secrets_lookup_password_async (mt_account_get_aor (account), self->cancellable,
-                                        more_password_cb, g_object_ref (account));
-    }
+    start_more_account (self, ids[i], config);
 }
 
 static void
@@ -682,6 +727,80 @@ mt_application_restart_account (MtApplication *self)
     }
   g_signal_handlers_disconnect_by_data (old, self);
   mt_account_shutdown_async (old, NULL, old_account_done_cb, g_object_ref (self));
+}
+
+typedef struct
+{
+  MtApplication *app;
+  char          *id;
+} Reload;
+
+static void
+reload_free (Reload *reload)
+{
+  g_clear_object (&reload->app);
+  g_free (reload->id);
+  g_free (reload);
+}
+
+/* start the account again if it is still in the settings (edited, not removed) */
+static void
+start_if_listed (MtApplication *self, const char *id)
+{
+  g_auto(GStrv) ids = mt_settings_dup_account_ids (self->settings);
+
+  if (g_strv_contains ((const char * const *) ids, id))
+    {
+      g_autoptr(MtMediaConfig) config = mt_settings_dup_media_config (self->settings);
+
+      start_more_account (self, id, config);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ACCOUNT]);
+}
+
+static void
+stopped_more_account_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Reload *reload = user_data;
+
+  mt_account_shutdown_finish (MT_ACCOUNT (source), result, NULL);
+  g_object_unref (source);
+  start_if_listed (reload->app, reload->id);
+  reload_free (reload);
+}
+
+/**
+ * mt_application_reload_account:
+ * @id: a further account's id (the "accounts" setting)
+ *
+ * After the Preferences added, changed or removed that account: a running
+ * one hangs up its calls and un-registers; then, unless it was removed, it
+ * starts again with its settings and password as they are now.
+ */
+void
+mt_application_reload_account (MtApplication *self, const char *id)
+{
+  Reload *reload;
+
+  g_return_if_fail (MT_IS_APPLICATION (self));
+  g_return_if_fail (id != NULL);
+
+  for (guint i = 0; i < self->more_accounts->len; i++)
+    {
+      MtAccount *account = g_ptr_array_index (self->more_accounts, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (account), ACCOUNT_ID), id) != 0)
+        continue;
+      account = g_ptr_array_steal_index (self->more_accounts, i);
+      g_signal_handlers_disconnect_by_data (account, self);
+      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ACCOUNT]);
+      reload = g_new0 (Reload, 1);
+      reload->app = g_object_ref (self);
+      reload->id = g_strdup (id);
+      mt_account_shutdown_async (account, NULL, stopped_more_account_cb, reload);
+      return;
+    }
+  start_if_listed (self, id);
 }
 
 static void

@@ -61,5 +61,10 @@ char          *mt_application_dup_display_name (MtApplication *self,
                                                 const char    *fallback_name);
 /* Recreate the account from the settings (after the preferences changed) */
 void           mt_application_restart_account (MtApplication *self);
+void           mt_application_reload_account  (MtApplication *self,
+                                               const char    *id);
+/* answer or resume @call, every other SIP call (any account) on hold */
+void           mt_application_switch_to       (MtApplication *self,
+                                               MtCall        *call);
 
 G_END_DECLS

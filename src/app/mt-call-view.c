@@ -56,18 +56,11 @@ hangup_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     mt_call_hangup (self->call);
 }
 
-/* answer (or resume) this call; the other calls go on hold */
+/* answer (or resume) this call; the other calls go on hold, on any account */
 static void
 switch_to_call (MtCallView *self)
 {
-  MtAccount *account = mt_application_get_account (self->app);
-
-  if (account != NULL)
-    mt_account_switch_to (account, self->call);
-  else if (call_state (self) == MT_CALL_STATE_INCOMING)
-    mt_call_answer (self->call);
-  else
-    mt_call_set_hold (self->call, FALSE);
+  mt_application_switch_to (self->app, self->call);
 }
 
 static void

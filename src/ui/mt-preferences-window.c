@@ -1,4 +1,4 @@
-/* mt-preferences-window.c: account, devices, video size
+/* mt-preferences-window.c: accounts (the first one, and the others in a list), devices, video size
  *
  * Settings are applied when the window closes; the password goes to the
  * Secret Service, never to GSettings.
@@ -13,9 +13,11 @@
 
 #include <glib/gi18n.h>
 
+#include "mt-account-editor.h"
 #include "mt-devices.h"
 #include "mt-network-page.h"
 #include "mt-secrets.h"
+#include "mt-settings.h"
 #include "mt-sip-uri.h"
 
 static const char * const video_sizes[] = { "320x240", "640x480", "1280x720", "1920x1080", NULL };
@@ -40,6 +42,9 @@ struct _MtPreferencesWindow
   AdwActionRow         *tls_pin_row;
   GtkButton            *tls_pin_clear_button;
   GtkLabel             *account_error;
+  AdwPreferencesGroup  *more_accounts_group;
+  GtkButton            *add_account_button;
+  GPtrArray            *account_rows;   /* in more_accounts_group */
   AdwComboRow          *camera_row;
   AdwComboRow          *microphone_row;
   AdwComboRow          *speaker_row;
@@ -126,6 +131,74 @@ tls_pin_clear_cb (MtPreferencesWindow *self)
   mt_application_restart_account (self->app);
 }
 
+/* ---- further accounts: a row each, an editor as a subpage ----------------------------- */
+
+static void load_more_accounts (MtPreferencesWindow *self);
+
+static void
+editor_done_cb (MtPreferencesWindow *self)
+{
+  adw_preferences_window_close_subpage (ADW_PREFERENCES_WINDOW (self));
+  load_more_accounts (self);
+}
+
+static void
+open_editor (MtPreferencesWindow *self, const char *id)
+{
+  GtkWidget *editor = mt_account_editor_new (self->app, id);
+
+  g_signal_connect_object (editor, "done", G_CALLBACK (editor_done_cb), self, G_CONNECT_SWAPPED);
+  adw_preferences_window_present_subpage (ADW_PREFERENCES_WINDOW (self), editor);
+}
+
+static void
+add_account_cb (MtPreferencesWindow *self)
+{
+  open_editor (self, NULL);
+}
+
+static void
+account_row_activated_cb (AdwActionRow *row, MtPreferencesWindow *self)
+{
+  open_editor (self, g_object_get_data (G_OBJECT (row), "mt-account-id"));
+}
+
+static GtkWidget *
+account_row_new (MtPreferencesWindow *self, const char *id)
+{
+  g_autoptr(GSettings) settings =
+    mt_settings_dup_account_settings (mt_application_get_settings (self->app), id);
+  g_autofree char *uri = g_settings_get_string (settings, "account-uri");
+  g_autofree char *registrar = g_settings_get_string (settings, "registrar");
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 g_str_has_prefix (uri, "sip:") ? uri + 4 : uri);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), registrar);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data_full (G_OBJECT (row), "mt-account-id", g_strdup (id), g_free);
+  g_signal_connect (row, "activated", G_CALLBACK (account_row_activated_cb), self);
+  return row;
+}
+
+static void
+load_more_accounts (MtPreferencesWindow *self)
+{
+  g_auto(GStrv) ids = g_settings_get_strv (self->settings, "accounts");
+
+  for (guint i = 0; i < self->account_rows->len; i++)
+    adw_preferences_group_remove (self->more_accounts_group, g_ptr_array_index (self->account_rows, i));
+  g_ptr_array_set_size (self->account_rows, 0);
+  for (guint i = 0; ids[i]; i++)
+    {
+      GtkWidget *row = account_row_new (self, ids[i]);
+
+      adw_preferences_group_add (self->more_accounts_group, row);
+      g_ptr_array_add (self->account_rows, row);
+    }
+}
+
 /* ---- load and save -------------------------------------------------------------- */
 
 /* the rows of encryption_row, in order */
@@ -173,6 +246,7 @@ load (MtPreferencesWindow *self)
     if (g_str_equal (video_sizes[i], size))
       adw_combo_row_set_selected (self->video_size_row, i);
   load_devices (self);
+  load_more_accounts (self);
 }
 
 static void
@@ -267,6 +341,7 @@ mt_preferences_window_dispose (GObject *object)
   g_clear_pointer (&self->camera_ids, g_ptr_array_unref);
   g_clear_pointer (&self->microphone_ids, g_ptr_array_unref);
   g_clear_pointer (&self->speaker_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->account_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), MT_TYPE_PREFERENCES_WINDOW);
   G_OBJECT_CLASS (mt_preferences_window_parent_class)->dispose (object);
 }
@@ -292,6 +367,8 @@ mt_preferences_window_class_init (MtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, tls_pin_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, tls_pin_clear_button);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, account_error);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, more_accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, add_account_button);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, camera_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, microphone_row);
   gtk_widget_class_bind_template_child (widget_class, MtPreferencesWindow, speaker_row);
@@ -307,6 +384,8 @@ mt_preferences_window_init (MtPreferencesWindow *self)
   self->camera_ids = g_ptr_array_new_with_free_func (g_free);
   self->microphone_ids = g_ptr_array_new_with_free_func (g_free);
   self->speaker_ids = g_ptr_array_new_with_free_func (g_free);
+  self->account_rows = g_ptr_array_new ();
+  g_signal_connect_swapped (self->add_account_button, "clicked", G_CALLBACK (add_account_cb), self);
 }
 
 GtkWidget *

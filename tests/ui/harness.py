@@ -385,7 +385,17 @@ class App:
     # ---- accessibility ---------------------------------------------------------
 
     def windows(self):
-        return [self.root.get_child_at_index(i) for i in range(self.root.get_child_count())]
+        try:
+            n = self.root.get_child_count()
+        except GLib.Error as e:
+            # libatspi answers "The application no longer exists" for any object it
+            # disposed (a RemoveAccessible for its path), not only when the process
+            # went away: ask the registry whether the app is still there
+            log("the app's accessible root failed (%s): looking the app up again" % e.message)
+            self.root = None
+            check(self._find_app(), "the app is gone from the accessibility bus: " + e.message)
+            n = self.root.get_child_count()
+        return [self.root.get_child_at_index(i) for i in range(n)]
 
     def window(self, name):
         for w in self.windows():
@@ -400,7 +410,12 @@ class App:
         return wait_for(lambda: self.window(name), timeout, "window %r" % name)
 
     def find(self, name=None, role=None, root=None, showing=False):
-        """Depth-first search for an accessible by name and/or role name."""
+        """Depth-first search for an accessible by name and/or role name.
+
+        The tree changes while we walk it (a popover's rows, a call window going
+        away): a node the app removed meanwhile answers every call with a
+        GLib.Error (libatspi: "The application no longer exists"); it and its
+        children are skipped, as they are no longer on screen."""
         stack = [root] if root else self.windows()
         while stack:
             node = stack.pop()
@@ -413,11 +428,11 @@ class App:
                     ok = node.get_state_set().contains(Atspi.StateType.SHOWING)
                 if ok:
                     return node
-                n = node.get_child_count()
+                children = [node.get_child_at_index(i)
+                            for i in range(node.get_child_count() - 1, -1, -1)]
             except GLib.Error:
                 continue
-            for i in range(n - 1, -1, -1):
-                stack.append(node.get_child_at_index(i))
+            stack.extend(children)
         return None
 
     def wait_find(self, name=None, role=None, timeout=20.0, root=None):
@@ -475,9 +490,27 @@ class App:
         time.sleep(0.3)
         return wid
 
+    def scroll_into_view(self, wid, node):
+        """Scroll the window's content (the mouse wheel over it, as a person
+        does) until the accessible's box is inside the window."""
+        geometry = subprocess.run(["xdotool", "getwindowgeometry", "--shell", wid], check=True,
+                                  capture_output=True, text=True, timeout=10).stdout
+        size = dict(line.split("=", 1) for line in geometry.split())
+        width, height = int(size["WIDTH"]), int(size["HEIGHT"])
+        for _ in range(30):
+            ext = node.get_extents(Atspi.CoordType.WINDOW)
+            if ext.y >= 0 and ext.y + ext.height <= height:
+                return
+            log("scroll to", node.get_name())
+            subprocess.run(["xdotool", "mousemove", "--window", wid, str(width // 2),
+                            str(height // 2), "click", "5" if ext.y > 0 else "4"],
+                           check=True, timeout=10)
+            time.sleep(0.2)
+
     def click_on(self, window_title, node, button=1):
         """A real pointer click in the middle of an accessible's on-screen box."""
         wid = self.raise_window(window_title)
+        self.scroll_into_view(wid, node)
         ext = node.get_extents(Atspi.CoordType.WINDOW)
         check(ext.width > 0 and ext.height > 0,
               "%r is not on screen (%dx%d)" % (node.get_name(), ext.width, ext.height))
