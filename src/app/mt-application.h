@@ -61,5 +61,11 @@ char          *mt_application_dup_display_name (MtApplication *self,
                                                 const char    *fallback_name);
 /* Recreate the account from the settings (after the preferences changed) */
 void           mt_application_restart_account (MtApplication *self);
+/* The other SIP calls that are up (active or held), which `call` can be
+ * transferred to (attended transfer): a new array of MtCall. The actions
+ * app.transfer (call id, address as typed) and app.transfer-attended (call
+ * id, other call id) transfer; a failure shows in the call's window. */
+GPtrArray     *mt_application_dup_transfer_targets (MtApplication *self,
+                                                    MtCall        *call);
 
 G_END_DECLS
