@@ -21,8 +21,11 @@
 #include "mt-call-window.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "mt-call-quality.h"
+#include "mt-contact.h"
+#include "mt-contacts.h"
 #include "mt-history-row.h"
 #include "mt-notifier.h"
 
@@ -81,6 +84,7 @@ struct _MtCallWindow
   GtkBox           *targets_box;    /* "Transfer to Carol": the other calls that are up */
   char             *targets_key;    /* their ids, to rebuild the buttons only when they change */
   GtkEntry         *transfer_entry;
+  GtkBox           *suggestions_box; /* contacts whose name or address holds what was typed */
   GtkLabel         *transfer_error;
   GtkLabel         *transfer_label; /* "Transferring…", "The transfer failed" */
   char             *account;        /* the account it is on, when there are several */
@@ -296,10 +300,77 @@ clear_transfer_error (MtCallWindow *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->transfer_entry), "error");
 }
 
+#define MAX_SUGGESTIONS 3
+
+/* a contact's address matches when it or the contact's name holds `typed` */
+static const char *
+matching_address (MtContact *contact, const char *typed)
+{
+  g_autofree char *name = g_utf8_casefold (mt_contact_get_name (contact), -1);
+  const char * const *addresses = mt_contact_get_addresses (contact);
+  gboolean by_name = strstr (name, typed) != NULL;
+
+  for (guint i = 0; addresses && addresses[i]; i++)
+    {
+      g_autofree char *address = g_utf8_casefold (addresses[i], -1);
+
+      if (by_name || strstr (address, typed))
+        return addresses[i];
+    }
+  return NULL;
+}
+
+/* up to three contacts as buttons under the entry: one click puts the address in */
+static void
+update_suggestions (MtCallWindow *self)
+{
+  MtApplication *app = MT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->transfer_entry));
+  g_autofree char *typed = g_utf8_casefold (g_strstrip (g_strdup (text)), -1);
+  GListModel *model;
+  GtkWidget *child;
+  guint shown = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggestions_box))))
+    gtk_box_remove (self->suggestions_box, child);
+  model = app && *typed ? mt_contacts_get_model (mt_application_get_contacts (app)) : NULL;
+  for (guint i = 0; model && i < g_list_model_get_n_items (model) && shown < MAX_SUGGESTIONS; i++)
+    {
+      g_autoptr(MtContact) contact = g_list_model_get_item (model, i);
+      const char *address = mt_contact_get_builtin (contact) ? NULL
+                            : matching_address (contact, typed);
+      g_autofree char *label = NULL;
+      GtkWidget *button;
+
+      if (address == NULL || g_strcmp0 (address, text) == 0)
+        continue;
+      label = g_strdup_printf ("%s · %s", mt_contact_get_name (contact), address);
+      button = gtk_button_new_with_label (label);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "transfer.suggestion");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", address);
+      gtk_box_append (self->suggestions_box, button);
+      shown++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->suggestions_box), shown > 0);
+}
+
 static void
 transfer_entry_changed_cb (MtCallWindow *self)
 {
   clear_transfer_error (self);
+  update_suggestions (self);
+}
+
+static void
+transfer_suggestion_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  MtCallWindow *self = MT_CALL_WINDOW (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->transfer_entry), g_variant_get_string (parameter, NULL));
+  gtk_editable_set_position (GTK_EDITABLE (self->transfer_entry), -1);
+  gtk_widget_grab_focus (GTK_WIDGET (self->transfer_entry));
 }
 
 /* the application checked the address and sent the REFER: the panel goes */
@@ -735,11 +806,14 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, targets_box);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, transfer_entry);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, transfer_error);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, suggestions_box);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, transfer_label);
   gtk_widget_class_bind_template_callback (widget_class, transfer_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, transfer_entry_changed_cb);
   gtk_widget_class_install_action (widget_class, "transfer.address", NULL, transfer_address_action);
   gtk_widget_class_install_action (widget_class, "transfer.call", "s", transfer_call_action);
+  gtk_widget_class_install_action (widget_class, "transfer.suggestion", "s",
+                                   transfer_suggestion_action);
 }
 
 static void
