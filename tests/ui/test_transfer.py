@@ -116,6 +116,10 @@ def blind(t, app, carol):
         media_both_ways(carol, "1")
         app.call_state(lambda c: c["id"] == our_id and c["state"] == "ended" and
                        c["reason"] == "transferred", 10, "our call ended transferred")
+        # the digits typed into the address went nowhere else (the window
+        # sends the digits typed elsewhere as DTMF)
+        check(not [e for e in alice.events if e.get("event") == "dtmf"],
+              "typing the address sent no DTMF", alice.describe())
     # alice hung up as she went
     wait_state(carol, "1", "ended", 10)
 
