@@ -304,6 +304,22 @@ class NetworkChange(NatCase):
     def rx(self, phone):
         return ((phone.last_media() or {}).get("audio") or {}).get("rx_packets", 0)
 
+    def call_from_a(self, before_start=None, **alice_options):
+        """Bob registers, Alice calls him over ICE: media both ways.
+        `before_start(alice)` runs before Alice's phone starts."""
+        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
+        bob.wait_registration("registered", timeout=20)
+        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options(),
+                           **alice_options)
+        if before_start:
+            before_start(alice)
+        alice.start()
+        alice.wait_call("active", timeout=30)
+        for phone in (alice, bob):
+            phone.wait_media(audio_packets=40, video_frames=0, timeout=30)
+            self.assert_ice(phone)
+        return alice, bob
+
     def test_call_survives_a_new_address(self):
         """The address the media leaves from is replaced during the call:
         the phone says it is reconnecting, re-REGISTERs, restarts ICE in a
@@ -311,18 +327,12 @@ class NetworkChange(NatCase):
         5 s, on the same call."""
         lab = self.lab
         lab.add_address("a", self.OLD_MEDIA)
-        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
-        bob.wait_registration("registered", timeout=20)
-        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options())
-        # SIP keeps its address; media can only leave from the one that
-        # goes away (nothing but SIP leaves from the SIP address)
-        lab.ns["a"].exec(lab.ns["a"].iptables, "-A", "OUTPUT", "-s", self.SIP_ADDRESS, "-p",
-                         "udp", "-m", "udp", "!", "--sport", str(alice.listen_port), "-j", "DROP")
-        alice.start()
-        alice.wait_call("active", timeout=30)
-        for phone in (alice, bob):
-            phone.wait_media(audio_packets=40, video_frames=0, timeout=30)
-            self.assert_ice(phone)
+        alice, bob = self.call_from_a(
+            # SIP keeps its address; media can only leave from the one that
+            # goes away (nothing but SIP leaves from the SIP address)
+            lambda alice: lab.ns["a"].exec(
+                lab.ns["a"].iptables, "-A", "OUTPUT", "-s", self.SIP_ADDRESS, "-p", "udp",
+                "-m", "udp", "!", "--sport", str(alice.listen_port), "-j", "DROP"))
         registers = self.kam.log_text().count("REQ REGISTER")
         before = {p.name: self.rx(p) for p in (alice, bob)}
 
@@ -343,14 +353,7 @@ class NetworkChange(NatCase):
         for conf in ("all", "lan"):
             lab.ns["a"].exec("sysctl", "-q", "-w",
                              "net.ipv4.conf.%s.promote_secondaries=1" % conf)
-        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
-        bob.wait_registration("registered", timeout=20)
-        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options(),
-                           listen_host="0.0.0.0").start()
-        alice.wait_call("active", timeout=30)
-        for phone in (alice, bob):
-            phone.wait_media(audio_packets=40, video_frames=0, timeout=30)
-            self.assert_ice(phone)
+        alice, bob = self.call_from_a(listen_host="0.0.0.0")
         registers = self.kam.log_text().count("REQ REGISTER")
         before = {p.name: self.rx(p) for p in (alice, bob)}
         mapping = self.alice_sip_mappings()
@@ -366,12 +369,7 @@ class NetworkChange(NatCase):
         """Alice's only address goes and no other comes: she reconnects
         for 30 s, then ends the call with reason network-error (not
         media-timeout, which would have said so after 15 s)."""
-        bob = self.phone("b", "bob", ["--auto-answer"] + self.stun_options()).start()
-        bob.wait_registration("registered", timeout=20)
-        alice = self.phone("a", "alice", ["--call", self.kam.uri("bob")] + self.stun_options(),
-                           listen_host="0.0.0.0").start()
-        alice.wait_call("active", timeout=30)
-        alice.wait_media(audio_packets=40, video_frames=0, timeout=30)
+        alice, _ = self.call_from_a(listen_host="0.0.0.0")
         self.lab.remove_address("a", ADDRESSES["a"])
         lost = alice.wait_event(lambda e: e.get("event") == "network" and e.get("reconnecting"),
                                 timeout=5, what="reconnecting")

@@ -28,7 +28,7 @@ within --rss-limit-mib (15) of its value after the first cycle, and no more
 GStreamer objects alive than after the first cycle.
 
 Run by run-ui-test.sh (Xvfb, private session bus):
-    tests/ui/run-ui-test.sh tests/soak/soak_app.py --calls 24
+    tests/ui/run-ui-test.sh tests/soak/soak_app.py --calls 50
 Needs MTAVIP_APP, MTAVIP_CLI, GSETTINGS_SCHEMA_DIR (meson sets them).
 """
 

@@ -480,6 +480,9 @@ incoming_invite (MtAccount *self, nua_handle_t *nh, const sip_t *sip, GInetAddre
     forget_call_if_done (self, replaced);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
     g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
+  /* after the handlers: one that refused the call (do not disturb) sent
+   * its 486 without a 180 first */
+  mt_call_ring (call);
   forget_call_if_done (self, call);
 }
 

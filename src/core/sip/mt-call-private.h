@@ -40,6 +40,8 @@ MtCall *mt_call_new_incoming (MtCredentials  *credentials,
                               gboolean        verified,
                               gboolean        over_tls,
                               MtMediaSession *media);
+/* 180 Ringing, unless the call was answered or refused meanwhile */
+void    mt_call_ring (MtCall *self);
 void    mt_call_handle_event (MtCall         *self,
                               nua_event_t     event,
                               int             status,

@@ -71,6 +71,8 @@ struct _MtCall
   gboolean         delayed_offer;  /* our INVITE went without SDP: the 2xx brings
                                     * the offer, our answer goes in the ACK */
   gboolean         early_media;    /* media runs on a 1xx's SDP (RFC 3960) */
+  gboolean         answered;       /* our 200 to the INVITE is out */
+  MtTlsProblem     tls_problem;    /* why a TLS call failed (mt_tls_check) */
   gboolean         offer_in_200;   /* the INVITE came without SDP: our 200 carries
                                     * the offer, the answer comes in the ACK */
   GString         *dtmf_queue;   /* digits still to send */
@@ -1099,13 +1101,22 @@ mt_call_new_incoming (MtCredentials  *credentials,
   if (prepare_answer (self, sip, over_tls))
     {
       session_timer_follow (self, sip, FALSE);
-      /* one that replaces a call (RFC 3891) is answered without ringing:
-       * see mt_call_replace() */
-      if (sip->sip_replaces == NULL)
-        nua_respond (nh, SIP_180_RINGING, TAG_END ());
+      /* the 180 waits for mt_call_ring(): a call refused at once (do not
+       * disturb) or answered at once (RFC 3891 Replaces) never rings */
       set_state (self, MT_CALL_STATE_INCOMING, MT_END_REASON_NONE);
     }
   return self;
+}
+
+void
+mt_call_ring (MtCall *self)
+{
+  g_return_if_fail (MT_IS_CALL (self));
+
+  if (self->backend || self->nh == NULL || self->state != MT_CALL_STATE_INCOMING ||
+      self->answered)
+    return;
+  nua_respond (self->nh, SIP_180_RINGING, TAG_END ());
 }
 
 void
@@ -1167,8 +1178,9 @@ mt_call_answer (MtCall *self)
         self->backend->answer (self, self->backend_data);
       return;
     }
-  if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL)
+  if (self->state != MT_CALL_STATE_INCOMING || self->nh == NULL || self->answered)
     return;
+  self->answered = TRUE;
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
   /* The answer SDP was ready while ringing: send it first, so that call
    * setup does not wait for sound devices to open; media starts right after */
@@ -2082,24 +2094,18 @@ mt_call_new_transfer (nua_t          *nua,
 
 /* ---- TLS ------------------------------------------------------------------------- */
 
-static GQuark
-tls_problem_quark (void)
-{
-  return g_quark_from_static_string ("mt-call-tls-problem");
-}
-
 void
 mt_call_set_tls_problem (MtCall *self, MtTlsProblem problem)
 {
   g_return_if_fail (MT_IS_CALL (self));
-  g_object_set_qdata (G_OBJECT (self), tls_problem_quark (), GINT_TO_POINTER (problem));
+  self->tls_problem = problem;
 }
 
 MtTlsProblem
 mt_call_get_tls_problem (MtCall *self)
 {
   g_return_val_if_fail (MT_IS_CALL (self), MT_TLS_PROBLEM_NONE);
-  return GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (self), tls_problem_quark ()));
+  return self->tls_problem;
 }
 
 /* ---- network changes (ICE restart, RFC 8445 section 9) ----------------------------
