@@ -19,6 +19,7 @@
 #include <glib-unix.h>
 #include <signal.h>
 
+#include "mt-address-book.h"
 #include "mt-call-view.h"
 #include "mt-call-window.h"
 #include "mt-echo-service.h"
@@ -43,6 +44,7 @@ struct _MtApplication
 
   MtSettings     *settings;
   MtContacts     *contacts;
+  MtAddressBook  *address_book;  /* the desktop's contacts, fed into `contacts` */
   MtHistory      *history;
   MtNotifier     *notifier;
   MtRingtone     *ringtone;
@@ -1114,6 +1116,7 @@ mt_application_startup (GApplication *application)
   self->contacts = mt_contacts_new ();
   self->history = mt_history_new ();
   g_signal_connect (self->contacts, "save-failed", G_CALLBACK (contacts_save_failed_cb), self);
+  self->address_book = mt_address_book_new (self->contacts);
   g_signal_connect (self->history, "save-failed", G_CALLBACK (history_save_failed_cb), self);
   self->notifier = mt_notifier_new (application);
   sink = mt_settings_dup_audio_sink_description (self->settings);
@@ -1266,6 +1269,9 @@ mt_application_dispose (GObject *object)
   g_clear_object (&self->ringtone);
   g_clear_object (&self->notifier);
   g_clear_object (&self->history);
+  if (self->address_book)
+    g_object_run_dispose (G_OBJECT (self->address_book));
+  g_clear_object (&self->address_book);
   g_clear_object (&self->contacts);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);

@@ -14,6 +14,7 @@ struct _MtContact
   GStrv     addresses;
   gboolean  builtin;
   char     *account;
+  gboolean  read_only;
 };
 
 G_DEFINE_FINAL_TYPE (MtContact, mt_contact, G_TYPE_OBJECT)
@@ -175,4 +176,18 @@ mt_contact_set_account (MtContact *self, const char *account)
   g_return_if_fail (MT_IS_CONTACT (self));
   g_free (self->account);
   self->account = account && *account ? g_strdup (account) : NULL;
+}
+
+gboolean
+mt_contact_get_read_only (MtContact *self)
+{
+  g_return_val_if_fail (MT_IS_CONTACT (self), FALSE);
+  return self->read_only;
+}
+
+void
+mt_contact_set_read_only (MtContact *self, gboolean read_only)
+{
+  g_return_if_fail (MT_IS_CONTACT (self));
+  self->read_only = read_only;
 }

@@ -30,4 +30,9 @@ void                mt_contact_set_builtin   (MtContact *self, gboolean builtin)
 const char         *mt_contact_get_account   (MtContact *self);
 void                mt_contact_set_account   (MtContact *self, const char *account);
 
+/* from the desktop address book (GNOME Contacts): shown and called, never
+ * stored, edited or deleted here */
+gboolean            mt_contact_get_read_only (MtContact *self);
+void                mt_contact_set_read_only (MtContact *self, gboolean read_only);
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "mt-h323-endpoint.h"
 #include "mt-sip-uri.h"
 #include "mt-store.h"
+#include "mt-vcard.h"
 
 #define CONTACTS_FILE "contacts.ini"
 #define ECHO_ID "builtin-echo-test"
@@ -46,7 +47,7 @@ mt_contacts_save (MtContacts *self)
       g_autoptr(MtContact) contact = g_list_model_get_item (G_LIST_MODEL (self->store), i);
       const char * const *addresses = mt_contact_get_addresses (contact);
 
-      if (mt_contact_get_builtin (contact))
+      if (mt_contact_get_builtin (contact) || mt_contact_get_read_only (contact))
         continue;
       g_key_file_set_string (keyfile, mt_contact_get_id (contact), "name",
                              mt_contact_get_name (contact));
@@ -176,7 +177,7 @@ mt_contacts_remove (MtContacts *self, const char *id)
 
   g_return_if_fail (MT_IS_CONTACTS (self));
   contact = mt_contacts_lookup (self, id);
-  if (contact == NULL || mt_contact_get_builtin (contact))
+  if (contact == NULL || mt_contact_get_builtin (contact) || mt_contact_get_read_only (contact))
     return;
   if (find_position (self, contact, &position))
     g_list_store_remove (self->store, position);
@@ -278,4 +279,102 @@ mt_contacts_set_echo_uri (MtContacts *self, const char *uri)
   mt_contact_set_builtin (echo, TRUE);
   g_list_store_append (self->store, echo);
   g_object_unref (echo);
+}
+
+void
+mt_contacts_put_external (MtContacts *self, MtContact *contact)
+{
+  MtContact *old;
+  guint position;
+
+  g_return_if_fail (MT_IS_CONTACTS (self));
+  g_return_if_fail (MT_IS_CONTACT (contact));
+
+  mt_contact_set_read_only (contact, TRUE);
+  old = mt_contacts_lookup (self, mt_contact_get_id (contact));
+  if (old && find_position (self, old, &position))
+    g_list_store_splice (self->store, position, 1, (gpointer *) &contact, 1);
+  else
+    g_list_store_append (self->store, contact);
+}
+
+void
+mt_contacts_remove_external (MtContacts *self, const char *id)
+{
+  MtContact *contact;
+  guint position;
+
+  g_return_if_fail (MT_IS_CONTACTS (self));
+  contact = mt_contacts_lookup (self, id);
+  if (contact && mt_contact_get_read_only (contact) && find_position (self, contact, &position))
+    g_list_store_remove (self->store, position);
+}
+
+/* one of ours (not the desktop's) already has this address */
+static MtContact *
+find_own (MtContacts *self, const char *uri)
+{
+  MtContact *contact = mt_contacts_find_by_uri (self, uri);
+
+  return contact && !mt_contact_get_read_only (contact) ? contact : NULL;
+}
+
+guint
+mt_contacts_import (MtContacts *self, const char *text, GStrv *refused, GError **error)
+{
+  g_autoptr(GPtrArray) contacts = NULL;
+  g_autoptr(GStrvBuilder) refusals = g_strv_builder_new ();
+  g_auto(GStrv) not_cards = NULL;
+  guint added = 0;
+
+  g_return_val_if_fail (MT_IS_CONTACTS (self), 0);
+  g_return_val_if_fail (text != NULL, 0);
+
+  if (!(contacts = mt_vcard_parse (text, &not_cards, error)))
+    return 0;
+  g_strv_builder_addv (refusals, (const char **) not_cards);
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      MtContact *contact = g_ptr_array_index (contacts, i);
+      MtContact *own = find_own (self, mt_contact_get_address (contact));
+
+      if (own)
+        {
+          /* Translators: %s is a contact's name in a vCard file being imported */
+          g_autofree char *why = g_strdup_printf (_("“%s” is already in your contacts."),
+                                                  mt_contact_get_name (contact));
+
+          g_strv_builder_add (refusals, why);
+          continue;
+        }
+      g_list_store_append (self->store, contact);
+      added++;
+    }
+  if (added > 0)
+    mt_contacts_save (self);
+  if (refused)
+    *refused = g_strv_builder_end (refusals);
+  return added;
+}
+
+char *
+mt_contacts_export (MtContacts *self, guint *n_exported)
+{
+  g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  g_return_val_if_fail (MT_IS_CONTACTS (self), NULL);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  for (guint i = 0; i < n; i++)
+    {
+      MtContact *contact = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      if (mt_contact_get_builtin (contact) || mt_contact_get_read_only (contact))
+        g_object_unref (contact);
+      else
+        g_ptr_array_add (own, contact);
+    }
+  if (n_exported)
+    *n_exported = own->len;
+  return mt_vcard_write ((MtContact * const *) own->pdata, own->len);
 }

@@ -45,7 +45,16 @@ update (MtContactRow *self)
   GVariant *target = g_variant_new_string (address ? address : "");
 
   gtk_label_set_label (self->name_label, name);
-  gtk_label_set_label (self->address_label, address ? address : "");
+  if (self->contact && mt_contact_get_read_only (self->contact))
+    {
+      /* Translators: under a contact's name: %s is its SIP address; the
+       * contact comes from GNOME Contacts (the desktop address book) */
+      g_autofree char *from = g_strdup_printf (_("%s · from Contacts"), address ? address : "");
+
+      gtk_label_set_label (self->address_label, from);
+    }
+  else
+    gtk_label_set_label (self->address_label, address ? address : "");
   adw_avatar_set_text (self->avatar, name);
   /* Translators: accessible name and tooltip of a button; %s is a contact's name */
   label_button (GTK_WIDGET (self->audio_button), _("Audio call %s"), name);
@@ -61,7 +70,8 @@ update (MtContactRow *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->audio_button), "app.call-audio");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->video_button), "app.call");
   gtk_widget_set_visible (self->menu_button,
-                          self->contact && !mt_contact_get_builtin (self->contact));
+                          self->contact && !mt_contact_get_builtin (self->contact) &&
+                          !mt_contact_get_read_only (self->contact));
 }
 
 static void

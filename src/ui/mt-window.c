@@ -8,6 +8,7 @@
 
 #include "mt-window.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "mt-contact-dialog.h"
@@ -274,7 +275,7 @@ edit_contact_action (GtkWidget *widget, const char *action_name, GVariant *param
   MtContacts *contacts = mt_application_get_contacts (self->app);
   MtContact *contact = mt_contacts_lookup (contacts, g_variant_get_string (parameter, NULL));
 
-  if (contact == NULL || mt_contact_get_builtin (contact))
+  if (contact == NULL || mt_contact_get_builtin (contact) || mt_contact_get_read_only (contact))
     return;
   gtk_window_present (GTK_WINDOW (mt_contact_dialog_new (GTK_WINDOW (self), self->app, contact)));
 }
@@ -296,7 +297,7 @@ delete_contact_action (GtkWidget *widget, const char *action_name, GVariant *par
                                            g_variant_get_string (parameter, NULL));
   AdwMessageDialog *dialog;
 
-  if (contact == NULL || mt_contact_get_builtin (contact))
+  if (contact == NULL || mt_contact_get_builtin (contact) || mt_contact_get_read_only (contact))
     return;
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Delete Contact?"), NULL));
   adw_message_dialog_format_body (dialog, _("“%s” will be removed from your contacts."),
@@ -307,6 +308,121 @@ delete_contact_action (GtkWidget *widget, const char *action_name, GVariant *par
                           g_strdup (mt_contact_get_id (contact)), g_free);
   g_signal_connect (dialog, "response", G_CALLBACK (delete_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- vCard import and export ------------------------------------------------------ */
+
+static void
+show_problem (MtWindow *self, const char *heading, const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+import_file (MtWindow *self, GFile *file)
+{
+  MtContacts *contacts = mt_application_get_contacts (self->app);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *summary = NULL;
+  g_auto(GStrv) refused = NULL;
+  guint added;
+
+  if (!g_file_load_contents (file, NULL, &text, NULL, NULL, &error) ||
+      (!(added = mt_contacts_import (contacts, text, &refused, &error)) && error))
+    {
+      show_problem (self, _("Could Not Import Contacts"), error->message);
+      return;
+    }
+  summary = g_strdup_printf (_("Contacts imported: %u"), added);
+  if (refused && refused[0])
+    {
+      g_autofree char *why = g_strjoinv ("\n", refused);
+      g_autofree char *body = g_strdup_printf ("%s\n%s", summary, why);
+
+      show_problem (self, _("Some Contacts Were Not Imported"), body);
+      return;
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (summary));
+}
+
+static void
+export_file (MtWindow *self, GFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *summary = NULL;
+  guint n = 0;
+
+  text = mt_contacts_export (mt_application_get_contacts (self->app), &n);
+  if (!g_file_replace_contents (file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_NONE,
+                                NULL, NULL, &error))
+    {
+      show_problem (self, _("Could Not Export Contacts"), error->message);
+      return;
+    }
+  summary = g_strdup_printf (_("Contacts exported: %u"), n);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (summary));
+}
+
+/* GTK 4.8 (Debian 12) has no GtkFileDialog yet; the native chooser is
+ * deprecated only from 4.10 on */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser, int response, MtWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))))
+    {
+      if (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)) == GTK_FILE_CHOOSER_ACTION_SAVE)
+        export_file (self, file);
+      else
+        import_file (self, file);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+choose_file (MtWindow *self, GtkFileChooserAction action)
+{
+  gboolean save = action == GTK_FILE_CHOOSER_ACTION_SAVE;
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (save ? _("Export Contacts") : _("Import Contacts"),
+                                         GTK_WINDOW (self), action,
+                                         save ? _("_Export") : _("_Import"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("vCard files"));
+  gtk_file_filter_add_mime_type (filter, "text/vcard");
+  gtk_file_filter_add_mime_type (filter, "text/x-vcard");
+  gtk_file_filter_add_pattern (filter, "*.vcf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  if (save)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "contacts.vcf");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+static void
+import_contacts_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  choose_file (MT_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN);
+}
+
+static void
+export_contacts_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  choose_file (MT_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_SAVE);
 }
 
 /* ---- history -------------------------------------------------------------------- */
@@ -428,6 +544,8 @@ mt_window_class_init (MtWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-contact", NULL, add_contact_action);
   gtk_widget_class_install_action (widget_class, "win.edit-contact", "s", edit_contact_action);
   gtk_widget_class_install_action (widget_class, "win.delete-contact", "s", delete_contact_action);
+  gtk_widget_class_install_action (widget_class, "win.import-contacts", NULL, import_contacts_action);
+  gtk_widget_class_install_action (widget_class, "win.export-contacts", NULL, export_contacts_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-contact", NULL);
 }
 

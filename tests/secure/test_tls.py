@@ -221,8 +221,10 @@ class TlsTest(TlsCase):
 
     def test_call_to_baresip_over_tls(self):
         bob = self.tls_baresip("dave")
+        # baresip reports its RTP counts in RTCP about every 5 s: the call
+        # lasts long enough for one report (3 s did not, on a loaded machine)
         alice = self.phone("alice", extra=["--tls-ca", self.ca.cert, "--call",
-                                           self.kam.tls_uri("dave"), "--hangup-after", "3",
+                                           self.kam.tls_uri("dave"), "--hangup-after", "8",
                                            "--exit-after-call"])
         alice.wait_call("active")
         alice.wait_media(audio_packets=50, video_frames=0)

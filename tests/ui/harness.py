@@ -269,6 +269,12 @@ class Environment:
         settings = os.path.join(env["XDG_CONFIG_HOME"], "glib-2.0", "settings")
         os.makedirs(settings, exist_ok=True)
         with open(os.path.join(settings, "keyfile"), "w") as f:
+            # The app connects to Evolution Data Server (the desktop address
+            # book); activated with this environment (enable_activation), EDS
+            # writes this key to this same file on its first start, and a
+            # test's later edit of the file could be lost to that write.
+            # First: tests append the app's keys at the end.
+            f.write("[org/gnome/evolution-data-server]\nmigrated=true\n\n")
             f.write("[io/github/MTMediaDev/MTAVIPClient]\nlisten-address='127.0.0.1:%d'\n"
                     "window-width=900\nwindow-height=640\n" % self.sip_port)
         self.keyring = Keyring(env) if keyring else None
