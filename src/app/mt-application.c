@@ -21,6 +21,7 @@
 
 #include "mt-address-book.h"
 #include "mt-call-view.h"
+#include "mt-call-window.h"
 #include "mt-echo-service.h"
 #include "mt-h323-endpoint.h"
 #include "mt-memory.h"
@@ -1015,6 +1016,71 @@ hangup_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   activate_on_call (user_data, parameter, "hangup");
 }
 
+/* ---- transfer ---------------------------------------------------------------- */
+
+/* the call's own account normalizes what was typed ("bob" joins its domain) */
+static char *
+dup_transfer_uri (MtApplication *self, MtCall *call, const char *typed, GError **error)
+{
+  const char *aor = mt_application_get_call_account (self, call);
+  MtAccount *account = aor ? find_account (self, aor) : NULL;
+
+  if (mt_h323_uri_is_h323 (typed) || g_strcmp0 (mt_call_get_protocol (call), "sip") != 0)
+    {
+      g_set_error_literal (error, MT_ACCOUNT_ERROR, MT_ACCOUNT_ERROR_INVALID,
+                           _("The transfer failed"));
+      return NULL;
+    }
+  if (account)
+    return mt_account_dup_target_uri (account, typed, error);
+  return mt_application_dup_target_uri (self, typed, error);
+}
+
+/* what went wrong goes to the call's window, where the transfer was asked for */
+static void
+show_transfer_error (MtCallView *view, const char *message)
+{
+  GtkWindow *window = mt_call_view_ensure_window (view);
+
+  mt_call_window_show_transfer_error (MT_CALL_WINDOW (window), message);
+}
+
+/* app.transfer (call id, address as typed): blind transfer (REFER) */
+static void
+transfer_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  MtApplication *self = user_data;
+  const char *id, *typed;
+  MtCallView *view;
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &id, &typed);
+  if (!(view = find_view (self, id)))
+    return;
+  uri = dup_transfer_uri (self, mt_call_view_get_call (view), typed, &error);
+  if (uri == NULL)
+    show_transfer_error (view, error->message);
+  else if (!mt_call_transfer (mt_call_view_get_call (view), uri))
+    show_transfer_error (view, _("The transfer failed"));
+}
+
+/* app.transfer-attended (call id, id of the other call): the peer of the
+ * first calls the peer of the second in our place (REFER with Replaces) */
+static void
+transfer_attended_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  MtApplication *self = user_data;
+  const char *id, *other_id;
+  MtCallView *view, *other;
+
+  g_variant_get (parameter, "(&s&s)", &id, &other_id);
+  if (!(view = find_view (self, id)) || !(other = find_view (self, other_id)))
+    return;
+  if (!mt_call_transfer_attended (mt_call_view_get_call (view), mt_call_view_get_call (other)))
+    show_transfer_error (view, _("The transfer failed"));
+}
+
 static void
 show_call_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -1086,6 +1152,8 @@ static const GActionEntry app_actions[] = {
   { "decline", decline_action, "s" },
   { "hangup", hangup_action, "s" },
   { "show-call", show_call_action, "s" },
+  { "transfer", transfer_action, "(ss)" },
+  { "transfer-attended", transfer_attended_action, "(ss)" },
   { "show-history", show_history_action },
   { "preferences", preferences_action },
   { "about", about_action },
@@ -1403,4 +1471,29 @@ mt_application_get_account_error (MtApplication *self)
 {
   g_return_val_if_fail (MT_IS_APPLICATION (self), NULL);
   return self->account_error;
+}
+
+/* the other SIP calls that are up (active or held): what an attended
+ * transfer of `call` can join it to */
+GPtrArray *
+mt_application_dup_transfer_targets (MtApplication *self, MtCall *call)
+{
+  GPtrArray *calls = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  MtCallView *view;
+
+  g_return_val_if_fail (MT_IS_APPLICATION (self), calls);
+  g_return_val_if_fail (MT_IS_CALL (call), calls);
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &view))
+    {
+      MtCall *other = mt_call_view_get_call (view);
+      MtCallState state = mt_call_get_state (other);
+
+      if (other != call && g_strcmp0 (mt_call_get_protocol (other), "sip") == 0 &&
+          (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
+        g_ptr_array_add (calls, g_object_ref (other));
+    }
+  return calls;
 }

@@ -66,5 +66,11 @@ void           mt_application_reload_account  (MtApplication *self,
 /* answer or resume @call, every other SIP call (any account) on hold */
 void           mt_application_switch_to       (MtApplication *self,
                                                MtCall        *call);
+/* The other SIP calls that are up (active or held), which `call` can be
+ * transferred to (attended transfer): a new array of MtCall. The actions
+ * app.transfer (call id, address as typed) and app.transfer-attended (call
+ * id, other call id) transfer; a failure shows in the call's window. */
+GPtrArray     *mt_application_dup_transfer_targets (MtApplication *self,
+                                                    MtCall        *call);
 
 G_END_DECLS

@@ -7,6 +7,10 @@
  * the digits the other person pressed are shown.
  * "Call details" shows each stream's codec, bitrate, loss, jitter, round
  * trip and frame rate, and a good / fair / poor verdict (mt-call-quality.c).
+ * "Transfer the call" opens a panel: an address (app.transfer, blind) or
+ * one of the other calls that are up (app.transfer-attended); the window
+ * says "Transferring…", then the call ends transferred or "The transfer
+ * failed" and the call goes on.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,8 +21,11 @@
 #include "mt-call-window.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "mt-call-quality.h"
+#include "mt-contact.h"
+#include "mt-contacts.h"
 #include "mt-history-row.h"
 #include "mt-notifier.h"
 
@@ -72,6 +79,14 @@ struct _MtCallWindow
   GtkRevealer      *details_revealer;
   GtkLabel         *details[N_DETAILS][2];   /* audio, video */
   MtCallQuality    *quality;
+  GtkToggleButton  *transfer_button;
+  GtkWidget        *transfer_panel;
+  GtkBox           *targets_box;    /* "Transfer to Carol": the other calls that are up */
+  char             *targets_key;    /* their ids, to rebuild the buttons only when they change */
+  GtkEntry         *transfer_entry;
+  GtkBox           *suggestions_box; /* contacts whose name or address holds what was typed */
+  GtkLabel         *transfer_error;
+  GtkLabel         *transfer_label; /* "Transferring…", "The transfer failed" */
   char             *account;        /* the account it is on, when there are several */
 };
 
@@ -197,6 +212,209 @@ update_security (MtCallWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->security_icon), TRUE);
 }
 
+/* ---- transfer ------------------------------------------------------------------ */
+
+static gboolean
+call_is_up (MtCallWindow *self)
+{
+  MtCallState state = mt_call_get_state (self->call);
+
+  return state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD;
+}
+
+/* "Transfer to Carol" for each other call that is up */
+static void
+update_transfer_targets (MtCallWindow *self)
+{
+  MtApplication *app = MT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GPtrArray) others = NULL;
+  g_autoptr(GString) key = g_string_new (NULL);
+  GtkWidget *child;
+
+  if (app == NULL)
+    return;
+  others = call_is_up (self) ? mt_application_dup_transfer_targets (app, self->call)
+                             : g_ptr_array_new ();
+  for (guint i = 0; i < others->len; i++)
+    g_string_append_printf (key, "%s,", mt_call_get_id (g_ptr_array_index (others, i)));
+  if (g_strcmp0 (key->str, self->targets_key) == 0)
+    return;
+  g_free (self->targets_key);
+  self->targets_key = g_strdup (key->str);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->targets_box))))
+    gtk_box_remove (self->targets_box, child);
+  for (guint i = 0; i < others->len; i++)
+    {
+      MtCall *other = g_ptr_array_index (others, i);
+      g_autofree char *name = mt_application_dup_caller_name (app, other);
+      /* Translators: attended transfer: join this call's party and %s, the
+       * party of our other call */
+      g_autofree char *label = g_strdup_printf (_("Transfer to %s"), name);
+      GtkWidget *button = gtk_button_new_with_label (label);
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "transfer.call");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", mt_call_get_id (other));
+      gtk_box_append (self->targets_box, button);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->targets_box), others->len > 0);
+}
+
+static void
+update_transfer (MtCallWindow *self)
+{
+  gboolean can = call_is_up (self) && !mt_call_get_transferring (self->call) &&
+                 g_strcmp0 (mt_call_get_protocol (self->call), "sip") == 0;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->transfer_button), can);
+  gtk_widget_set_sensitive (self->transfer_panel, can);
+  if (!can)
+    gtk_toggle_button_set_active (self->transfer_button, FALSE);
+  update_transfer_targets (self);
+}
+
+static void
+show_transfer_status (MtCallWindow *self, const char *text)
+{
+  gtk_label_set_label (self->transfer_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->transfer_label), text != NULL);
+}
+
+/* "Transferring…" while the REFER is out; when it is over the call ended
+ * (the state says "transferred") or goes on: the transfer failed */
+static void
+transferring_cb (MtCallWindow *self)
+{
+  if (mt_call_get_transferring (self->call))
+    show_transfer_status (self, _("Transferring…"));
+  else if (mt_call_get_state (self->call) == MT_CALL_STATE_ENDED)
+    show_transfer_status (self, NULL);
+  else
+    show_transfer_status (self, _("The transfer failed"));
+  update_transfer (self);
+}
+
+static void
+clear_transfer_error (MtCallWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->transfer_error), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->transfer_entry), "error");
+}
+
+#define MAX_SUGGESTIONS 3
+
+/* a contact's address matches when it or the contact's name holds `typed` */
+static const char *
+matching_address (MtContact *contact, const char *typed)
+{
+  g_autofree char *name = g_utf8_casefold (mt_contact_get_name (contact), -1);
+  const char * const *addresses = mt_contact_get_addresses (contact);
+  gboolean by_name = strstr (name, typed) != NULL;
+
+  for (guint i = 0; addresses && addresses[i]; i++)
+    {
+      g_autofree char *address = g_utf8_casefold (addresses[i], -1);
+
+      if (by_name || strstr (address, typed))
+        return addresses[i];
+    }
+  return NULL;
+}
+
+/* up to three contacts as buttons under the entry: one click puts the address in */
+static void
+update_suggestions (MtCallWindow *self)
+{
+  MtApplication *app = MT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->transfer_entry));
+  g_autofree char *typed = g_utf8_casefold (g_strstrip (g_strdup (text)), -1);
+  GListModel *model;
+  GtkWidget *child;
+  guint shown = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggestions_box))))
+    gtk_box_remove (self->suggestions_box, child);
+  model = app && *typed ? mt_contacts_get_model (mt_application_get_contacts (app)) : NULL;
+  for (guint i = 0; model && i < g_list_model_get_n_items (model) && shown < MAX_SUGGESTIONS; i++)
+    {
+      g_autoptr(MtContact) contact = g_list_model_get_item (model, i);
+      const char *address = mt_contact_get_builtin (contact) ? NULL
+                            : matching_address (contact, typed);
+      g_autofree char *label = NULL;
+      GtkWidget *button;
+
+      if (address == NULL || g_strcmp0 (address, text) == 0)
+        continue;
+      label = g_strdup_printf ("%s · %s", mt_contact_get_name (contact), address);
+      button = gtk_button_new_with_label (label);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "transfer.suggestion");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", address);
+      gtk_box_append (self->suggestions_box, button);
+      shown++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->suggestions_box), shown > 0);
+}
+
+static void
+transfer_entry_changed_cb (MtCallWindow *self)
+{
+  clear_transfer_error (self);
+  update_suggestions (self);
+}
+
+static void
+transfer_suggestion_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  MtCallWindow *self = MT_CALL_WINDOW (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->transfer_entry), g_variant_get_string (parameter, NULL));
+  gtk_editable_set_position (GTK_EDITABLE (self->transfer_entry), -1);
+  gtk_widget_grab_focus (GTK_WIDGET (self->transfer_entry));
+}
+
+/* the application checked the address and sent the REFER: the panel goes */
+static void
+transfer_asked (MtCallWindow *self)
+{
+  if (!mt_call_get_transferring (self->call))
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->transfer_entry), "");
+  gtk_toggle_button_set_active (self->transfer_button, FALSE);
+}
+
+static void
+transfer_address_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  MtCallWindow *self = MT_CALL_WINDOW (widget);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->transfer_entry));
+
+  clear_transfer_error (self);
+  show_transfer_status (self, NULL);
+  gtk_widget_activate_action (widget, "app.transfer", "(ss)", mt_call_get_id (self->call), text);
+  transfer_asked (self);
+}
+
+static void
+transfer_call_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  MtCallWindow *self = MT_CALL_WINDOW (widget);
+
+  clear_transfer_error (self);
+  show_transfer_status (self, NULL);
+  gtk_widget_activate_action (widget, "app.transfer-attended", "(ss)", mt_call_get_id (self->call),
+                              g_variant_get_string (parameter, NULL));
+  transfer_asked (self);
+}
+
+static void
+transfer_entry_activate_cb (MtCallWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "transfer.address", NULL);
+}
+
+/* ---- the call's state ------------------------------------------------------------ */
+
 static void
 update (MtCallWindow *self)
 {
@@ -207,6 +425,7 @@ update (MtCallWindow *self)
   gtk_widget_set_visible (self->incoming_box, state == MT_CALL_STATE_INCOMING);
   gtk_widget_set_visible (self->active_box, state != MT_CALL_STATE_INCOMING);
   gtk_widget_set_sensitive (self->active_box, state != MT_CALL_STATE_ENDED);
+  update_transfer (self);
   update_video (self);
   update_path (self);
   update_security (self);
@@ -291,6 +510,7 @@ bind_call (MtCallWindow *self)
   /* a refused hold request flips it back without a state change */
   g_signal_connect_swapped (self->call, "notify::hold", G_CALLBACK (hold_changed_cb), self);
   g_signal_connect_swapped (self->call, "notify::camera-off", G_CALLBACK (update_video), self);
+  g_signal_connect_swapped (self->call, "notify::transferring", G_CALLBACK (transferring_cb), self);
   hold_changed_cb (self);
 }
 
@@ -538,6 +758,7 @@ mt_call_window_dispose (GObject *object)
   g_clear_object (&self->view);
   g_clear_object (&self->quality);
   g_clear_pointer (&self->account, g_free);
+  g_clear_pointer (&self->targets_key, g_free);
   if (self->keys_sent)
     g_string_free (g_steal_pointer (&self->keys_sent), TRUE);
   if (self->keys_received)
@@ -580,6 +801,19 @@ mt_call_window_class_init (MtCallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, quality_label);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, details_grid);
   gtk_widget_class_bind_template_child (widget_class, MtCallWindow, details_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, transfer_button);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, transfer_panel);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, targets_box);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, transfer_entry);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, transfer_error);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, suggestions_box);
+  gtk_widget_class_bind_template_child (widget_class, MtCallWindow, transfer_label);
+  gtk_widget_class_bind_template_callback (widget_class, transfer_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, transfer_entry_changed_cb);
+  gtk_widget_class_install_action (widget_class, "transfer.address", NULL, transfer_address_action);
+  gtk_widget_class_install_action (widget_class, "transfer.call", "s", transfer_call_action);
+  gtk_widget_class_install_action (widget_class, "transfer.suggestion", "s",
+                                   transfer_suggestion_action);
 }
 
 static void
@@ -673,4 +907,24 @@ mt_call_window_new (MtApplication *app, MtCallView *view)
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
   update (self);
   return self;
+}
+
+/**
+ * mt_call_window_show_transfer_error:
+ * @message: a sentence: the address is malformed, the transfer failed
+ *
+ * A transfer asked for in this window could not start: the panel shows why.
+ */
+void
+mt_call_window_show_transfer_error (MtCallWindow *self, const char *message)
+{
+  g_return_if_fail (MT_IS_CALL_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  gtk_label_set_label (self->transfer_error, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->transfer_error), TRUE);
+  if (gtk_editable_get_text (GTK_EDITABLE (self->transfer_entry))[0] != '\0')
+    gtk_widget_add_css_class (GTK_WIDGET (self->transfer_entry), "error");
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->transfer_button)))
+    gtk_toggle_button_set_active (self->transfer_button, TRUE);
 }

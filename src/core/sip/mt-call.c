@@ -109,6 +109,7 @@ enum {
   PROP_WARNING,
   PROP_RECONNECTING,
   PROP_NETWORK_NOTICE,
+  PROP_TRANSFERRING,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -1397,6 +1398,7 @@ mt_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_WARNING: g_value_set_string (value, mt_call_get_warning (self)); break;
     case PROP_RECONNECTING: g_value_set_boolean (value, self->reconnecting); break;
     case PROP_NETWORK_NOTICE: g_value_set_string (value, mt_call_get_network_notice (self)); break;
+    case PROP_TRANSFERRING: g_value_set_boolean (value, self->transfer_out); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1475,6 +1477,8 @@ mt_call_class_init (MtCallClass *klass)
   props[PROP_RECONNECTING] = g_param_spec_boolean ("reconnecting", NULL, NULL, FALSE, ro);
   /* "Reconnecting…" (translated) while reconnecting, else NULL */
   props[PROP_NETWORK_NOTICE] = g_param_spec_string ("network-notice", NULL, NULL, NULL, ro);
+  /* our REFER is out and its outcome not known yet (mt_call_get_transferring) */
+  props[PROP_TRANSFERRING] = g_param_spec_boolean ("transferring", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /* A DTMF digit ("0"-"9", "*", "#", "A"-"D"): sent (incoming FALSE) as it
@@ -1910,6 +1914,16 @@ session_timer_follow (MtCall *self, const sip_t *sip, gboolean we_are_uac)
 
 /* ---- transfer (RFC 3515) ---------------------------------------------------------- */
 
+/* the "transferring" property: notified once per change */
+static void
+set_transfer_out (MtCall *self, gboolean out)
+{
+  if (self->transfer_out == out)
+    return;
+  self->transfer_out = out;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TRANSFERRING]);
+}
+
 /* We transfer: REFER the peer to `target`; its NOTIFYs (message/sipfrag)
  * tell how the new call goes; when it is answered we hang up with reason
  * "transferred". FALSE when the call is not up or a transfer is out. */
@@ -1924,7 +1938,7 @@ mt_call_transfer (MtCall *self, const char *target)
   if ((self->state != MT_CALL_STATE_ACTIVE && self->state != MT_CALL_STATE_HELD) ||
       self->nh == NULL || self->transfer_out)
     return FALSE;
-  self->transfer_out = TRUE;
+  set_transfer_out (self, TRUE);
   refer_to = g_strdup_printf ("<%s>", target);
   g_message ("call %s: transferring to %s", self->id, target);
   nua_refer (self->nh, SIPTAG_REFER_TO_STR (refer_to), TAG_END ());
@@ -1956,7 +1970,7 @@ refer_progress (MtCall *self, nua_event_t event, int status, const sip_t *sip)
       if (status >= 300)
         {
           g_message ("call %s: the transfer was refused: %d", self->id, status);
-          self->transfer_out = FALSE;
+          set_transfer_out (self, FALSE);
         }
       return;
     }
@@ -1964,15 +1978,19 @@ refer_progress (MtCall *self, nua_event_t event, int status, const sip_t *sip)
   g_debug ("call %s: transfer progress %d", self->id, frag);
   if (frag >= 200 && frag < 300)
     {
-      self->transfer_out = FALSE;
+      g_autoptr(MtCall) keep = g_object_ref (self);
+
       if (self->nh)
         nua_bye (self->nh, TAG_END ());
+      /* ended first: "transferring" going FALSE on a call still up means
+       * the transfer failed */
       end (self, MT_END_REASON_TRANSFERRED);
+      set_transfer_out (self, FALSE);
     }
   else if (frag >= 300)
     {
       g_message ("call %s: the transfer failed: %d", self->id, frag);
-      self->transfer_out = FALSE;
+      set_transfer_out (self, FALSE);
     }
 }
 
@@ -2328,7 +2346,7 @@ mt_call_transfer_attended (MtCall *self, MtCall *consultation)
     }
   refer_to = g_strdup_printf ("<%s?%s>", consultation->remote_uri, query);
   su_home_deinit (home);
-  self->transfer_out = TRUE;
+  set_transfer_out (self, TRUE);
   consultation->handed_on = TRUE;
   g_message ("call %s: transferring to call %s (%s)", self->id, consultation->id, refer_to);
   nua_refer (self->nh, SIPTAG_REFER_TO_STR (refer_to), TAG_END ());
@@ -2411,4 +2429,11 @@ mt_call_reject_busy (MtCall *self)
     return;
   nua_respond (self->nh, SIP_486_BUSY_HERE, TAG_END ());
   end (self, MT_END_REASON_BUSY);
+}
+
+gboolean
+mt_call_get_transferring (MtCall *self)
+{
+  g_return_val_if_fail (MT_IS_CALL (self), FALSE);
+  return self->transfer_out;
 }

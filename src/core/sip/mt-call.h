@@ -90,6 +90,10 @@ gboolean         mt_call_transfer        (MtCall *self, const char *target);
  * transfer is under way. A call that an incoming one replaces ends
  * "replaced". */
 gboolean         mt_call_transfer_attended (MtCall *self, MtCall *consultation);
+/* TRUE from a transfer's REFER until its outcome: the call ends
+ * "transferred", or this goes FALSE with the call still up (the peer refused
+ * the REFER or the new call failed). The "transferring" property. */
+gboolean         mt_call_get_transferring  (MtCall *self);
 
 /* The address the call's media used went away (a network change): the
  * call looks for a new path (ICE restart) and stays up meanwhile; it ends
