@@ -89,8 +89,11 @@ class DtmfTest(unittest.TestCase):
             cap = SipCapture([b.listen_port], extra_filter="udp")
             self.addCleanup(cap.stop)
             cap.start()
+        # 16 digits at 280 ms each end about 5.5 s into the call: 8 s leaves
+        # the last one's three end packets room on a loaded machine (at 6 s
+        # the hang-up cut one off)
         a = self.start(phone("alice", ["--exit-after-call", "--call", uri_of(b),
-                                       "--hangup-after", "6"] + a_extra), False)
+                                       "--hangup-after", "8"] + a_extra), False)
         self.assertEqual(a.wait_exit(timeout=40), 0, a.describe())
         self.assertEqual(b.wait_exit(), 0, b.describe())
         return a, b, cap
