@@ -445,22 +445,15 @@ mt_application_place_call_on (MtApplication *self,
 void
 mt_application_switch_to (MtApplication *self, MtCall *call)
 {
-  GHashTableIter iter;
-  MtCallView *view;
+  g_autoptr(GPtrArray) others = NULL;
 
   g_return_if_fail (MT_IS_APPLICATION (self));
   g_return_if_fail (MT_IS_CALL (call));
 
-  g_hash_table_iter_init (&iter, self->calls);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &view))
-    {
-      MtCall *other = mt_call_view_get_call (view);
-      MtCallState state = mt_call_get_state (other);
-
-      if (other != call && g_strcmp0 (mt_call_get_protocol (other), "sip") == 0 &&
-          (state == MT_CALL_STATE_ACTIVE || state == MT_CALL_STATE_HELD))
-        mt_call_set_hold (other, TRUE);
-    }
+  /* the same calls a transfer could go to: the other SIP calls that are up */
+  others = mt_application_dup_transfer_targets (self, call);
+  for (guint i = 0; i < others->len; i++)
+    mt_call_set_hold (g_ptr_array_index (others, i), TRUE);
   if (mt_call_get_state (call) == MT_CALL_STATE_INCOMING)
     mt_call_answer (call);
   else
